@@ -1,0 +1,82 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
+import { accountsRepository } from './features/accounts/accounts.repository.js';
+import { accountsRoutes, type IpThrottle } from './features/accounts/accounts.routes.js';
+import { accountsService, defaultLockPolicy, type LockPolicy } from './features/accounts/accounts.service.js';
+import { entriesRepository } from './features/entries/entries.repository.js';
+import { homeRoutes } from './features/home/home.routes.js';
+import type { Logger } from './logger.js';
+import { loadCurrentUser, requireKind, requireLogin } from './middleware/auth.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { errorHandler, notFound } from './middleware/errors.js';
+import { requestLocals, setTemplateDefaults } from './middleware/locals.js';
+import { securityHeaders } from './middleware/security.js';
+import { sessions } from './middleware/session.js';
+import { publicDir, viewsDir } from './paths.js';
+
+export type AppDeps = {
+  db: Db;
+  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes'>;
+  sessionSecret: string;
+  clock: Clock;
+  logger: Logger;
+  lockPolicy?: LockPolicy;
+  ipThrottle?: IpThrottle;
+};
+
+const designTokensDir = path.dirname(
+  createRequire(import.meta.url).resolve('@digital-go-jp/design-tokens/dist/tokens.css'),
+);
+
+/** Builds the portal. It never listens: server.ts does, and tests hand it to supertest. */
+export function createApp(deps: AppDeps): Express {
+  const { db, config, clock, logger } = deps;
+  const accounts = accountsRepository(db);
+  const entries = entriesRepository(db);
+  const csrf = csrfProtection();
+
+  const app = express();
+  app.set('views', viewsDir);
+  app.set('view engine', 'ejs');
+  app.set('view cache', config.nodeEnv !== 'development');
+  app.set('trust proxy', config.trustProxy);
+  setTemplateDefaults(app);
+
+  app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));
+  app.use(securityHeaders());
+  // Assets before the session, so fetching a stylesheet never reads or writes a session row.
+  app.use(express.static(publicDir, { maxAge: '1h', index: false }));
+  app.use('/assets/design-tokens', express.static(designTokensDir, { maxAge: '1d', index: false }));
+
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(sessions({ db, secret: deps.sessionSecret, idleMinutes: config.sessionIdleMinutes }));
+  app.use(loadCurrentUser(accounts));
+  app.use(requestLocals);
+  app.use(csrf.exposeToken);
+  // Every POST must carry the session's token. Multipart forms (entry registration) are parsed by
+  // their route's upload middleware, which has to run before this check: mount such routes with
+  // multer ahead of csrf.verify rather than relying on this global check.
+  app.use(csrf.verify);
+
+  app.use(homeRoutes({ entries }));
+  app.use(
+    accountsRoutes({
+      accounts,
+      service: accountsService({ accounts, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy }),
+      clock,
+      ipThrottle: deps.ipThrottle ?? { maxFailures: 30, windowMs: 15 * 60_000 },
+    }),
+  );
+  // Guards for whole areas, ahead of their routers (registrant side, secretariat side).
+  app.use('/my', requireLogin);
+  app.use('/admin', requireKind('secretariat'));
+
+  app.use(notFound);
+  app.use(errorHandler({ logger, showStack: config.nodeEnv === 'development' }));
+  return app;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/**
+ * Everything the portal reads from the environment, parsed once at start-up.
+ * Only server.ts and the CLI call loadConfig; the rest of the code receives a Config.
+ */
+
+const port = z
+  .string()
+  .regex(/^\d+$/, '1〜65535 の整数を指定してください')
+  .transform(Number)
+  .pipe(z.number().int().min(1, '1〜65535 の整数を指定してください').max(65535, '1〜65535 の整数を指定してください'));
+
+const flag = z.enum(['0', '1'], { message: '0 または 1 を指定してください' }).transform((v) => v === '1');
+
+const email = z.email({ message: 'メールアドレスの形式で指定してください' });
+
+/** Express's `trust proxy`: false, true, a hop count, or a list of addresses/subnets. */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v): boolean | number | string => {
+    if (v === '' || v === 'false' || v === '0') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v;
+  });
+
+const envSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'], { message: 'development, production, test のいずれかを指定してください' })
+      .default('development'),
+    PORT: port.default(3000),
+    DATABASE_PATH: z.string().min(1, '空にはできません').default('data/portal.db'),
+    UPLOAD_DIR: z.string().min(1, '空にはできません').default('uploads'),
+    SESSION_SECRET: z.string().min(32, '32文字以上のランダムな文字列を指定してください').optional(),
+    SESSION_IDLE_MINUTES: z
+      .string()
+      .regex(/^\d+$/, '分単位の整数を指定してください')
+      .transform(Number)
+      .pipe(z.number().int().min(1, '1以上を指定してください').max(1440, '1440以下を指定してください'))
+      .default(30),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'smtp:// または smtps:// で始まるURLを指定してください')
+      .optional(),
+    MAIL_FROM: email.default('noreply@applic-portal.invalid'),
+    ADMIN_EMAIL: email.default('secretariat@applic-portal.invalid'),
+    TRUST_PROXY: trustProxy.default(false),
+    SEED_DEMO: flag.default(true),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'pino のログレベルを指定してください' })
+      .default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'NODE_ENV=production では必須です' });
+    }
+  });
+
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  databasePath: string;
+  uploadDir: string;
+  /** Undefined outside production: the server then keeps a generated secret in the database. */
+  sessionSecret: string | undefined;
+  sessionIdleMinutes: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  adminEmail: string;
+  trustProxy: boolean | number | string;
+  seedDemo: boolean;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming every bad variable. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '環境変数');
+      const value = env[name];
+      return `  ${name}: ${issue.message}${value === undefined ? '' : `（指定値: ${JSON.stringify(value)}）`}`;
+    });
+    throw new ConfigError(`環境変数の設定に誤りがあります。\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    uploadDir: e.UPLOAD_DIR,
+    sessionSecret: e.SESSION_SECRET,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    adminEmail: e.ADMIN_EMAIL,
+    trustProxy: e.TRUST_PROXY,
+    seedDemo: e.SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,118 @@
+import type { Db } from '../../db/connection.js';
+import type { LoginEventReason, OrganisationKind, SessionUser } from './accounts.types.js';
+
+export type Credentials = {
+  id: number;
+  passwordHash: string;
+  active: boolean;
+  organisationId: number;
+};
+
+export type LoginEvent = {
+  at: string;
+  loginId: string;
+  userId: number | null;
+  organisationId: number | null;
+  ip: string;
+  userAgent: string;
+  success: boolean;
+  reason: LoginEventReason;
+};
+
+export type NewUser = {
+  organisationId: number;
+  loginId: string;
+  passwordHash: string;
+  name: string;
+  department: string;
+  phone: string;
+  email: string;
+  active: boolean;
+  now: string;
+};
+
+/** All SQL about organisations, users and login events. */
+export function accountsRepository(db: Db) {
+  const sessionUserSql = `
+    SELECT u.id, u.login_id AS loginId, u.name, u.department, u.phone, u.email,
+           o.id AS organisationId, o.name AS organisationName, o.kind AS organisationKind
+      FROM users u JOIN organisations o ON o.id = u.organisation_id
+     WHERE u.id = ? AND u.active = 1`;
+  const statements = {
+    sessionUser: db.prepare<[number], SessionUser>(sessionUserSql),
+    credentials: db.prepare<[string], { id: number; passwordHash: string; active: number; organisationId: number }>(
+      `SELECT id, password_hash AS passwordHash, active, organisation_id AS organisationId
+         FROM users WHERE login_id = ?`,
+    ),
+    insertEvent: db.prepare(
+      `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, user_agent, success, reason)
+       VALUES (@at, @loginId, @userId, @organisationId, @ip, @userAgent, @success, @reason)`,
+    ),
+    lastEventAt: db.prepare<[string, string], { at: string | null }>(
+      `SELECT max(at) AS at FROM login_events WHERE login_id = ? AND reason = ?`,
+    ),
+    failuresSince: db.prepare<[string, string], { n: number }>(
+      `SELECT count(*) AS n FROM login_events
+        WHERE login_id = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
+    ),
+    organisationByName: db.prepare<[string], { id: number; kind: OrganisationKind }>(
+      `SELECT id, kind FROM organisations WHERE name = ?`,
+    ),
+    insertOrganisation: db.prepare(
+      `INSERT INTO organisations (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)`,
+    ),
+    insertIpRange: db.prepare(`INSERT INTO organisation_ip_ranges (organisation_id, cidr) VALUES (?, ?)`),
+    insertUser: db.prepare(
+      `INSERT INTO users (organisation_id, login_id, password_hash, name, department, phone, email, active,
+                          created_at, updated_at)
+       VALUES (@organisationId, @loginId, @passwordHash, @name, @department, @phone, @email, @active, @now, @now)`,
+    ),
+    loginIdTaken: db.prepare<[string], { id: number }>(`SELECT id FROM users WHERE login_id = ?`),
+  };
+
+  return {
+    /** The user behind a session, or undefined once the account is gone or deactivated. */
+    findSessionUser(userId: number): SessionUser | undefined {
+      return statements.sessionUser.get(userId);
+    },
+
+    findCredentials(loginId: string): Credentials | undefined {
+      const row = statements.credentials.get(loginId);
+      return row && { ...row, active: row.active === 1 };
+    },
+
+    recordLoginEvent(event: LoginEvent): number {
+      const result = statements.insertEvent.run({ ...event, success: event.success ? 1 : 0 });
+      return Number(result.lastInsertRowid);
+    },
+
+    /** Time of the newest event of that reason for the typed login ID, if any. */
+    lastEventAt(loginId: string, reason: LoginEventReason): string | null {
+      return statements.lastEventAt.get(loginId, reason)?.at ?? null;
+    },
+
+    countFailuresSince(loginId: string, since: string): number {
+      return statements.failuresSince.get(loginId, since)?.n ?? 0;
+    },
+
+    findOrganisationByName(name: string) {
+      return statements.organisationByName.get(name);
+    },
+
+    createOrganisation(name: string, kind: OrganisationKind, now: string, ipRanges: string[] = []): number {
+      const id = Number(statements.insertOrganisation.run(name, kind, now, now).lastInsertRowid);
+      for (const cidr of ipRanges) statements.insertIpRange.run(id, cidr);
+      return id;
+    },
+
+    isLoginIdTaken(loginId: string): boolean {
+      return statements.loginIdTaken.get(loginId) !== undefined;
+    },
+
+    createUser(user: NewUser): number {
+      return Number(statements.insertUser.run({ ...user, active: user.active ? 1 : 0 }).lastInsertRowid);
+    },
+  };
+}
+
+export type AccountsRepository = ReturnType<typeof accountsRepository>;

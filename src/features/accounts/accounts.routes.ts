@@ -1,0 +1,81 @@
+import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Clock } from '../../clock.js';
+import { homePathFor, safeNextPath } from '../../middleware/auth.js';
+import { SESSION_COOKIE } from '../../middleware/session.js';
+import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
+import type { AccountsRepository } from './accounts.repository.js';
+import { loginSchema } from './accounts.schemas.js';
+import type { AccountsService } from './accounts.service.js';
+
+export const BAD_CREDENTIALS_MESSAGE = 'IDまたはパスワードが正しくありません。';
+
+/** Failed logins allowed per client address per window, before that address gets 429 for a while. */
+export type IpThrottle = { maxFailures: number; windowMs: number };
+
+type Deps = { accounts: AccountsRepository; service: AccountsService; clock: Clock; ipThrottle: IpThrottle };
+
+export function accountsRoutes({ accounts, service, clock, ipThrottle }: Deps): Router {
+  const router = Router();
+
+  const render = (res: Response, status: number, next: string | null, loginId: string, errors: FieldErrors, message?: string) =>
+    res.status(status).render('accounts/login', { next, values: { login_id: loginId }, errors, message });
+
+  // Counts failures only (a success is given back), so one city hall behind one address is never
+  // throttled for logging in, only for guessing.
+  const ipLimiter = rateLimit({
+    windowMs: ipThrottle.windowMs,
+    limit: ipThrottle.maxFailures,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode < 400,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req: Request, res: Response) => {
+      const loginId = formValue(req.body, 'login_id').slice(0, 64);
+      accounts.recordLoginEvent({
+        at: clock.now().toISOString(), loginId, userId: null, organisationId: null,
+        ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '', success: false, reason: 'ip_throttled',
+      });
+      render(res, 429, safeNextPath(req.body?.next), loginId, {},
+        'このアドレスからのログイン失敗が続いたため、一時的にログインを制限しています。しばらくしてから再度お試しください。');
+    },
+  });
+
+  router.get('/login', (req, res) => {
+    const next = safeNextPath(req.query.next);
+    const user = res.locals.currentUser;
+    // The spec: no login screen when a session already exists.
+    if (user) return res.redirect(302, next ?? homePathFor(user.organisationKind));
+    render(res, 200, next, '', {});
+  });
+
+  router.post('/login', ipLimiter, async (req, res) => {
+    const next = safeNextPath(req.body?.next);
+    const parsed = loginSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return render(res, 400, next, formValue(req.body, 'login_id'), fieldErrors(parsed.error));
+
+    const { login_id: loginId, password } = parsed.data;
+    const outcome = await service.login({ loginId, password, ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' });
+    if (!outcome.ok && outcome.reason === 'locked') {
+      res.set('Retry-After', String(outcome.retryAfterSeconds));
+      return render(res, 429, next, loginId, {},
+        `ログインの失敗が続いたため、このIDでのログインを一時的に停止しています。${Math.ceil(outcome.retryAfterSeconds / 60)}分ほどしてから再度お試しください。`);
+    }
+    if (!outcome.ok) return render(res, 401, next, loginId, {}, BAD_CREDENTIALS_MESSAGE);
+
+    // A new session id at login, so a session id planted before login is worth nothing after it.
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    req.session.userId = outcome.userId;
+    req.session.loginAt = clock.now().toISOString();
+    const user = accounts.findSessionUser(outcome.userId);
+    res.redirect(302, next ?? homePathFor(user?.organisationKind ?? 'municipality'));
+  });
+
+  router.post('/logout', async (req, res) => {
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie(SESSION_COOKIE);
+    res.redirect(302, '/');
+  });
+
+  return router;
+}

@@ -1,0 +1,30 @@
+export const organisationKinds = ['municipality', 'vendor', 'secretariat'] as const;
+export type OrganisationKind = (typeof organisationKinds)[number];
+
+export const organisationKindLabels: Record<OrganisationKind, string> = {
+  municipality: '特別会員（地方公共団体）',
+  vendor: '一般会員（民間企業・研究機関等）',
+  secretariat: 'ＡＰＰＬＩＣ事務局',
+};
+
+/** The logged-in user as every page sees it (res.locals.currentUser). */
+export type SessionUser = {
+  id: number;
+  loginId: string;
+  name: string;
+  department: string;
+  phone: string;
+  email: string;
+  organisationId: number;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+};
+
+export type LoginEventReason =
+  | 'ok'
+  | 'bad_credentials'
+  | 'inactive'
+  | 'locked'
+  | 'lock_started'
+  | 'ip_throttled'
+  | 'outside_range_denied';

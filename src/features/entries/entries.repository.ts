@@ -1,0 +1,89 @@
+import type { Db } from '../../db/connection.js';
+import { normalizeForSearch } from '../../text.js';
+
+export type NewEntry = {
+  typeId: number;
+  title: string;
+  summary: string;
+  url: string | null;
+  contactCompany: string;
+  contactDepartment: string;
+  contactName: string;
+  contactPhone: string;
+  contactEmail: string;
+  registrantCompany: string;
+  registrantDepartment: string;
+  registrantName: string;
+  registrantPhone: string;
+  registrantEmail: string;
+  organisationId: number;
+  userId: number;
+  genreIds: number[];
+  operatorIp: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** One row of an entry list: what the results list shows (spec 検索結果一覧画面). */
+export type EntryListItem = {
+  id: number;
+  title: string;
+  summary: string;
+  typeName: string;
+  organisationId: number;
+  updatedAt: string;
+  likeCount: number;
+};
+
+/** Published = neither soft-deleted nor suspended. */
+const PUBLISHED = 'e.deleted_at IS NULL AND e.suspended_at IS NULL';
+
+export function entriesRepository(db: Db) {
+  const newest = db.prepare<[number], EntryListItem>(`
+    SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
+           e.updated_at AS updatedAt,
+           (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
+      FROM entries e JOIN info_types t ON t.id = e.type_id
+     WHERE ${PUBLISHED}
+     ORDER BY e.updated_at DESC, e.id DESC
+     LIMIT ?`);
+
+  const insert = db.prepare(`
+    INSERT INTO entries (type_id, title, summary, url, contact_company, contact_department, contact_name,
+                         contact_phone, contact_email, registrant_company, registrant_department,
+                         registrant_name, registrant_phone, registrant_email, organisation_id, user_id,
+                         created_at, updated_at, operator_ip)
+    VALUES (@typeId, @title, @summary, @url, @contactCompany, @contactDepartment, @contactName,
+            @contactPhone, @contactEmail, @registrantCompany, @registrantDepartment,
+            @registrantName, @registrantPhone, @registrantEmail, @organisationId, @userId,
+            @createdAt, @updatedAt, @operatorIp)`);
+  const link = db.prepare('INSERT INTO entry_genres (entry_id, genre_id) VALUES (?, ?)');
+  const index = db.prepare('INSERT INTO entry_search (rowid, title, summary, details) VALUES (?, ?, ?, ?)');
+
+  return {
+    /** Saves an entry with its genres and its keyword index row, all or nothing. */
+    insertEntry: db.transaction((entry: NewEntry): number => {
+      const { genreIds, ...row } = entry;
+      const id = Number(insert.run(row).lastInsertRowid);
+      for (const genreId of new Set(genreIds)) link.run(id, genreId);
+      index.run(id, ...searchText(entry));
+      return id;
+    }),
+
+    /** 新着情報: the newest published entries. */
+    listNewest(limit: number): EntryListItem[] {
+      return newest.all(limit);
+    },
+  };
+}
+
+export type EntriesRepository = ReturnType<typeof entriesRepository>;
+
+/** The keyword index's three columns, NFKC-normalised so full- and half-width forms match. */
+function searchText(e: NewEntry): [string, string, string] {
+  const details = [
+    e.contactCompany, e.contactDepartment, e.contactName, e.contactPhone, e.contactEmail,
+    e.registrantCompany, e.registrantDepartment, e.registrantName, e.registrantPhone, e.registrantEmail,
+  ].join('\n');
+  return [normalizeForSearch(e.title), normalizeForSearch(e.summary), normalizeForSearch(details)];
+}

@@ -1,0 +1,24 @@
+/**
+ * Errors a handler throws to end a request with a Japanese error page. Express 5 forwards thrown
+ * errors and rejected promises to the single error handler in middleware/errors.ts.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(message = 'このページを表示する権限がありません。') {
+    super(403, message);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message = 'お探しのページは見つかりませんでした。') {
+    super(404, message);
+  }
+}

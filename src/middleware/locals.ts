@@ -1,0 +1,32 @@
+import type { Express, RequestHandler } from 'express';
+import { formatDate, formatDateTime, summaryHead } from '../text.js';
+
+export type Breadcrumb = { label: string; href?: string };
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    csrfToken: () => string;
+    currentPath: string;
+  }
+}
+
+/**
+ * Helpers and defaults every template may rely on, set on app.locals so that even an error page
+ * rendered before the session middleware ran (a malformed body, say) finds them.
+ */
+export function setTemplateDefaults(app: Express): void {
+  Object.assign(app.locals, {
+    formatDateTime,
+    formatDate,
+    summaryHead,
+    currentUser: undefined,
+    currentPath: '',
+    breadcrumbs: undefined,
+    csrfToken: () => '',
+  });
+}
+
+export const requestLocals: RequestHandler = (req, res, next) => {
+  res.locals.currentPath = req.path;
+  next();
+};

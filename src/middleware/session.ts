@@ -1,0 +1,32 @@
+import session from 'express-session';
+import makeSqliteStore from 'better-sqlite3-session-store';
+import type { Db } from '../db/connection.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: number;
+    loginAt: string;
+  }
+}
+
+export const SESSION_COOKIE = 'portal.sid';
+
+const SqliteStore = makeSqliteStore(session);
+
+/**
+ * Sessions live in the portal's SQLite file (table `sessions`), so they survive a restart.
+ * `rolling` renews the cookie on every response, which makes maxAge an idle timeout.
+ * `secure: 'auto'` marks the cookie Secure whenever the request came over HTTPS (TRUST_PROXY tells
+ * Express to believe the proxy about that).
+ */
+export function sessions(deps: { db: Db; secret: string; idleMinutes: number }) {
+  return session({
+    name: SESSION_COOKIE,
+    secret: deps.secret,
+    store: new SqliteStore({ client: deps.db, expired: { clear: true, intervalMs: 15 * 60_000 } }),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: deps.idleMinutes * 60_000 },
+  });
+}

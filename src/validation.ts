@@ -1,0 +1,19 @@
+import type { z } from 'zod';
+
+/** Field name → the first message for that field, for the error summary and the per-field messages. */
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+/** A form field's raw value as the user sent it, for re-display (never trusted for anything else). */
+export function formValue(body: unknown, field: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[field];
+  return typeof value === 'string' ? value : '';
+}
