@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import pino from 'pino';
+import { createApp, type AppDeps } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { openDatabase, type Db } from '../../src/db/connection.js';
+import { migrate } from '../../src/db/migrate.js';
+import { migrationsDir } from '../../src/paths.js';
+
+export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
+
+/** A clock the test can move; starts at a fixed instant. */
+export function testClock(start = '2026-11-26T04:11:00.000Z'): Clock & { advance(ms: number): void } {
+  let now = Date.parse(start);
+  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
+}
+
+export function tempDir(prefix = 'portal-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export type TestPortal = {
+  app: Express;
+  db: Db;
+  dbPath: string;
+  clock: ReturnType<typeof testClock>;
+  /** A second app on the same database file, as after a restart of the server. */
+  restart(): Express;
+};
+
+type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'config' | 'clock'>>;
+
+/** The real app on a given database, with silent logs and the test session secret. */
+export function appOn(db: Db, options: PortalOptions = {}): Express {
+  return createApp({
+    db,
+    config: { nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, ...options.config },
+    sessionSecret: TEST_SESSION_SECRET,
+    clock: options.clock ?? testClock(),
+    logger: pino({ level: 'silent' }),
+    lockPolicy: options.lockPolicy,
+    ipThrottle: options.ipThrottle,
+  });
+}
+
+/** A migrated database in a fresh temporary file and the real app on it. */
+export function createTestPortal(options: PortalOptions = {}): TestPortal {
+  const dbPath = path.join(tempDir(), 'portal.db');
+  const db = openDatabase(dbPath);
+  migrate(db, migrationsDir);
+  const clock = testClock();
+  const build = (database: Db) => appOn(database, { ...options, clock });
+  return { app: build(db), db, dbPath, clock, restart: () => build(openDatabase(dbPath)) };
+}
