@@ -1,0 +1,85 @@
+import { openDatabase } from '../src/db/connection.js';
+import { migrate } from '../src/db/migrate.js';
+import { accountsRepository } from '../src/features/accounts/accounts.repository.js';
+import { hashPassword } from '../src/features/accounts/passwords.js';
+import { entriesRepository } from '../src/features/entries/entries.repository.js';
+import { genresRepository } from '../src/features/genres/genres.repository.js';
+import { likesRepository } from '../src/features/likes/likes.repository.js';
+import { migrationsDir } from '../src/paths.js';
+
+/** A deterministic pseudo-random sequence, so every bench run measures the same data. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const words = ['防災', '避難所', '観光', '教育', '端末', '窓口', 'オンライン申請', '見守り', 'デマンド交通', '健診', '子育て', 'ごみ収集',
+  'オープンデータ', 'セキュリティ', '農業', 'センサー', 'クラウド', 'AI', 'RPA', '多言語', 'ポータル', '地域', '住民', '職員'];
+
+/**
+ * Builds the bench database: 12 top-level genres × 4 × 4 (252 genres in 3 levels), `entries` entries
+ * from 20 vendors with 1–3 genres each, and likes from 50 municipalities. Returns the password of
+ * every generated user.
+ */
+export async function generate(file: string, entries: number): Promise<string> {
+  const db = openDatabase(file);
+  migrate(db, migrationsDir);
+  const password = 'bench-password-2026';
+  const hash = await hashPassword(password);
+  const random = rng(42);
+  const accounts = accountsRepository(db);
+  const genres = genresRepository(db);
+  const repo = entriesRepository(db);
+  const likes = likesRepository(db);
+  const now = Date.parse('2026-11-26T00:00:00Z');
+
+  db.transaction(() => {
+    const at = new Date(now).toISOString();
+    const leafIds: number[] = [];
+    for (let a = 1; a <= 12; a++) {
+      const top = genres.insertGenre(null, `分野${a}`, a, at);
+      for (let b = 1; b <= 4; b++) {
+        const mid = genres.insertGenre(top, `分野${a}-${b}`, b, at);
+        leafIds.push(mid);
+        for (let c = 1; c <= 4; c++) leafIds.push(genres.insertGenre(mid, `分野${a}-${b}-${c}`, c, at));
+      }
+    }
+    const vendors = Array.from({ length: 20 }, (_, i) => {
+      const organisationId = accounts.createOrganisation(`ベンダー${i + 1}株式会社`, 'vendor', at);
+      const userId = accounts.createUser({ organisationId, loginId: `bench-vendor${i + 1}`, passwordHash: hash, name: `担当${i + 1}`, department: '営業部', phone: '03-0000-0000', email: `v${i + 1}@bench.example`, active: true, now: at });
+      return { organisationId, userId };
+    });
+    const municipalities = Array.from({ length: 50 }, (_, i) => {
+      const organisationId = accounts.createOrganisation(`ベンチ市${i + 1}`, 'municipality', at);
+      const userId = accounts.createUser({ organisationId, loginId: `bench-city${i + 1}`, passwordHash: hash, name: `職員${i + 1}`, department: '情報政策課', phone: '', email: '', active: true, now: at });
+      return { organisationId, userId };
+    });
+    accounts.createUser({ organisationId: accounts.createOrganisation('ベンチ事務局', 'secretariat', at), loginId: 'bench-admin', passwordHash: hash, name: '事務局', department: '', phone: '', email: '', active: true, now: at });
+
+    const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
+    for (let i = 0; i < entries; i++) {
+      const owner = pick(vendors);
+      const updated = new Date(now - Math.floor(random() * 5 * 365 * 86_400_000)).toISOString();
+      const title = `${pick(words)}${pick(words)}サービス ${i + 1}`;
+      const summary = Array.from({ length: 6 }, () => `${pick(words)}と${pick(words)}を支援します。`).join('');
+      const id = repo.insertEntry({
+        typeId: 1 + Math.floor(random() * 3), title, summary, url: null,
+        contactCompany: 'ベンダー', contactDepartment: '営業部', contactName: '担当', contactPhone: '03-0000-0000', contactEmail: 'c@bench.example',
+        registrantCompany: 'ベンダー', registrantDepartment: '営業部', registrantName: '担当', registrantPhone: '03-0000-0000', registrantEmail: 'r@bench.example',
+        organisationId: owner.organisationId, userId: owner.userId,
+        genreIds: Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(leafIds)),
+        operatorIp: '127.0.0.1', createdAt: updated, updatedAt: updated,
+      });
+      if (random() < 0.3) {
+        const m = pick(municipalities);
+        likes.addLike(id, m.organisationId, m.userId, updated);
+      }
+    }
+  })();
+  db.pragma('optimize');
+  db.close();
+  return password;
+}

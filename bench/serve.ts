@@ -1,0 +1,35 @@
+import express from 'express';
+import pino from 'pino';
+import { createApp } from '../src/app.js';
+import { systemClock } from '../src/clock.js';
+import { openDatabase } from '../src/db/connection.js';
+
+/**
+ * The server side of the bench, in its own process so the load generator does not share its event
+ * loop. `portal DB_PATH` serves the real app; `bare` serves one Express route of similar size as the
+ * baseline. Prints "LISTENING <port>" once ready.
+ */
+const [mode, dbPath] = process.argv.slice(2);
+
+let app: express.Express;
+if (mode === 'portal' && dbPath) {
+  app = createApp({
+    db: openDatabase(dbPath),
+    config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30 },
+    sessionSecret: 'bench-session-secret-bench-session-secret',
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    ipThrottle: { maxFailures: 1_000_000, windowMs: 60_000 },
+  });
+} else {
+  const page = `<!DOCTYPE html><html lang="ja"><body>${'<p>ベースライン</p>'.repeat(300)}</body></html>`;
+  app = express();
+  app.get('/', (_req, res) => {
+    res.type('html').send(page);
+  });
+}
+
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  console.log(`LISTENING ${typeof address === 'object' && address ? address.port : ''}`);
+});
