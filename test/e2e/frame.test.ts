@@ -1,0 +1,108 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
+import { seedsDir } from '../../src/paths.js';
+import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
+import { createTestPortal, testClock } from '../helpers/portal.js';
+
+let browser: Browser;
+let base: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  const { app, db } = createTestPortal();
+  await seedDemo(db, seedsDir, testClock());
+  base = await listen(app);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await base?.close();
+});
+
+async function loginAs(page: import('playwright-core').Page, loginId: string) {
+  await page.goto(`${base.url}/login`);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
+  await page.getByLabel('パスワード').press('Enter');
+  await page.waitForURL(`${base.url}/`);
+}
+
+describe('the page frame in a real browser', () => {
+  it('the axe-core check itself reports a violation where there is one', async () => {
+    const page = await browser.newPage();
+    await page.setContent('<html lang="ja"><title>t</title><body><main><img src="x.png"></main></body></html>');
+    expect((await axeViolations(page)).map((v) => v.id)).toContain('image-alt');
+    await page.close();
+  });
+
+  it.each([
+    ['home page, anonymous', '/'],
+    ['login page', '/login'],
+    ['404 page', '/no/such/page'],
+  ])('axe-core finds no WCAG 2.0 A/AA violation › %s', async (_name, path) => {
+    const page = await browser.newPage();
+    await page.goto(base.url + path);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('axe-core finds no violation › login form shown again with errors', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base.url}/login`);
+    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.error-summary').isVisible()).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('axe-core finds no violation › 403 page and the logged-in home page of a vendor', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, 'vendor1');
+    expect(await axeViolations(page)).toEqual([]);
+    const res = await page.goto(`${base.url}/admin`);
+    expect(res?.status()).toBe(403);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('keyboard › the first Tab reaches the skip link, which moves focus to the main content', async () => {
+    const page = await browser.newPage();
+    await page.goto(base.url + '/');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('本文へ移動');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.close();
+  });
+
+  it('without JavaScript › logging in and out works', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await loginAs(page, 'fujisawa');
+    expect(await page.locator('.account-state').textContent()).toContain('藤沢市');
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await page.waitForURL(`${base.url}/`);
+    expect(await page.getByRole('link', { name: 'ログイン', exact: true }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('the stylesheet and the design tokens load from the portal itself under its CSP', async () => {
+    const page = await browser.newPage();
+    const external: string[] = [];
+    const cspErrors: string[] = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base.url)) external.push(r.url()); });
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+    await page.goto(base.url + '/');
+    const key = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--color-primitive-blue-900').trim());
+    expect(key).toBe('#0017c1');
+    const navBackground = await page.locator('.global-nav').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(navBackground).toBe('rgb(0, 23, 193)');
+    expect(external).toEqual([]);
+    expect(cspErrors).toEqual([]);
+    await page.screenshot({ path: '/tmp/portal-home.png', fullPage: true });
+    await page.close();
+  });
+});
