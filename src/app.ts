@@ -8,7 +8,16 @@ import type { Db } from './db/connection.js';
 import { accountsRepository } from './features/accounts/accounts.repository.js';
 import { accountsRoutes, type IpThrottle } from './features/accounts/accounts.routes.js';
 import { accountsService, defaultLockPolicy, type LockPolicy } from './features/accounts/accounts.service.js';
+import { auditRepository } from './features/audit/audit.repository.js';
 import { entriesRepository } from './features/entries/entries.repository.js';
+import { entriesRoutes } from './features/entries/entries.routes.js';
+import { genresRepository } from './features/genres/genres.repository.js';
+import { infoTypesRepository } from './features/info-types/info-types.repository.js';
+import { likesRepository } from './features/likes/likes.repository.js';
+import { SearchIndex } from './features/search/search.index.js';
+import { searchRepository } from './features/search/search.repository.js';
+import { searchRoutes } from './features/search/search.routes.js';
+import { searchService } from './features/search/search.service.js';
 import { homeRoutes } from './features/home/home.routes.js';
 import type { Logger } from './logger.js';
 import { loadCurrentUser, requireKind, requireLogin } from './middleware/auth.js';
@@ -21,7 +30,7 @@ import { publicDir, viewsDir } from './paths.js';
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes'>;
+  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir'>;
   sessionSecret: string;
   clock: Clock;
   logger: Logger;
@@ -38,6 +47,12 @@ export function createApp(deps: AppDeps): Express {
   const { db, config, clock, logger } = deps;
   const accounts = accountsRepository(db);
   const entries = entriesRepository(db);
+  const genres = genresRepository(db);
+  const infoTypes = infoTypesRepository(db);
+  const searchRepo = searchRepository(db);
+  const searchIndex = new SearchIndex(searchRepo);
+  // Built now rather than on the first search, so start-up pays for it and says what it cost.
+  logger.info(searchIndex.stats(), 'search index built');
   const csrf = csrfProtection();
 
   const app = express();
@@ -64,6 +79,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrf.verify);
 
   app.use(homeRoutes({ entries }));
+  app.use(searchRoutes({ search: searchService({ index: searchIndex, repository: searchRepo }), genres, infoTypes, entries }));
+  app.use(
+    entriesRoutes({
+      entries, genres, likes: likesRepository(db), audit: auditRepository(db), clock, uploadDir: config.uploadDir,
+    }),
+  );
   app.use(
     accountsRoutes({
       accounts,

@@ -213,7 +213,7 @@ describe('sessions', () => {
   });
 
   it('the session expires after the idle timeout', async () => {
-    const { app, db } = createTestPortal({ config: { nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30 } });
+    const { app, db } = createTestPortal({ config: { sessionIdleMinutes: 30 } });
     const user = createUser(db, 'vendor');
     const agent = await loggedInAgent(app, user.loginId, PASSWORD);
     expect((await agent.get('/my/entries')).status).not.toBe(302);

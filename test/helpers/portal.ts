@@ -26,17 +26,21 @@ export type TestPortal = {
   db: Db;
   dbPath: string;
   clock: ReturnType<typeof testClock>;
+  uploadDir: string;
   /** A second app on the same database file, as after a restart of the server. */
   restart(): Express;
 };
 
-type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'config' | 'clock'>>;
+type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock'>> & {
+  config?: Partial<AppDeps['config']>;
+  uploadDir?: string;
+};
 
 /** The real app on a given database, with silent logs and the test session secret. */
 export function appOn(db: Db, options: PortalOptions = {}): Express {
   return createApp({
     db,
-    config: { nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, ...options.config },
+    config: { nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, uploadDir: options.uploadDir ?? tempDir('uploads-'), ...options.config },
     sessionSecret: TEST_SESSION_SECRET,
     clock: options.clock ?? testClock(),
     logger: pino({ level: 'silent' }),
@@ -51,6 +55,7 @@ export function createTestPortal(options: PortalOptions = {}): TestPortal {
   const db = openDatabase(dbPath);
   migrate(db, migrationsDir);
   const clock = testClock();
-  const build = (database: Db) => appOn(database, { ...options, clock });
-  return { app: build(db), db, dbPath, clock, restart: () => build(openDatabase(dbPath)) };
+  const uploadDir = options.uploadDir ?? tempDir('uploads-');
+  const build = (database: Db) => appOn(database, { ...options, clock, uploadDir });
+  return { app: build(db), db, dbPath, clock, uploadDir, restart: () => build(openDatabase(dbPath)) };
 }

@@ -108,7 +108,7 @@ describe('error pages', () => {
 
   it('500 › in development the page shows the stack to the developer', async () => {
     const { db } = createTestPortal();
-    const app = appOn(db, { config: { nodeEnv: 'development', trustProxy: false, sessionIdleMinutes: 30 } });
+    const app = appOn(db, { config: { nodeEnv: 'development' } });
     db.close();
     const res = await request(app).get('/');
     expect(res.status).toBe(500);

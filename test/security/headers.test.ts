@@ -33,7 +33,7 @@ describe('security headers', () => {
   });
 
   it('behind an HTTPS proxy that is trusted, the session cookie is Secure', async () => {
-    const { app } = createTestPortal({ config: { nodeEnv: 'test', trustProxy: 'loopback', sessionIdleMinutes: 30 } });
+    const { app } = createTestPortal({ config: { trustProxy: 'loopback' } });
     const res = await request(app).get('/login').set('X-Forwarded-Proto', 'https');
     const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('portal.sid='));
     expect(cookie).toMatch(/; Secure/i);

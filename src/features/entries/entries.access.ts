@@ -1,4 +1,9 @@
+import { ForbiddenError, NotFoundError } from '../../http-error.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
+
+/** The contract's sentence for a vendor opening another organisation's entry. */
+export const DETAIL_FOR_MEMBERS_MESSAGE =
+  '申し訳ございません。「詳細情報」については特別会員向けサービスとなっています。';
 
 /**
  * Whether a list row links to the entry's detail page (design.md, access rules). Vendors see other
@@ -9,4 +14,20 @@ export function showsDetailLink(user: SessionUser | undefined, entry: { organisa
   if (!user) return true;
   if (user.organisationKind === 'vendor') return user.organisationId === entry.organisationId;
   return true;
+}
+
+type EntryState = { organisationId: number; deletedAt: string | null; suspendedAt: string | null };
+
+/**
+ * The detail page's rule, also for its PDF: a deleted entry is gone for everyone (404); a suspended one
+ * is visible only to its organisation and the secretariat (404 for others); a vendor may open only its
+ * own organisation's entries (403 with the contract's sentence).
+ */
+export function assertCanOpen(user: SessionUser, entry: EntryState | undefined): asserts entry is EntryState {
+  if (!entry || entry.deletedAt) throw new NotFoundError('お探しの情報は見つかりませんでした。削除されたか、公開が停止されている可能性があります。');
+  const own = entry.organisationId === user.organisationId;
+  if (entry.suspendedAt && !own && user.organisationKind !== 'secretariat') {
+    throw new NotFoundError('お探しの情報は見つかりませんでした。削除されたか、公開が停止されている可能性があります。');
+  }
+  if (user.organisationKind === 'vendor' && !own) throw new ForbiddenError(DETAIL_FOR_MEMBERS_MESSAGE);
 }

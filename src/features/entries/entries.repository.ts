@@ -35,6 +35,30 @@ export type EntryListItem = {
   likeCount: number;
 };
 
+/** Everything the detail page shows, plus the state the access rules look at. */
+export type EntryDetail = {
+  id: number;
+  typeName: string;
+  title: string;
+  summary: string;
+  url: string | null;
+  contactCompany: string;
+  contactDepartment: string;
+  contactName: string;
+  contactPhone: string;
+  contactEmail: string;
+  organisationId: number;
+  organisationName: string;
+  createdAt: string;
+  updatedAt: string;
+  suspendedAt: string | null;
+  suspendedReason: string | null;
+  deletedAt: string | null;
+  likeCount: number;
+};
+
+export type Attachment = { storedName: string; originalName: string; size: number };
+
 /** Published = neither soft-deleted nor suspended. */
 const PUBLISHED = 'e.deleted_at IS NULL AND e.suspended_at IS NULL';
 
@@ -60,7 +84,32 @@ export function entriesRepository(db: Db) {
   const link = db.prepare('INSERT INTO entry_genres (entry_id, genre_id) VALUES (?, ?)');
   const index = db.prepare('INSERT INTO entry_search (rowid, title, summary, details) VALUES (?, ?, ?, ?)');
 
+  const detail = db.prepare<[number], EntryDetail>(`
+    SELECT e.id, t.name AS typeName, e.title, e.summary, e.url,
+           e.contact_company AS contactCompany, e.contact_department AS contactDepartment,
+           e.contact_name AS contactName, e.contact_phone AS contactPhone, e.contact_email AS contactEmail,
+           e.organisation_id AS organisationId, o.name AS organisationName,
+           e.created_at AS createdAt, e.updated_at AS updatedAt,
+           e.suspended_at AS suspendedAt, e.suspended_reason AS suspendedReason, e.deleted_at AS deletedAt,
+           (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
+      FROM entries e
+      JOIN info_types t ON t.id = e.type_id
+      JOIN organisations o ON o.id = e.organisation_id
+     WHERE e.id = ?`);
+  const attachment = db.prepare<[number], Attachment>(
+    `SELECT stored_name AS storedName, original_name AS originalName, size FROM attachments WHERE entry_id = ?`,
+  );
+
   return {
+    /** The entry whatever its state; the caller applies the access rules. */
+    findEntry(id: number): EntryDetail | undefined {
+      return detail.get(id);
+    },
+
+    findAttachment(entryId: number): Attachment | undefined {
+      return attachment.get(entryId);
+    },
+
     /** Saves an entry with its genres and its keyword index row, all or nothing. */
     insertEntry: db.transaction((entry: NewEntry): number => {
       const { genreIds, ...row } = entry;

@@ -1,12 +1,61 @@
 import type { Db } from '../../db/connection.js';
 
+export type Genre = { id: number; parentId: number | null; name: string; sortOrder: number; retired: boolean };
+
+/** A genre with its children, for the nested checkboxes. */
+export type GenreNode = Genre & { children: GenreNode[] };
+
 export function genresRepository(db: Db) {
   const insert = db.prepare(
     `INSERT INTO genres (parent_id, name, sort_order, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
   );
+  const all = db.prepare<[], Omit<Genre, 'retired'> & { retired: number }>(
+    `SELECT id, parent_id AS parentId, name, sort_order AS sortOrder, retired_at IS NOT NULL AS retired
+       FROM genres ORDER BY sort_order, id`,
+  );
+  const ofEntry = db.prepare<[number], number>('SELECT genre_id FROM entry_genres WHERE entry_id = ?').pluck();
+
   return {
     insertGenre(parentId: number | null, name: string, sortOrder: number, now: string): number {
       return Number(insert.run(parentId, name, sortOrder, now, now).lastInsertRowid);
     },
+    listGenres(): Genre[] {
+      return all.all().map((g) => ({ ...g, retired: g.retired === 1 }));
+    },
+    genreIdsOfEntry(entryId: number): number[] {
+      return ofEntry.all(entryId);
+    },
   };
+}
+
+export type GenresRepository = ReturnType<typeof genresRepository>;
+
+/** The tree of genres shown in forms: retired genres and everything under them are left out. */
+export function activeGenreTree(genres: Genre[]): GenreNode[] {
+  const nodes = new Map(genres.map((g) => [g.id, { ...g, children: [] as GenreNode[] }]));
+  const roots: GenreNode[] = [];
+  for (const node of nodes.values()) {
+    if (node.retired) continue;
+    const parent = node.parentId === null ? undefined : nodes.get(node.parentId);
+    if (node.parentId === null) roots.push(node);
+    else if (parent && !parent.retired) parent.children.push(node);
+  }
+  // A child whose ancestor is retired hangs under a retired node and so is never reached from a root.
+  return roots;
+}
+
+/** 「防災 › 避難所運営 › 避難者名簿管理」: a genre's path from the top, for conditions and details. */
+export function genrePaths(genres: Genre[]): Map<number, string> {
+  const byId = new Map(genres.map((g) => [g.id, g]));
+  const paths = new Map<number, string>();
+  for (const genre of genres) {
+    const names: string[] = [];
+    const seen = new Set<number>();
+    for (let g: Genre | undefined = genre; g && !seen.has(g.id); g = g.parentId === null ? undefined : byId.get(g.parentId)) {
+      seen.add(g.id);
+      names.unshift(g.name);
+    }
+    paths.set(genre.id, names.join(' › '));
+  }
+  return paths;
 }

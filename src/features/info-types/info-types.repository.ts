@@ -12,3 +12,5 @@ export function infoTypesRepository(db: Db) {
     },
   };
 }
+
+export type InfoTypesRepository = ReturnType<typeof infoTypesRepository>;

@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { Router, type Request } from 'express';
+import type { Clock } from '../../clock.js';
+import { NotFoundError } from '../../http-error.js';
+import { requireKind, requireLogin } from '../../middleware/auth.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { genrePaths, type GenresRepository } from '../genres/genres.repository.js';
+import type { LikesRepository } from '../likes/likes.repository.js';
+import { searchQuerySchema, searchQueryString } from '../search/search.schemas.js';
+import { assertCanOpen } from './entries.access.js';
+import type { EntriesRepository } from './entries.repository.js';
+
+type Deps = {
+  entries: EntriesRepository;
+  genres: GenresRepository;
+  likes: LikesRepository;
+  audit: AuditRepository;
+  clock: Clock;
+  uploadDir: string;
+};
+
+function entryId(req: Request): number {
+  const raw = String(req.params.id ?? '');
+  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError();
+  return Number(raw);
+}
+
+/**
+ * The search the visitor came from, carried in the detail page's query string so the breadcrumbs lead
+ * back to the same form and the same results page. Anything malformed is simply dropped.
+ */
+function searchContext(req: Request): { results: string; form: string } {
+  const parsed = searchQuerySchema.safeParse(req.query);
+  if (!parsed.success) return { results: '', form: '' };
+  return { results: searchQueryString(parsed.data), form: searchQueryString({ ...parsed.data, page: undefined }) };
+}
+
+const withQuery = (base: string, query: string) => (query ? `${base}?${query}` : base);
+
+/** 情報閲覧者側機能 4: the detail page, its like button and its PDF. */
+export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir }: Deps): Router {
+  const router = Router();
+
+  router.get('/entries/:id', requireLogin, (req, res) => {
+    const user = res.locals.currentUser!;
+    const entry = entries.findEntry(entryId(req));
+    assertCanOpen(user, entry);
+    const context = searchContext(req);
+    const paths = genrePaths(genres.listGenres());
+    res.render('entries/detail', {
+      title: entry.title,
+      breadcrumbs: [
+        { label: '検索画面', href: withQuery('/search', context.form) },
+        { label: '検索結果一覧', href: withQuery('/search/results', context.results) },
+        { label: '詳細情報' },
+      ],
+      entry,
+      attachment: entries.findAttachment(entry.id),
+      categories: genres.genreIdsOfEntry(entry.id).map((id) => paths.get(id) ?? '').sort(),
+      canLike: user.organisationKind === 'municipality',
+      liked: likes.hasLiked(entry.id, user.organisationId),
+      likeAction: withQuery(`/entries/${entry.id}/like`, context.results),
+      resultsHref: withQuery('/search/results', context.results),
+    });
+  });
+
+  router.post('/entries/:id/like', requireKind('municipality'), (req, res) => {
+    const user = res.locals.currentUser!;
+    const id = entryId(req);
+    assertCanOpen(user, entries.findEntry(id));
+    const now = clock.now().toISOString();
+    const liked = likes.toggleLike(id, user.organisationId, user.id, now);
+    audit.record(
+      { userId: user.id, organisationId: user.organisationId, ip: req.ip ?? '', sessionId: req.sessionID ?? null },
+      now, liked ? 'like.add' : 'like.remove', { type: 'entry', id },
+    );
+    res.redirect(302, `${withQuery(`/entries/${id}`, searchContext(req).results)}#like`);
+  });
+
+  router.get('/entries/:id/attachment', requireLogin, (req, res, next) => {
+    const user = res.locals.currentUser!;
+    const id = entryId(req);
+    assertCanOpen(user, entries.findEntry(id));
+    const attachment = entries.findAttachment(id);
+    if (!attachment) throw new NotFoundError('この情報には資料（PDF）が登録されていません。');
+    // Stored names are random and ours, but basename() makes sure no path ever leaves the upload folder.
+    const file = path.resolve(uploadDir, path.basename(attachment.storedName));
+    res.download(
+      file,
+      attachment.originalName,
+      { headers: { 'Content-Type': 'application/pdf', 'Cache-Control': 'private, no-store' }, dotfiles: 'deny' },
+      (error) => {
+        if (error && !res.headersSent) next(new NotFoundError('資料（PDF）のファイルが見つかりませんでした。事務局にお問い合わせください。'));
+      },
+    );
+  });
+
+  return router;
+}

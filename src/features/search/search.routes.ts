@@ -1,0 +1,78 @@
+import { Router, type Response } from 'express';
+import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { showsDetailLink } from '../entries/entries.access.js';
+import type { EntriesRepository, EntryListItem } from '../entries/entries.repository.js';
+import { activeGenreTree, genrePaths, type GenresRepository } from '../genres/genres.repository.js';
+import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
+import { searchQuerySchema, searchQueryString, type SearchQuery } from './search.schemas.js';
+import type { SearchService } from './search.service.js';
+
+const NEWEST_ON_SEARCH = 10;
+
+type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTypesRepository; entries: EntriesRepository };
+
+const emptyQuery: SearchQuery = { genre: [], type: [], q: '', page: 1 };
+
+export function searchRoutes({ search, genres, infoTypes, entries }: Deps): Router {
+  const router = Router();
+
+  const withLinks = (res: Response, items: EntryListItem[]) =>
+    items.map((entry) => ({ ...entry, linked: showsDetailLink(res.locals.currentUser, entry) }));
+
+  /** The search form, with the given conditions ticked (coming back from the results keeps them). */
+  const renderForm = (res: Response, status: number, query: SearchQuery, errors: FieldErrors, raw: Record<string, unknown> = {}) =>
+    res.status(status).render('search/index', {
+      title: '製品・サービス、事例、人材を探す',
+      tree: activeGenreTree(genres.listGenres()),
+      types: infoTypes.listInfoTypes(),
+      query,
+      rawQ: typeof raw.q === 'string' ? raw.q : query.q,
+      errors,
+      newest: withLinks(res, entries.listNewest(NEWEST_ON_SEARCH)),
+    });
+
+  /** Parses the conditions; on bad input renders the form with 400 and returns undefined. */
+  const parse = (res: Response, raw: Record<string, unknown>): SearchQuery | undefined => {
+    const parsed = searchQuerySchema.safeParse(raw);
+    if (!parsed.success) {
+      renderForm(res, 400, emptyQuery, fieldErrors(parsed.error), raw);
+      return undefined;
+    }
+    const unknown = search.unknownIds(parsed.data);
+    if (Object.keys(unknown).length > 0) {
+      renderForm(res, 400, { ...parsed.data, genre: [], type: [] }, unknown, raw);
+      return undefined;
+    }
+    return parsed.data;
+  };
+
+  router.get('/search', (req, res) => {
+    const query = parse(res, req.query);
+    if (query) renderForm(res, 200, query, {});
+  });
+
+  router.get('/search/results', (req, res) => {
+    const query = parse(res, req.query);
+    if (!query) return;
+    const results = search.search(query);
+    const all = genres.listGenres();
+    const paths = genrePaths(all);
+    const typeNames = new Map(infoTypes.listInfoTypes().map((t) => [t.id, t.name]));
+    const conditions = searchQueryString({ ...query, page: undefined });
+    res.render('search/results', {
+      title: results.total > 0 ? `検索結果（${results.total}件）` : '検索結果',
+      query,
+      results: { ...results, items: withLinks(res, results.items) },
+      chosen: {
+        genres: query.genre.map((id) => paths.get(id) ?? ''),
+        types: query.type.map((id) => typeNames.get(id) ?? ''),
+        q: query.q,
+      },
+      conditions,
+      detailQuery: searchQueryString(query),
+      pageHref: (page: number) => `/search/results?${searchQueryString({ ...query, page }) || 'page=1'}`,
+    });
+  });
+
+  return router;
+}

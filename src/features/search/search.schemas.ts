@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Repeated query keys arrive as arrays, single ones as strings; both become a list of ids. */
+const idList = (message: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().regex(/^[1-9]\d{0,9}$/, message)).max(300, message))
+    .transform((ids) => [...new Set(ids.map(Number))]);
+
+export const MAX_KEYWORD_LENGTH = 100;
+
+/** The search conditions of /search and /search/results (and the context carried to a detail page). */
+export const searchQuerySchema = z.object({
+  genre: idList('ジャンルの指定が正しくありません。'),
+  type: idList('情報種別の指定が正しくありません。'),
+  q: z
+    .string({ message: 'キーワードは1つだけ指定してください。' })
+    .optional()
+    .transform((v) => (v ?? '').replace(/\s+/g, ' ').trim())
+    .pipe(z.string().max(MAX_KEYWORD_LENGTH, `キーワードは${MAX_KEYWORD_LENGTH}文字以内で入力してください。`)),
+  page: z
+    .string({ message: 'ページ番号が正しくありません。' })
+    .optional()
+    .transform((v) => v ?? '1')
+    .pipe(z.string().regex(/^[1-9]\d{0,5}$/, 'ページ番号が正しくありません。'))
+    .transform(Number),
+});
+
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+/** The query string of a search, for links that keep the conditions (paging, back to the form, details). */
+export function searchQueryString(query: Pick<SearchQuery, 'genre' | 'type' | 'q'> & { page?: number }): string {
+  const params = new URLSearchParams();
+  for (const id of query.genre) params.append('genre', String(id));
+  for (const id of query.type) params.append('type', String(id));
+  if (query.q) params.set('q', query.q);
+  if (query.page && query.page > 1) params.set('page', String(query.page));
+  return params.toString();
+}

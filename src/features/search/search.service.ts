@@ -1,0 +1,58 @@
+import { normalizeForSearch } from '../../text.js';
+import type { EntryListItem } from '../entries/entries.repository.js';
+import type { SearchIndex } from './search.index.js';
+import type { SearchRepository } from './search.repository.js';
+import type { SearchQuery } from './search.schemas.js';
+
+export const RESULTS_PER_PAGE = 30;
+
+export type SearchResults = { total: number; page: number; totalPages: number; items: EntryListItem[] };
+
+/**
+ * Runs a search: genres ORed (each with its subtree), types ORed, genres AND types AND keyword.
+ * Keyword words separated by spaces must all occur (substring match on the NFKC-normalised title or
+ * summary). The in-memory index does the set algebra and the paging; SQLite finds keyword matches and
+ * supplies the rows of the page.
+ */
+export function searchService(deps: { index: SearchIndex; repository: SearchRepository }) {
+  const { index, repository } = deps;
+
+  function keywordMatches(q: string): number[] | undefined {
+    const terms = normalizeForSearch(q).split(' ').filter((t) => t !== '');
+    if (terms.length === 0) return undefined;
+    let ids: Set<number> | undefined;
+    for (const term of terms) {
+      const found = repository.entriesContaining(term);
+      ids = ids ? new Set(found.filter((id) => ids!.has(id))) : new Set(found);
+      if (ids.size === 0) break;
+    }
+    return [...(ids ?? [])];
+  }
+
+  return {
+    /** Unknown genre or type ids, as field errors (a stale bookmark, or a hand-made URL). */
+    unknownIds(query: SearchQuery): Record<string, string> {
+      const errors: Record<string, string> = {};
+      if (!index.hasGenres(query.genre)) errors.genre = '指定されたジャンルは存在しません。';
+      if (!index.hasTypes(query.type)) errors.type = '指定された情報種別は存在しません。';
+      return errors;
+    },
+
+    search(query: SearchQuery): SearchResults {
+      const keywordEntryIds = keywordMatches(query.q);
+      const { total, entryIds } = index.search(
+        { genreIds: query.genre, typeIds: query.type, keywordEntryIds },
+        query.page,
+        RESULTS_PER_PAGE,
+      );
+      return {
+        total,
+        page: query.page,
+        totalPages: Math.max(1, Math.ceil(total / RESULTS_PER_PAGE)),
+        items: repository.listItems(entryIds),
+      };
+    },
+  };
+}
+
+export type SearchService = ReturnType<typeof searchService>;
