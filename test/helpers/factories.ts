@@ -1,8 +1,13 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import bcrypt from 'bcrypt';
 import type { Db } from '../../src/db/connection.js';
 import { accountsRepository } from '../../src/features/accounts/accounts.repository.js';
 import type { OrganisationKind } from '../../src/features/accounts/accounts.types.js';
 import { BCRYPT_COST } from '../../src/features/accounts/passwords.js';
+import { entriesRepository } from '../../src/features/entries/entries.repository.js';
+import { genresRepository } from '../../src/features/genres/genres.repository.js';
 
 export const PASSWORD = 'correct-horse-battery-staple';
 
@@ -32,4 +37,56 @@ export function createUser(
     phone: '', email: '', active: overrides.active ?? true, now: new Date().toISOString(),
   });
   return { id, loginId, organisationId };
+}
+
+export function createGenre(db: Db, name: string, parentId: number | null = null): number {
+  return genresRepository(db).insertGenre(parentId, name, 0, new Date().toISOString());
+}
+
+export const TYPE = { product: 1, case: 2, person: 3 } as const;
+
+let entryClock = Date.parse('2026-01-01T00:00:00Z');
+
+/**
+ * An entry owned by the given user's organisation. Each new entry is one minute newer than the last
+ * unless `updatedAt` says otherwise, so creation order is result order (newest first).
+ */
+export function createEntry(
+  db: Db,
+  owner: { id: number; organisationId: number },
+  fields: { title?: string; summary?: string; typeId?: number; genreIds?: number[]; updatedAt?: string; url?: string } = {},
+): number {
+  const at = fields.updatedAt ?? new Date((entryClock += 60_000)).toISOString();
+  return entriesRepository(db).insertEntry({
+    typeId: fields.typeId ?? TYPE.product,
+    title: fields.title ?? `テスト製品${++sequence}`,
+    summary: fields.summary ?? '自治体の課題を解決するテスト用の製品です。',
+    url: fields.url ?? null,
+    contactCompany: 'テスト株式会社', contactDepartment: '営業部', contactName: '担当 太郎',
+    contactPhone: '03-0000-0000', contactEmail: 'contact@example.jp',
+    registrantCompany: 'テスト株式会社', registrantDepartment: '営業部', registrantName: '登録 花子',
+    registrantPhone: '03-0000-0001', registrantEmail: 'registrant@example.jp',
+    organisationId: owner.organisationId, userId: owner.id,
+    genreIds: fields.genreIds ?? [],
+    operatorIp: '127.0.0.1', createdAt: at, updatedAt: at,
+  });
+}
+
+export function suspendEntry(db: Db, entryId: number): void {
+  db.prepare(`UPDATE entries SET suspended_at = ?, suspended_reason = '確認のため' WHERE id = ?`).run(new Date().toISOString(), entryId);
+}
+
+export function deleteEntry(db: Db, entryId: number): void {
+  db.prepare('UPDATE entries SET deleted_at = ? WHERE id = ?').run(new Date().toISOString(), entryId);
+}
+
+/** A real (minimal) PDF file in the upload folder, attached to the entry. */
+export function attachPdf(db: Db, uploadDir: string, entryId: number, originalName = '製品カタログ.pdf'): Buffer {
+  const bytes = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const storedName = crypto.randomBytes(16).toString('hex');
+  fs.writeFileSync(path.join(uploadDir, storedName), bytes);
+  db.prepare(
+    `INSERT INTO attachments (entry_id, stored_name, original_name, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(entryId, storedName, originalName, bytes.length, crypto.createHash('sha256').update(bytes).digest('hex'), new Date().toISOString());
+  return bytes;
 }

@@ -40,3 +40,14 @@ export async function loggedInAgent(app: Express, loginId: string, password: str
 export function $(html: string) {
   return cheerio.load(html);
 }
+
+/** The entry ids listed on a page, in display order. */
+export function listedIds(html: string): number[] {
+  const doc = cheerio.load(html);
+  return doc('[data-entry-id]').map((_, el) => Number(doc(el).attr('data-entry-id'))).get();
+}
+
+export function hitCount(html: string): number | undefined {
+  const value = cheerio.load(html)('[data-hit-count]').attr('data-hit-count');
+  return value === undefined ? undefined : Number(value);
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router, type Request } from 'express';
 import type { Clock } from '../../clock.js';
-import { NotFoundError } from '../../http-error.js';
+import { HttpError, NotFoundError } from '../../http-error.js';
 import { requireKind, requireLogin } from '../../middleware/auth.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { genrePaths, type GenresRepository } from '../genres/genres.repository.js';
@@ -9,6 +9,7 @@ import type { LikesRepository } from '../likes/likes.repository.js';
 import { searchQuerySchema, searchQueryString } from '../search/search.schemas.js';
 import { assertCanOpen } from './entries.access.js';
 import type { EntriesRepository } from './entries.repository.js';
+import { likeFormSchema } from './entries.schemas.js';
 
 type Deps = {
   entries: EntriesRepository;
@@ -68,8 +69,18 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
     const user = res.locals.currentUser!;
     const id = entryId(req);
     assertCanOpen(user, entries.findEntry(id));
+    // The button says what it will do (intent), so a page loaded before a colleague's click, or a
+    // double click, does what the user saw; a form without intent toggles, as the contract says.
+    const parsed = likeFormSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new HttpError(400, 'いいね！の操作を読み取れませんでした。ページを開き直してからもう一度お試しください。');
     const now = clock.now().toISOString();
-    const liked = likes.toggleLike(id, user.organisationId, user.id, now);
+    const intent = parsed.data.intent;
+    let liked: boolean;
+    if (intent === undefined) liked = likes.toggleLike(id, user.organisationId, user.id, now);
+    else {
+      liked = intent === 'like';
+      likes.setLike(id, user.organisationId, user.id, now, liked);
+    }
     audit.record(
       { userId: user.id, organisationId: user.organisationId, ip: req.ip ?? '', sessionId: req.sessionID ?? null },
       now, liked ? 'like.add' : 'like.remove', { type: 'entry', id },

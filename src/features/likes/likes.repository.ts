@@ -20,6 +20,12 @@ export function likesRepository(db: Db) {
       return exists.get(entryId, organisationId) !== undefined;
     },
 
+    /** Sets the organisation's like to the wanted state; liking twice or unliking twice changes nothing. */
+    setLike(entryId: number, organisationId: number, userId: number, at: string, liked: boolean): void {
+      if (liked) insert.run(entryId, organisationId, userId, at);
+      else remove.run(entryId, organisationId);
+    },
+
     /**
      * Likes the entry for the organisation, or takes the like back if it already had one. In one
      * transaction, so two colleagues clicking at once cannot leave two likes. Returns the new state.
