@@ -1,0 +1,84 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
+import { seedsDir } from '../../src/paths.js';
+import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
+import { createTestPortal, testClock } from '../helpers/portal.js';
+
+let browser: Browser;
+let base: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  const { app, db } = createTestPortal();
+  await seedDemo(db, seedsDir, testClock());
+  base = await listen(app);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await base?.close();
+});
+
+async function loginAs(page: Page, loginId: string) {
+  await page.goto(`${base.url}/login`);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
+  await page.getByLabel('パスワード').press('Enter');
+  await page.waitForURL(`${base.url}/`);
+}
+
+describe('searching in a real browser', () => {
+  it('axe-core finds no violation on the search form, the results and the detail page', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, 'fujisawa');
+    await page.goto(`${base.url}/search`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${base.url}/search/results?page=2`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator('.entry-row a').first().click();
+    await page.waitForURL(/\/entries\/\d+/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${base.url}/search/results?page=abc`);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('with JavaScript › the tree starts folded, a button opens a branch, and ticking a parent finds its subtree', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base.url}/search`);
+    const child = page.getByLabel('避難所運営', { exact: true });
+    expect(await child.isVisible()).toBe(false);
+    await page.getByRole('button', { name: '防災の下位ジャンルを開く' }).click();
+    expect(await child.isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: '防災の下位ジャンルを閉じる' }).getAttribute('aria-expanded')).toBe('true');
+
+    await page.getByLabel('防災', { exact: true }).check();
+    await page.getByRole('button', { name: 'この条件で検索する' }).click();
+    await page.waitForURL(/\/search\/results\?genre=\d+/);
+    const hits = Number(await page.locator('[data-hit-count]').getAttribute('data-hit-count'));
+    expect(hits).toBeGreaterThan(5);
+    await page.close();
+  });
+
+  it('without JavaScript, by keyboard only › tick genres of two levels and a type, then search', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base.url}/search`);
+    // Everything is open without JavaScript: a third-level genre can be ticked directly.
+    await page.getByLabel('避難者名簿管理').focus();
+    await page.keyboard.press('Space');
+    await page.getByLabel('防災', { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await page.getByLabel('製品・サービス情報').focus();
+    await page.keyboard.press('Space');
+    await page.getByLabel(/キーワード/).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\/results/);
+    expect(await page.locator('.conditions').textContent()).toContain('防災');
+    expect(await page.locator('.conditions').textContent()).toContain('製品・サービス情報');
+    expect(Number(await page.locator('[data-hit-count]').getAttribute('data-hit-count'))).toBeGreaterThan(0);
+    await context.close();
+  });
+});
