@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { openDatabase } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { accountsRepository } from '../src/features/accounts/accounts.repository.js';
@@ -5,7 +7,7 @@ import { hashPassword } from '../src/features/accounts/passwords.js';
 import { entriesRepository } from '../src/features/entries/entries.repository.js';
 import { genresRepository } from '../src/features/genres/genres.repository.js';
 import { likesRepository } from '../src/features/likes/likes.repository.js';
-import { migrationsDir } from '../src/paths.js';
+import { migrationsDir, seedsDir } from '../src/paths.js';
 
 /** A deterministic pseudo-random sequence, so every bench run measures the same data. */
 function rng(seed: number) {
@@ -16,8 +18,10 @@ function rng(seed: number) {
   };
 }
 
-const words = ['防災', '避難所', '観光', '教育', '端末', '窓口', 'オンライン申請', '見守り', 'デマンド交通', '健診', '子育て', 'ごみ収集',
-  'オープンデータ', 'セキュリティ', '農業', 'センサー', 'クラウド', 'AI', 'RPA', '多言語', 'ポータル', '地域', '住民', '職員'];
+// Realistic Japanese text: the demo entries' titles and summaries, varied by place and edition.
+const demo = JSON.parse(fs.readFileSync(path.join(seedsDir, 'entries.json'), 'utf8')) as { title: string; summary: string }[];
+const places = ['北海道', '東北', '関東', '北陸', '東海', '近畿', '中国', '四国', '九州', '沖縄'];
+const extras = ['導入自治体の声を掲載しています。', '無料の試用版があります。', 'LGWAN-ASPとして提供します。', '補助金の活用を支援します。', '職員研修も実施します。'];
 
 /**
  * Builds the bench database: 12 top-level genres × 4 × 4 (252 genres in 3 levels), `entries` entries
@@ -63,8 +67,9 @@ export async function generate(file: string, entries: number): Promise<string> {
     for (let i = 0; i < entries; i++) {
       const owner = pick(vendors);
       const updated = new Date(now - Math.floor(random() * 5 * 365 * 86_400_000)).toISOString();
-      const title = `${pick(words)}${pick(words)}サービス ${i + 1}`;
-      const summary = Array.from({ length: 6 }, () => `${pick(words)}と${pick(words)}を支援します。`).join('');
+      const base = pick(demo);
+      const title = `${base.title.slice(0, 80)}（${pick(places)}版 第${(i % 9) + 1}版）`;
+      const summary = `${base.summary}${pick(extras)}${pick(places)}地域での実績があります。`;
       const id = repo.insertEntry({
         typeId: 1 + Math.floor(random() * 3), title, summary, url: null,
         contactCompany: 'ベンダー', contactDepartment: '営業部', contactName: '担当', contactPhone: '03-0000-0000', contactEmail: 'c@bench.example',

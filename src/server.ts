@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
   if (config.seedDemo) {
-    const logins = await seedDemo(db, seedsDir, systemClock);
+    const logins = await seedDemo(db, seedsDir, systemClock, config.uploadDir);
     if (logins) printDemoLogins(logins);
   }
 

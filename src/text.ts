@@ -7,8 +7,13 @@ const graphemes = new Intl.Segmenter('ja', { granularity: 'grapheme' });
 /** The head of a summary as a reader counts characters (graphemes, not UTF-16 units), then 「…」. */
 export function summaryHead(text: string, length = 30): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const parts = Array.from(graphemes.segment(flat), (s) => s.segment);
-  return parts.length <= length ? flat : `${parts.slice(0, length).join('')}…`;
+  // Segment lazily and stop at length + 1: a list page must not segment thirty whole summaries.
+  let count = 0;
+  for (const { index } of graphemes.segment(flat)) {
+    if (count === length) return `${flat.slice(0, index)}…`;
+    count++;
+  }
+  return flat;
 }
 
 /** Full-width and half-width forms compare equal after NFKC; case is folded too. */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { genresRepository } from '../features/genres/genres.repository.js';
 import { infoTypesRepository } from '../features/info-types/info-types.repository.js';
 import { likesRepository } from '../features/likes/likes.repository.js';
 import type { Db } from './connection.js';
+import { demoPdf } from './demo-pdf.js';
 
 /** The one password of every demo account; printed at start and listed in the README. */
 export const DEMO_PASSWORD = 'Demo-Pass-2026';
@@ -65,7 +67,7 @@ export function isDatabaseEmpty(db: Db): boolean {
  * Loads the demo data of seeds/ into an empty database, in one transaction, and returns the demo
  * logins. Returns null, touching nothing, when the database already holds data.
  */
-export async function seedDemo(db: Db, seedsDir: string, clock: Clock): Promise<DemoLogin[] | null> {
+export async function seedDemo(db: Db, seedsDir: string, clock: Clock, uploadDir?: string): Promise<DemoLogin[] | null> {
   if (!isDatabaseEmpty(db)) return null;
   const genreTree = readSeed(seedsDir, 'genres.json', z.array(genreNode));
   const organisations = readSeed(seedsDir, 'organisations.json', organisationsFile);
@@ -106,6 +108,7 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock): Promise<
       }
     }
 
+    let brochures = 0;
     entries.forEach((e, i) => {
       const owner = users.get(e.owner);
       const typeId = typeIds.get(e.type);
@@ -114,7 +117,7 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock): Promise<
       const contactOrg = orgByName.get(contactOrgName);
       if (!contactOrg) throw new Error(`seed entry ${i + 1}: unknown contact organisation ${contactOrgName}`);
       const at = daysAgo(e.daysAgo, (i * 37) % 600);
-      repo.insertEntry({
+      const entryId = repo.insertEntry({
         typeId,
         title: e.title,
         summary: e.summary,
@@ -140,6 +143,17 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock): Promise<
         createdAt: at,
         updatedAt: at,
       });
+      // Every third product gets a demo brochure, so the download can be tried.
+      if (uploadDir && e.type === '製品・サービス情報' && brochures++ % 3 === 0) {
+        const pdf = demoPdf(['APPLIC Matching Portal', `Demo brochure for entry No. ${entryId}`, 'This file is part of the demo data.']);
+        const storedName = crypto.randomBytes(16).toString('hex');
+        fs.mkdirSync(uploadDir, { recursive: true });
+        fs.writeFileSync(path.join(uploadDir, storedName), pdf);
+        repo.insertAttachment(entryId, {
+          storedName, originalName: `${e.title.slice(0, 60)}_カタログ.pdf`, size: pdf.length,
+          sha256: crypto.createHash('sha256').update(pdf).digest('hex'), createdAt: at,
+        });
+      }
     });
 
     // Likes: each municipality likes a different, fixed spread of entries.

@@ -96,6 +96,10 @@ export function entriesRepository(db: Db) {
       JOIN info_types t ON t.id = e.type_id
       JOIN organisations o ON o.id = e.organisation_id
      WHERE e.id = ?`);
+  const insertAttachment = db.prepare(
+    `INSERT INTO attachments (entry_id, stored_name, original_name, size, sha256, created_at)
+     VALUES (@entryId, @storedName, @originalName, @size, @sha256, @createdAt)`,
+  );
   const attachment = db.prepare<[number], Attachment>(
     `SELECT stored_name AS storedName, original_name AS originalName, size FROM attachments WHERE entry_id = ?`,
   );
@@ -108,6 +112,11 @@ export function entriesRepository(db: Db) {
 
     findAttachment(entryId: number): Attachment | undefined {
       return attachment.get(entryId);
+    },
+
+    /** Records a PDF already written to the upload folder under its stored (random) name. */
+    insertAttachment(entryId: number, file: Attachment & { sha256: string; createdAt: string }): void {
+      insertAttachment.run({ entryId, ...file });
     },
 
     /** Saves an entry with its genres and its keyword index row, all or nothing. */

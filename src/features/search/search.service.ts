@@ -17,16 +17,20 @@ export type SearchResults = { total: number; page: number; totalPages: number; i
 export function searchService(deps: { index: SearchIndex; repository: SearchRepository }) {
   const { index, repository } = deps;
 
-  function keywordMatches(q: string): number[] | undefined {
-    const terms = normalizeForSearch(q).split(' ').filter((t) => t !== '');
-    if (terms.length === 0) return undefined;
+  /**
+   * Terms of three or more characters go to the FTS5 trigram index (their matches ANDed here); shorter
+   * ones are handed to the search index, which scans its copy of the text of the remaining candidates.
+   */
+  function keyword(q: string): { keywordEntryIds?: number[]; shortTerms: string[] } {
+    const terms = [...new Set(normalizeForSearch(q).split(' ').filter((t) => t !== ''))];
+    const shortTerms = terms.filter((t) => [...t].length < 3);
     let ids: Set<number> | undefined;
-    for (const term of terms) {
+    for (const term of terms.filter((t) => [...t].length >= 3)) {
       const found = repository.entriesContaining(term);
       ids = ids ? new Set(found.filter((id) => ids!.has(id))) : new Set(found);
       if (ids.size === 0) break;
     }
-    return [...(ids ?? [])];
+    return { keywordEntryIds: ids && [...ids], shortTerms };
   }
 
   return {
@@ -39,9 +43,8 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
     },
 
     search(query: SearchQuery): SearchResults {
-      const keywordEntryIds = keywordMatches(query.q);
       const { total, entryIds } = index.search(
-        { genreIds: query.genre, typeIds: query.type, keywordEntryIds },
+        { genreIds: query.genre, typeIds: query.type, ...keyword(query.q) },
         query.page,
         RESULTS_PER_PAGE,
       );
