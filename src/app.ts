@@ -65,7 +65,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));
   app.use(securityHeaders());
   // Assets before the session, so fetching a stylesheet never reads or writes a session row.
-  app.use(express.static(publicDir, { maxAge: '1h', index: false }));
+  // Mounted by prefix, so a page request never costs a file-system lookup first.
+  app.use('/css', express.static(path.join(publicDir, 'css'), { maxAge: '1h', index: false }));
+  app.use('/js', express.static(path.join(publicDir, 'js'), { maxAge: '1h', index: false }));
+  app.get('/favicon.svg', (_req, res) => res.sendFile(path.join(publicDir, 'favicon.svg'), { maxAge: '1d' }));
   app.use('/assets/design-tokens', express.static(designTokensDir, { maxAge: '1d', index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));

@@ -4,10 +4,19 @@
 
 const graphemes = new Intl.Segmenter('ja', { granularity: 'grapheme' });
 
+/** Characters that are always a grapheme of their own: no surrogates, combining marks or joiners. */
+const SIMPLE_TEXT = /^[\u0020-\u007e\u00a0-\u024f\u3000-\u3098\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9d\uffa0-\uffef]*$/;
+
 /** The head of a summary as a reader counts characters (graphemes, not UTF-16 units), then 「…」. */
 export function summaryHead(text: string, length = 30): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  // Segment lazily and stop at length + 1: a list page must not segment thirty whole summaries.
+  // Fast path for the usual Japanese text: when the head is made only of characters that are each a
+  // grapheme on their own and never join the next (ASCII, Latin, kana without combining marks, kanji,
+  // full-width forms), characters and UTF-16 units coincide. A list page renders 30 summaries, and
+  // Intl.Segmenter costs about a tenth of the whole request.
+  const head = flat.slice(0, length + 1);
+  if (SIMPLE_TEXT.test(head)) return flat.length <= length ? flat : `${flat.slice(0, length)}…`;
+  // Otherwise segment lazily and stop at length + 1.
   let count = 0;
   for (const { index } of graphemes.segment(flat)) {
     if (count === length) return `${flat.slice(0, index)}…`;
@@ -21,19 +30,21 @@ export function normalizeForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-const dateTimeParts = new Intl.DateTimeFormat('ja-JP', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+const TOKYO_OFFSET_MS = 9 * 60 * 60_000;
 
-function tokyoParts(value: string | Date): Record<string, string> {
-  const date = typeof value === 'string' ? new Date(value) : value;
-  return Object.fromEntries(dateTimeParts.formatToParts(date).map((p) => [p.type, p.value]));
+/**
+ * Calendar fields in Asia/Tokyo. Japan has kept UTC+9 without daylight saving since 1951, so plain
+ * arithmetic is exact, and much cheaper than Intl.DateTimeFormat on every list row.
+ */
+function tokyoParts(value: string | Date) {
+  const d = new Date((typeof value === 'string' ? Date.parse(value) : value.getTime()) + TOKYO_OFFSET_MS);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: String(d.getUTCHours()).padStart(2, '0'),
+    minute: String(d.getUTCMinutes()).padStart(2, '0'),
+  };
 }
 
 /** 「2026年11月26日 13:11」 in Asia/Tokyo, as the contract shows dates. */

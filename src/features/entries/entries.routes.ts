@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import { HttpError, NotFoundError } from '../../http-error.js';
 import { requireKind, requireLogin } from '../../middleware/auth.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
-import { genrePaths, type GenresRepository } from '../genres/genres.repository.js';
+import type { GenresRepository } from '../genres/genres.repository.js';
 import type { LikesRepository } from '../likes/likes.repository.js';
 import { searchQuerySchema, searchQueryString } from '../search/search.schemas.js';
 import { assertCanOpen } from './entries.access.js';
@@ -47,7 +47,6 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
     const entry = entries.findEntry(entryId(req));
     assertCanOpen(user, entry);
     const context = searchContext(req);
-    const paths = genrePaths(genres.listGenres());
     res.render('entries/detail', {
       title: entry.title,
       breadcrumbs: [
@@ -57,7 +56,7 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
       ],
       entry,
       attachment: entries.findAttachment(entry.id),
-      categories: genres.genreIdsOfEntry(entry.id).map((id) => paths.get(id) ?? '').sort(),
+      categories: [...genres.pathsOf(genres.genreIdsOfEntry(entry.id)).values()].sort(),
       canLike: user.organisationKind === 'municipality',
       liked: likes.hasLiked(entry.id, user.organisationId),
       likeAction: withQuery(`/entries/${entry.id}/like`, context.results),

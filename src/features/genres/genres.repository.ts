@@ -14,6 +14,14 @@ export function genresRepository(db: Db) {
        FROM genres ORDER BY sort_order, id`,
   );
   const ofEntry = db.prepare<[number], number>('SELECT genre_id FROM entry_genres WHERE entry_id = ?').pluck();
+  // Each requested genre with its ancestors, nearest first; depth is capped in case of a bad cycle.
+  const chains = db.prepare<[string], { start: number; name: string }>(`
+    WITH RECURSIVE chain(start, id, parent_id, name, depth) AS (
+      SELECT g.id, g.id, g.parent_id, g.name, 0 FROM genres g WHERE g.id IN (SELECT value FROM json_each(?))
+      UNION ALL
+      SELECT c.start, p.id, p.parent_id, p.name, c.depth + 1 FROM chain c JOIN genres p ON p.id = c.parent_id
+       WHERE c.depth < 32)
+    SELECT start, name FROM chain ORDER BY start, depth DESC`);
 
   return {
     insertGenre(parentId: number | null, name: string, sortOrder: number, now: string): number {
@@ -24,6 +32,12 @@ export function genresRepository(db: Db) {
     },
     genreIdsOfEntry(entryId: number): number[] {
       return ofEntry.all(entryId);
+    },
+    /** 「防災 › 避難所運営 › 避難者名簿管理」 for each of the given genres (only those, not the whole tree). */
+    pathsOf(ids: number[]): Map<number, string> {
+      const names = new Map<number, string[]>();
+      for (const { start, name } of chains.all(JSON.stringify(ids))) names.set(start, [...(names.get(start) ?? []), name]);
+      return new Map([...names].map(([id, parts]) => [id, parts.join(' › ')]));
     },
   };
 }
@@ -42,20 +56,4 @@ export function activeGenreTree(genres: Genre[]): GenreNode[] {
   }
   // A child whose ancestor is retired hangs under a retired node and so is never reached from a root.
   return roots;
-}
-
-/** 「防災 › 避難所運営 › 避難者名簿管理」: a genre's path from the top, for conditions and details. */
-export function genrePaths(genres: Genre[]): Map<number, string> {
-  const byId = new Map(genres.map((g) => [g.id, g]));
-  const paths = new Map<number, string>();
-  for (const genre of genres) {
-    const names: string[] = [];
-    const seen = new Set<number>();
-    for (let g: Genre | undefined = genre; g && !seen.has(g.id); g = g.parentId === null ? undefined : byId.get(g.parentId)) {
-      seen.add(g.id);
-      names.unshift(g.name);
-    }
-    paths.set(genre.id, names.join(' › '));
-  }
-  return paths;
 }

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { showsDetailLink } from '../entries/entries.access.js';
 import type { EntriesRepository, EntryListItem } from '../entries/entries.repository.js';
-import { activeGenreTree, genrePaths, type GenresRepository } from '../genres/genres.repository.js';
+import { activeGenreTree, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import { searchQuerySchema, searchQueryString, type SearchQuery } from './search.schemas.js';
 import type { SearchService } from './search.service.js';
@@ -55,8 +55,7 @@ export function searchRoutes({ search, genres, infoTypes, entries }: Deps): Rout
     const query = parse(res, req.query);
     if (!query) return;
     const results = search.search(query);
-    const all = genres.listGenres();
-    const paths = genrePaths(all);
+    const paths = genres.pathsOf(query.genre);
     const typeNames = new Map(infoTypes.listInfoTypes().map((t) => [t.id, t.name]));
     const conditions = searchQueryString({ ...query, page: undefined });
     res.render('search/results', {
