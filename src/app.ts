@@ -60,6 +60,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('view cache', config.nodeEnv !== 'development');
   app.set('trust proxy', config.trustProxy);
+  // Pages are per user (CSRF tokens, login state): an ETag would only cost a SHA-1 of every page.
+  app.set('etag', false);
   setTemplateDefaults(app);
 
   app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));

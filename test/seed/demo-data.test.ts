@@ -48,6 +48,23 @@ describe('demo data', () => {
     expect(count(db, `SELECT count(*) FROM likes l JOIN organisations o ON o.id = l.organisation_id WHERE o.kind <> 'municipality'`)).toBe(0);
   });
 
+  it('some demo products have a downloadable PDF brochure in the upload folder', async () => {
+    const { app, db, uploadDir } = createTestPortal();
+    await seedDemo(db, seedsDir, testClock(), uploadDir);
+    const attachments = db.prepare('SELECT entry_id AS entryId, stored_name AS storedName, size FROM attachments').all() as { entryId: number; storedName: string; size: number }[];
+    expect(attachments.length).toBeGreaterThanOrEqual(10);
+    for (const a of attachments) {
+      const bytes = fs.readFileSync(path.join(uploadDir, a.storedName));
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(bytes.length).toBe(a.size);
+    }
+    const agent = request.agent(app);
+    await login(agent, 'fujisawa', DEMO_PASSWORD);
+    const res = await agent.get(`/entries/${attachments[0]!.entryId}/attachment`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+  });
+
   it('the demo logins work with the printed password', async () => {
     const { app, db } = createTestPortal();
     const logins = await seedDemo(db, seedsDir, testClock());
