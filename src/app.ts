@@ -14,6 +14,11 @@ import { entriesRoutes } from './features/entries/entries.routes.js';
 import { genresRepository } from './features/genres/genres.repository.js';
 import { infoTypesRepository } from './features/info-types/info-types.repository.js';
 import { likesRepository } from './features/likes/likes.repository.js';
+import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
+import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
+import { myEntriesService } from './features/my-entries/my-entries.service.js';
+import { outboxRepository } from './mail/outbox.repository.js';
+import type { MailSender } from './mail/sender.js';
 import { SearchIndex } from './features/search/search.index.js';
 import { searchRepository } from './features/search/search.repository.js';
 import { searchRoutes } from './features/search/search.routes.js';
@@ -30,7 +35,9 @@ import { publicDir, viewsDir } from './paths.js';
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir'>;
+  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail'>;
+  /** Sends queued mail right after a change queues some; without it mail waits in the outbox. */
+  mailer?: MailSender;
   sessionSecret: string;
   clock: Clock;
   logger: Logger;
@@ -53,7 +60,8 @@ export function createApp(deps: AppDeps): Express {
   const searchIndex = new SearchIndex(searchRepo);
   // Built now rather than on the first search, so start-up pays for it and says what it cost.
   logger.info(searchIndex.stats(), 'search index built');
-  const csrf = csrfProtection();
+  // The routes that take multipart forms and check the CSRF token after their upload parser.
+  const csrf = csrfProtection([/^\/my\/entries\/(\d+\/)?confirm$/]);
 
   const app = express();
   app.set('views', viewsDir);
@@ -78,16 +86,23 @@ export function createApp(deps: AppDeps): Express {
   app.use(loadCurrentUser(accounts));
   app.use(requestLocals);
   app.use(csrf.exposeToken);
-  // Every POST must carry the session's token. Multipart forms (entry registration) are parsed by
-  // their route's upload middleware, which has to run before this check: mount such routes with
-  // multer ahead of csrf.verify rather than relying on this global check.
-  app.use(csrf.verify);
+  // Every POST must carry the session's token (multipart routes check it after their upload parser).
+  app.use(csrf.global);
 
   app.use(homeRoutes({ entries }));
   app.use(searchRoutes({ search: searchService({ index: searchIndex, repository: searchRepo }), genres, infoTypes, entries }));
+  const audit = auditRepository(db);
+  app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
+  const myEntries = myEntriesRepository(db);
   app.use(
-    entriesRoutes({
-      entries, genres, likes: likesRepository(db), audit: auditRepository(db), clock, uploadDir: config.uploadDir,
+    myEntriesRoutes({
+      repository: myEntries,
+      service: myEntriesService({
+        db, repository: myEntries, entries, audit, outbox: outboxRepository(db), clock, logger,
+        uploadDir: config.uploadDir, adminEmail: config.adminEmail,
+        onMailQueued: () => void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed')),
+      }),
+      entries, genres, infoTypes, verifyCsrf: csrf.verify,
     }),
   );
   app.use(

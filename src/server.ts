@@ -1,12 +1,19 @@
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { Db } from './db/connection.js';
+import { auditRepository } from './features/audit/audit.repository.js';
+import { entriesRepository } from './features/entries/entries.repository.js';
+import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
+import { myEntriesService } from './features/my-entries/my-entries.service.js';
+import { outboxRepository } from './mail/outbox.repository.js';
+import { mailSender, type MailSender } from './mail/sender.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { DEMO_PASSWORD, seedDemo } from './db/seed.js';
 import { settingsRepository } from './features/settings/settings.repository.js';
 import { organisationKindLabels } from './features/accounts/accounts.types.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { migrationsDir, seedsDir } from './paths.js';
 
 /** config → db → migrate → (demo data) → createApp → listen. The only place that listens. */
@@ -32,7 +39,11 @@ async function main(): Promise<void> {
   }
 
   const sessionSecret = config.sessionSecret ?? settingsRepository(db).sessionSecret(new Date().toISOString());
-  const app = createApp({ db, config, sessionSecret, clock: systemClock, logger });
+  const mailer = config.smtpUrl
+    ? mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: outboxRepository(db), clock: systemClock, logger })
+    : undefined;
+  const app = createApp({ db, config, sessionSecret, clock: systemClock, logger, mailer });
+  startBackgroundWork({ db, config, logger, mailer });
   const server = app.listen(config.port, () => {
     console.log(`APPLIC マッチングポータル: http://localhost:${config.port}/ （データベース: ${config.databasePath}）`);
   });
@@ -49,6 +60,33 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/**
+ * What runs beside the requests: sending what the outbox holds (retries included) and removing
+ * registration drafts that were never saved. Timers are unref'd so they never keep the process up.
+ */
+function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mailer: MailSender | undefined }): void {
+  const { db, config, logger, mailer } = deps;
+  const drafts = myEntriesService({
+    db, repository: myEntriesRepository(db), entries: entriesRepository(db), audit: auditRepository(db),
+    outbox: outboxRepository(db), clock: systemClock, logger, uploadDir: config.uploadDir, adminEmail: config.adminEmail,
+  });
+  const cleanup = () => {
+    try {
+      const removed = drafts.cleanupDrafts();
+      if (removed > 0) logger.info({ removed }, 'stale registration drafts removed');
+    } catch (error) {
+      logger.error({ err: error }, 'draft cleanup failed');
+    }
+  };
+  cleanup();
+  setInterval(cleanup, 60 * 60_000).unref();
+  if (mailer) {
+    const deliver = () => void mailer.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
+    deliver();
+    setInterval(deliver, 30_000).unref();
+  }
 }
 
 function printDemoLogins(logins: { loginId: string; organisation: string; kind: keyof typeof organisationKindLabels }[]): void {

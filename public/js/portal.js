@@ -45,4 +45,27 @@
       row.appendChild(check);
     });
   });
+
+  // Pop-ups: the who-liked list and the registration terms open in a <dialog>, loaded from the same
+  // page the link leads to without JavaScript (only its main part is shown).
+  function dialogLink(selector, dialogId, partId) {
+    var dialog = document.getElementById(dialogId);
+    if (!dialog || typeof dialog.showModal !== 'function') return;
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (link) {
+      link.addEventListener('click', function (event) {
+        event.preventDefault();
+        fetch(link.href, { credentials: 'same-origin' })
+          .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+          .then(function (html) {
+            var part = new DOMParser().parseFromString(html, 'text/html').getElementById(partId);
+            var body = dialog.querySelector('.dialog__body');
+            body.replaceChildren(part ? document.importNode(part, true) : document.createTextNode(''));
+            dialog.showModal();
+          })
+          .catch(function () { window.location.href = link.href; });
+      });
+    });
+  }
+  dialogLink('[data-likes-dialog]', 'likes-dialog', 'likes-list');
+  dialogLink('[data-terms-dialog]', 'terms-dialog', 'terms-text');
 })();

@@ -6,10 +6,12 @@ import type { RequestHandler } from 'express';
  * form carries it in the hidden `_csrf` field. A POST without a valid token gets 403 (the error
  * handler renders the page) and reaches no handler.
  *
- * The token is read from the parsed body, so a multipart route must run its upload parser (multer)
- * before this check; see the note in app.ts where the middleware is mounted.
+ * The token is read from the parsed body. Multipart bodies are parsed only by their own route's upload
+ * middleware, so for the paths listed in `multipartPaths` the global check lets multipart requests
+ * through and the route runs `verify` itself right after its upload parser. Any other multipart POST
+ * is checked here and, its body unparsed, refused.
  */
-export function csrfProtection() {
+export function csrfProtection(multipartPaths: RegExp[] = []) {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
       const token: unknown = req.body?._csrf;
@@ -23,5 +25,10 @@ export function csrfProtection() {
     next();
   };
 
-  return { verify: csrfSynchronisedProtection, exposeToken };
+  const global: RequestHandler = (req, res, next) => {
+    if (req.is('multipart/form-data') && multipartPaths.some((path) => path.test(req.path))) return next();
+    csrfSynchronisedProtection(req, res, next);
+  };
+
+  return { global, verify: csrfSynchronisedProtection, exposeToken };
 }

@@ -38,7 +38,7 @@ export function errorHandler(deps: { logger: Logger; showStack: boolean }): Erro
     const status = statusOf(err);
     let message: string;
     if (err.code === 'EBADCSRFTOKEN') message = csrfMessage;
-    else if (error instanceof HttpError) message = error.message;
+    else if (error instanceof HttpError || (err as { uploadError?: boolean }).uploadError) message = String(err.message);
     else message = clientErrorMessages[status] ?? 'リクエストを処理できませんでした。';
 
     if (status >= 500) deps.logger.error({ err: error, url: req.originalUrl }, 'request failed');

@@ -31,7 +31,7 @@ export type TestPortal = {
   restart(): Express;
 };
 
-type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock'>> & {
+type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock' | 'mailer'>> & {
   config?: Partial<AppDeps['config']>;
   uploadDir?: string;
 };
@@ -40,7 +40,11 @@ type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock'
 export function appOn(db: Db, options: PortalOptions = {}): Express {
   return createApp({
     db,
-    config: { nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, uploadDir: options.uploadDir ?? tempDir('uploads-'), ...options.config },
+    config: {
+      nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, uploadDir: options.uploadDir ?? tempDir('uploads-'),
+      adminEmail: 'secretariat@applic.example.jp', ...options.config,
+    },
+    mailer: options.mailer,
     sessionSecret: TEST_SESSION_SECRET,
     clock: options.clock ?? testClock(),
     logger: pino({ level: 'silent' }),

@@ -100,6 +100,10 @@ export function entriesRepository(db: Db) {
     `INSERT INTO attachments (entry_id, stored_name, original_name, size, sha256, created_at)
      VALUES (@entryId, @storedName, @originalName, @size, @sha256, @createdAt)`,
   );
+  const registrant = db.prepare<[number], { company: string; department: string; name: string; phone: string; email: string }>(
+    `SELECT registrant_company AS company, registrant_department AS department, registrant_name AS name,
+            registrant_phone AS phone, registrant_email AS email FROM entries WHERE id = ?`,
+  );
   const attachment = db.prepare<[number], Attachment>(
     `SELECT stored_name AS storedName, original_name AS originalName, size FROM attachments WHERE entry_id = ?`,
   );
@@ -108,6 +112,11 @@ export function entriesRepository(db: Db) {
     /** The entry whatever its state; the caller applies the access rules. */
     findEntry(id: number): EntryDetail | undefined {
       return detail.get(id);
+    },
+
+    /** The registrant snapshot kept with the entry (shown to its own organisation only). */
+    findRegistrant(entryId: number) {
+      return registrant.get(entryId);
     },
 
     findAttachment(entryId: number): Attachment | undefined {
@@ -138,7 +147,7 @@ export function entriesRepository(db: Db) {
 export type EntriesRepository = ReturnType<typeof entriesRepository>;
 
 /** The keyword index's three columns, NFKC-normalised so full- and half-width forms match. */
-function searchText(e: NewEntry): [string, string, string] {
+export function searchText(e: Omit<NewEntry, 'typeId' | 'url' | 'organisationId' | 'userId' | 'genreIds' | 'operatorIp' | 'createdAt' | 'updatedAt'>): [string, string, string] {
   const details = [
     e.contactCompany, e.contactDepartment, e.contactName, e.contactPhone, e.contactEmail,
     e.registrantCompany, e.registrantDepartment, e.registrantName, e.registrantPhone, e.registrantEmail,

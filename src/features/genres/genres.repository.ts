@@ -13,6 +13,9 @@ export function genresRepository(db: Db) {
     `SELECT id, parent_id AS parentId, name, sort_order AS sortOrder, retired_at IS NOT NULL AS retired
        FROM genres ORDER BY sort_order, id`,
   );
+  const countExisting = db.prepare<[string], number>(
+    'SELECT count(*) FROM genres WHERE id IN (SELECT value FROM json_each(?))',
+  ).pluck();
   const ofEntry = db.prepare<[number], number>('SELECT genre_id FROM entry_genres WHERE entry_id = ?').pluck();
   // Each requested genre with its ancestors, nearest first; depth is capped in case of a bad cycle.
   const chains = db.prepare<[string], { start: number; name: string }>(`
@@ -29,6 +32,10 @@ export function genresRepository(db: Db) {
     },
     listGenres(): Genre[] {
       return all.all().map((g) => ({ ...g, retired: g.retired === 1 }));
+    },
+    /** Whether every id names a genre. */
+    exist(ids: number[]): boolean {
+      return countExisting.get(JSON.stringify([...new Set(ids)])) === new Set(ids).size;
     },
     genreIdsOfEntry(entryId: number): number[] {
       return ofEntry.all(entryId);

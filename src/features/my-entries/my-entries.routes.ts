@@ -1,0 +1,306 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
+import { HttpError, NotFoundError } from '../../http-error.js';
+import { requireKind } from '../../middleware/auth.js';
+import { looksLikePdf, singleUpload } from '../../middleware/upload.js';
+import { normalizeForSearch } from '../../text.js';
+import { fieldErrors, type FieldErrors } from '../../validation.js';
+import type { Actor } from '../audit/audit.repository.js';
+import type { EntriesRepository } from '../entries/entries.repository.js';
+import { activeGenreTree, type GenresRepository } from '../genres/genres.repository.js';
+import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
+import type { Draft, MyEntriesRepository } from './my-entries.repository.js';
+import { entryFormSchema, entryValues, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
+import { registrantOf, type MyEntriesService } from './my-entries.service.js';
+
+const PER_PAGE = 30;
+
+type Deps = {
+  repository: MyEntriesRepository;
+  service: MyEntriesService;
+  entries: EntriesRepository;
+  genres: GenresRepository;
+  infoTypes: InfoTypesRepository;
+  verifyCsrf: RequestHandler;
+};
+
+const emptyValues: EntryValues = {
+  type: 0, title: '', summary: '', url: '', genre: [],
+  contact_company: '', contact_department: '', contact_name: '', contact_phone: '', contact_email: '',
+};
+
+function entryIdOf(req: Request): number {
+  const raw = String(req.params.id ?? '');
+  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError();
+  return Number(raw);
+}
+
+const actorOf = (req: Request, res: Response): Actor => ({
+  userId: res.locals.currentUser!.id,
+  organisationId: res.locals.currentUser!.organisationId,
+  ip: req.ip ?? '',
+  sessionId: req.sessionID ?? null,
+});
+
+/** 情報登録者側機能: the organisation's own entries, for vendors and the secretariat. */
+export function myEntriesRoutes(deps: Deps): Router {
+  const { repository, service, entries, genres, infoTypes, verifyCsrf } = deps;
+  const router = Router();
+  router.use('/my/entries', requireKind('vendor', 'secretariat'));
+
+  /** The entry form (new or edit), with values, messages and the file that is kept, if any. */
+  const renderForm = (res: Response, status: number, form: {
+    entryId: number | null; values: EntryValues; errors: FieldErrors; draft?: Draft; currentFile?: string; agreed?: boolean;
+  }) => {
+    const user = res.locals.currentUser!;
+    const keptFile = form.draft?.upload?.originalName ?? (form.draft?.removeAttachment ? undefined : form.currentFile);
+    res.status(status).render('my-entries/form', {
+      title: form.entryId ? '登録情報の編集' : '新規情報登録',
+      breadcrumbs: [
+        { label: '登録情報一覧', href: '/my/entries' },
+        ...(form.entryId ? [{ label: '登録情報詳細', href: `/my/entries/${form.entryId}` }] : []),
+        { label: form.entryId ? '登録情報の編集' : '新規情報登録' },
+      ],
+      action: form.entryId ? `/my/entries/${form.entryId}/confirm` : '/my/entries/confirm',
+      entryId: form.entryId,
+      values: form.values,
+      errors: form.errors,
+      draftKey: form.draft?.key,
+      keptFile,
+      agreed: form.agreed ?? false,
+      tree: activeGenreTree(genres.listGenres()),
+      types: infoTypes.listInfoTypes(),
+      registrant: registrantOf(user),
+    });
+  };
+
+  const ownOr404 = (req: Request, res: Response) => {
+    const entry = repository.findOwn(entryIdOf(req), res.locals.currentUser!.organisationId);
+    if (!entry) throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
+    return entry;
+  };
+
+  // ---- list -------------------------------------------------------------------------------------
+  router.get('/my/entries', (req, res) => {
+    const user = res.locals.currentUser!;
+    const parsed = ownListQuerySchema.safeParse(req.query);
+    const query = parsed.success ? parsed.data : { q: '', genre: [], page: 1 };
+    const terms = [...new Set(normalizeForSearch(query.q).split(' ').filter((t) => t !== ''))];
+    const { total, items } = repository.listOwn(user.organisationId, terms, query.genre, query.page, PER_PAGE);
+    const params = (page: number) => {
+      const p = new URLSearchParams();
+      if (query.q) p.set('q', query.q);
+      for (const g of query.genre) p.append('genre', String(g));
+      if (page > 1) p.set('page', String(page));
+      return p.toString();
+    };
+    res.status(parsed.success ? 200 : 400).render('my-entries/list', {
+      title: '登録情報一覧',
+      breadcrumbs: [{ label: '登録情報一覧' }],
+      query,
+      errors: parsed.success ? {} : fieldErrors(parsed.error),
+      total,
+      page: query.page,
+      totalPages: Math.max(1, Math.ceil(total / PER_PAGE)),
+      items,
+      tree: activeGenreTree(genres.listGenres()),
+      pageHref: (page: number) => `/my/entries${params(page) ? `?${params(page)}` : ''}`,
+    });
+  });
+
+  router.get('/my/entries/terms', (_req, res) => {
+    res.render('my-entries/terms', { title: '登録の規約', breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '登録の規約' }] });
+  });
+
+  // ---- new ----------------------------------------------------------------------------------------
+  router.get('/my/entries/new', (req, res) => {
+    const user = res.locals.currentUser!;
+    const draft = typeof req.query.draft === 'string' ? service.findDraft(req.query.draft, user) : undefined;
+    if (draft && draft.entryId === null) {
+      return renderForm(res, 200, { entryId: null, values: draft.values, errors: {}, draft, agreed: true });
+    }
+    // The spec: contact fields start from the organisation's last entry.
+    renderForm(res, 200, { entryId: null, values: { ...emptyValues, ...repository.lastContact(user.organisationId) }, errors: {} });
+  });
+
+  /**
+   * Multipart: the upload parser first, then the CSRF check on the parsed token. A file over the limit
+   * still gets the token checked before the form comes back with the values that arrived.
+   */
+  const upload: RequestHandler = (req, res, next) => {
+    singleUpload('attachment')(req, res, (error?: unknown) => {
+      if (!error) return verifyCsrf(req, res, next);
+      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        return verifyCsrf(req, res, (csrfError?: unknown) => {
+          if (csrfError) return next(csrfError);
+          res.locals.uploadTooLarge = true;
+          next();
+        });
+      }
+      next(error instanceof multer.MulterError ? new HttpError(400, '送信された内容を読み取れませんでした。入力内容をご確認のうえ、もう一度お試しください。') : error);
+    });
+  };
+
+  /** Validates the multipart form; renders it again (400/413) or shows the confirmation page. */
+  const confirm = (entryId: number | null, currentFile: string | undefined) => (req: Request, res: Response) => {
+    const user = res.locals.currentUser!;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = entryFormSchema.safeParse(body);
+    const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
+    const values = parsed.success ? entryValues(parsed.data) : rawValues(body);
+    const carried = typeof body.draft_key === 'string' ? service.findDraft(body.draft_key, user) : undefined;
+    if (values.type && !infoTypes.listInfoTypes().some((t) => t.id === values.type)) errors.type = '情報種別を選択してください。';
+    if (values.genre.length > 0 && !genres.exist(values.genre)) errors.genre = '行政課題のジャンルの指定が正しくありません。';
+    if (res.locals.uploadTooLarge) errors.attachment = '添付ファイルが大きすぎます。PDFは10MB以内にしてください。';
+    else if (req.file && !looksLikePdf(req.file.buffer)) errors.attachment = 'PDFファイルを選択してください（ファイルの中身がPDFではありません）。';
+    else if (req.file && req.file.size === 0) errors.attachment = '空のファイルは添付できません。';
+    if (Object.keys(errors).length > 0 || !parsed.success) {
+      if (req.file && !errors.attachment) errors.attachment = 'お手数ですが、添付するファイルをもう一度選択してください。';
+      return renderForm(res, res.locals.uploadTooLarge ? 413 : 400, {
+        entryId, values, errors, draft: carried, currentFile, agreed: body.agree_terms === '1',
+      });
+    }
+    const draft = service.createDraft({
+      user, entryId, values, removeAttachment: parsed.data.remove_attachment === '1',
+      file: req.file ? { buffer: req.file.buffer, originalName: fileName(req.file.originalname) } : undefined,
+      carriedFrom: carried && carried.entryId === entryId ? carried : undefined,
+    });
+    renderConfirm(res, draft, currentFile);
+  };
+
+  const renderConfirm = (res: Response, draft: Draft, currentFile: string | undefined) => {
+    const typeName = infoTypes.listInfoTypes().find((t) => t.id === draft.values.type)?.name ?? '';
+    const attachmentName = draft.upload?.originalName ?? (draft.removeAttachment ? undefined : currentFile);
+    res.render('my-entries/confirm', {
+      title: '登録内容の確認',
+      breadcrumbs: [
+        { label: '登録情報一覧', href: '/my/entries' },
+        { label: draft.entryId ? '登録情報の編集' : '新規情報登録', href: editHref(draft) },
+        { label: '確認画面' },
+      ],
+      draft,
+      typeName,
+      categories: [...genres.pathsOf(draft.values.genre).values()].sort(),
+      attachmentName,
+      registrant: registrantOf(res.locals.currentUser!),
+      action: draft.entryId ? `/my/entries/${draft.entryId}` : '/my/entries',
+      backHref: editHref(draft),
+    });
+  };
+
+  router.post('/my/entries/confirm', upload, confirm(null, undefined));
+
+  /** The save step (new or edit): only a draft of this user, for this entry, and not expired. */
+  const save = (entryId: number | null) => (req: Request, res: Response) => {
+    const user = res.locals.currentUser!;
+    const key = (req.body as Record<string, unknown> | undefined)?.draft_key;
+    const draft = typeof key === 'string' ? service.findDraft(key, user) : undefined;
+    if (!draft || draft.entryId !== entryId) {
+      throw new HttpError(400, '確認画面の有効期限が切れたか、内容を確認できませんでした。お手数ですが、もう一度入力してください。');
+    }
+    const saved = service.saveDraft(draft, user, actorOf(req, res));
+    if (!saved) throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
+    res.render('my-entries/done', {
+      title: '登録完了',
+      breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '登録完了' }],
+      message: '登録しました。',
+      detailHref: `/my/entries/${saved.entryId}`,
+    });
+  };
+
+  router.post('/my/entries', save(null));
+
+  // ---- one entry ---------------------------------------------------------------------------------
+  router.get('/my/entries/:id', (req, res) => {
+    const own = ownOr404(req, res);
+    const entry = entries.findEntry(own.id)!;
+    res.render('my-entries/detail', {
+      title: entry.title,
+      breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '登録情報詳細' }],
+      entry,
+      attachment: entries.findAttachment(own.id),
+      categories: [...genres.pathsOf(own.genre).values()].sort(),
+      registrant: entries.findRegistrant(own.id),
+    });
+  });
+
+  router.get('/my/entries/:id/edit', (req, res) => {
+    const own = ownOr404(req, res);
+    const currentFile = entries.findAttachment(own.id)?.originalName;
+    const draft = typeof req.query.draft === 'string' ? service.findDraft(req.query.draft, res.locals.currentUser!) : undefined;
+    if (draft && draft.entryId === own.id) {
+      return renderForm(res, 200, { entryId: own.id, values: draft.values, errors: {}, draft, currentFile, agreed: true });
+    }
+    renderForm(res, 200, { entryId: own.id, values: own, errors: {}, currentFile });
+  });
+
+  router.post('/my/entries/:id/confirm', upload, (req, res) => {
+    const own = ownOr404(req, res);
+    confirm(own.id, entries.findAttachment(own.id)?.originalName)(req, res);
+  });
+
+  router.post('/my/entries/:id', (req, res) => save(ownOr404(req, res).id)(req, res));
+
+  router.get('/my/entries/:id/delete', (req, res) => {
+    const own = ownOr404(req, res);
+    res.render('my-entries/delete', {
+      title: '削除の確認',
+      breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '登録情報詳細', href: `/my/entries/${own.id}` }, { label: '削除の確認' }],
+      entry: own,
+    });
+  });
+
+  router.post('/my/entries/:id/delete', (req, res) => {
+    const id = entryIdOf(req);
+    if (!service.deleteOwn(id, res.locals.currentUser!, actorOf(req, res))) {
+      throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
+    }
+    res.render('my-entries/done', {
+      title: '削除完了',
+      breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '削除完了' }],
+      message: '削除しました。',
+      detailHref: undefined,
+    });
+  });
+
+  router.get('/my/entries/:id/likes', (req, res) => {
+    const own = ownOr404(req, res);
+    res.render('my-entries/likes', {
+      title: '「いいね！」した団体',
+      breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '「いいね！」した団体' }],
+      entry: own,
+      likes: repository.likesOfOwn(own.id, res.locals.currentUser!.organisationId),
+    });
+  });
+
+  return router;
+}
+
+function editHref(draft: Draft): string {
+  return draft.entryId ? `/my/entries/${draft.entryId}/edit?draft=${draft.key}` : `/my/entries/new?draft=${draft.key}`;
+}
+
+/** The user's values as typed, for a form shown again after a failed check. */
+function rawValues(body: Record<string, unknown>): EntryValues {
+  const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+  const list = body.genre === undefined ? [] : Array.isArray(body.genre) ? body.genre : [body.genre];
+  return {
+    type: /^\d{1,10}$/.test(str('type')) ? Number(str('type')) : 0,
+    title: str('title'), summary: str('summary'), url: str('url'),
+    genre: list.filter((g): g is string => typeof g === 'string' && /^\d{1,10}$/.test(g)).map(Number),
+    contact_company: str('contact_company'), contact_department: str('contact_department'),
+    contact_name: str('contact_name'), contact_phone: str('contact_phone'), contact_email: str('contact_email'),
+  };
+}
+
+/**
+ * The original file name as the user's browser sent it. busboy decodes the header as Latin-1, so a
+ * Japanese (UTF-8) name arrives mangled; decode it back, keep only the base name, and cap its length.
+ */
+function fileName(raw: string): string {
+  const decoded = Buffer.from(raw, 'latin1').toString('utf8');
+  const name = (decoded.includes('\uFFFD') ? raw : decoded).split(/[\\/]/).pop() ?? '';
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return ([...clean].slice(-120).join('') || 'attachment').replace(/^\.+/, '') || 'attachment.pdf';
+}
+

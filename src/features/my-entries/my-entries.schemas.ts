@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+const chars = (s: string) => [...s].length;
+
+const text = (label: string, max: number, required: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').trim())
+    .pipe(
+      z
+        .string()
+        .refine((v) => !required || v !== '', `${label}を入力してください。`)
+        .refine((v) => chars(v) <= max, `${label}は${max}文字以内で入力してください。`),
+    );
+
+const ids = (message: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().regex(/^[1-9]\d{0,9}$/, message)))
+    .transform((list) => [...new Set(list.map(Number))]);
+
+/**
+ * The entry form of the contract. Fields not listed here (an organisation id, registrant fields) are
+ * dropped: ownership and the registrant come from the session, never from the form.
+ */
+export const entryFormSchema = z.object({
+  type: z
+    .string({ message: '情報種別を選択してください。' })
+    .regex(/^[1-9]\d{0,9}$/, '情報種別を選択してください。')
+    .transform(Number),
+  title: text('タイトル', 100, true),
+  summary: text('概要', 4000, true),
+  url: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').trim())
+    .pipe(
+      z
+        .string()
+        .max(2000, 'URLは2000文字以内で入力してください。')
+        .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), 'URLは http:// または https:// で始まる形式で入力してください。'),
+    ),
+  genre: ids('行政課題のジャンルの指定が正しくありません。').pipe(
+    z.array(z.number()).min(1, '行政課題のジャンルを1つ以上選択してください。').max(50, '行政課題のジャンルは50個までにしてください。'),
+  ),
+  contact_company: text('会社名', 100, true),
+  contact_department: text('部署名', 100, false),
+  contact_name: text('担当者名', 100, true),
+  contact_phone: text('電話番号', 30, true).refine(
+    (v) => v === '' || /^[0-9０-９+＋()（）\-－ー‐ ]+$/.test(v),
+    '電話番号は数字とハイフンで入力してください。',
+  ),
+  contact_email: text('メールアドレス', 254, true).refine(
+    (v) => v === '' || z.email().safeParse(v).success,
+    'メールアドレスの形式が正しくありません。',
+  ),
+  agree_terms: z.literal('1', { message: '登録の規約を確認し、同意してください。' }),
+  remove_attachment: z.literal('1').optional(),
+  draft_key: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/).optional(),
+});
+
+export type EntryForm = z.infer<typeof entryFormSchema>;
+
+/** The values of an entry as the form and the confirmation page show them. */
+export type EntryValues = Omit<EntryForm, 'agree_terms' | 'remove_attachment' | 'draft_key'>;
+
+/** Just the entry's values of a parsed form (not the terms tick, the draft key or the file options). */
+export function entryValues(form: EntryForm): EntryValues {
+  const { type, title, summary, url, genre, contact_company, contact_department, contact_name, contact_phone, contact_email } = form;
+  return { type, title, summary, url, genre, contact_company, contact_department, contact_name, contact_phone, contact_email };
+}
+
+export const ownListQuerySchema = z.object({
+  q: z
+    .string({ message: 'キーワードは1つだけ指定してください。' })
+    .optional()
+    .transform((v) => (v ?? '').replace(/\s+/g, ' ').trim())
+    .pipe(z.string().max(100, 'キーワードは100文字以内で入力してください。')),
+  genre: ids('ジャンルの指定が正しくありません。'),
+  page: z
+    .string({ message: 'ページ番号が正しくありません。' })
+    .optional()
+    .transform((v) => v ?? '1')
+    .pipe(z.string().regex(/^[1-9]\d{0,5}$/, 'ページ番号が正しくありません。'))
+    .transform(Number),
+});
+
+export type OwnListQuery = z.infer<typeof ownListQuerySchema>;

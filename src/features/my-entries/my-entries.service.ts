@@ -1,0 +1,198 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
+import type { Logger } from '../../logger.js';
+import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import type { SessionUser } from '../accounts/accounts.types.js';
+import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
+import { searchText, type EntriesRepository } from '../entries/entries.repository.js';
+import { registrationMails } from './my-entries.mail.js';
+import type { Draft, DraftUpload, MyEntriesRepository, OwnEntry, Registrant } from './my-entries.repository.js';
+import type { EntryValues } from './my-entries.schemas.js';
+
+/** Drafts (and their files) not saved within this time are removed by cleanupDrafts. */
+export const DRAFT_LIFETIME_MS = 24 * 60 * 60_000;
+
+type Deps = {
+  db: Db;
+  repository: MyEntriesRepository;
+  entries: EntriesRepository;
+  audit: AuditRepository;
+  outbox: OutboxRepository;
+  clock: Clock;
+  logger: Logger;
+  uploadDir: string;
+  adminEmail: string;
+  onMailQueued?: () => void;
+};
+
+export function registrantOf(user: SessionUser): Registrant {
+  return { company: user.organisationName, department: user.department, name: user.name, phone: user.phone, email: user.email };
+}
+
+/** field → [before, after] for the fields that differ. */
+function diff(before: Partial<EntryValues>, after: Partial<EntryValues>): Diff {
+  const changes: Diff = {};
+  for (const key of Object.keys(after) as (keyof EntryValues)[]) {
+    const a = JSON.stringify(before[key] ?? null);
+    const b = JSON.stringify(after[key] ?? null);
+    if (a !== b) changes[key] = [before[key] ?? null, after[key] ?? null];
+  }
+  return changes;
+}
+
+/**
+ * Registration, editing and deletion of an organisation's own entries: the register → confirm → save
+ * path through single-use drafts, the PDF files behind them, the audit trail and the notifications.
+ */
+export function myEntriesService(deps: Deps) {
+  const { db, repository, entries, audit, outbox, clock, logger, uploadDir } = deps;
+
+  const filePath = (storedName: string) => path.join(uploadDir, path.basename(storedName));
+
+  /** Removes a stored file unless something still refers to it. Failures are logged, never thrown. */
+  function discardFile(storedName: string | undefined | null, exceptDraft = ''): void {
+    if (!storedName || repository.fileInUse(storedName, exceptDraft)) return;
+    fs.rm(filePath(storedName), { force: true }, (error) => {
+      if (error) logger.warn({ err: error, storedName }, 'could not remove an unused upload');
+    });
+  }
+
+  return {
+    /**
+     * Keeps validated form values (and the PDF, if one was sent) under a new opaque key until the
+     * user confirms. A file carried over from an earlier draft of the same user is reused.
+     */
+    createDraft(input: {
+      user: SessionUser; entryId: number | null; values: EntryValues; removeAttachment: boolean;
+      file?: { buffer: Buffer; originalName: string }; carriedFrom?: Draft;
+    }): Draft {
+      const { user } = input;
+      let upload: DraftUpload | null = input.removeAttachment ? null : (input.carriedFrom?.upload ?? null);
+      let written: string | null = null;
+      if (input.file) {
+        const storedName = crypto.randomBytes(16).toString('hex');
+        fs.mkdirSync(uploadDir, { recursive: true });
+        fs.writeFileSync(filePath(storedName), input.file.buffer, { flag: 'wx' });
+        written = storedName;
+        upload = {
+          storedName,
+          originalName: input.file.originalName,
+          size: input.file.buffer.length,
+          sha256: crypto.createHash('sha256').update(input.file.buffer).digest('hex'),
+        };
+      }
+      const draft: Draft = {
+        key: crypto.randomBytes(24).toString('base64url'), userId: user.id, organisationId: user.organisationId,
+        entryId: input.entryId, values: input.values, removeAttachment: input.removeAttachment && !input.file,
+        upload, createdAt: clock.now().toISOString(), usedAt: null, savedEntryId: null,
+      };
+      try {
+        repository.insertDraft(draft);
+      } catch (error) {
+        if (written) fs.rmSync(filePath(written), { force: true });
+        throw error;
+      }
+      return draft;
+    },
+
+    findDraft(key: string, user: SessionUser): Draft | undefined {
+      const draft = repository.findDraft(key, user.id);
+      if (!draft || draft.organisationId !== user.organisationId) return undefined;
+      if (Date.parse(draft.createdAt) < clock.now().getTime() - DRAFT_LIFETIME_MS) return undefined;
+      return draft;
+    },
+
+    /**
+     * Saves a confirmed draft, once: the entry (new or edited), its genres, keyword index, attachment,
+     * audit record and notifications in one transaction. A draft already saved returns the entry it
+     * made without doing anything again. Returns undefined when the entry being edited is not the
+     * user's organisation's any more.
+     */
+    saveDraft(draft: Draft, user: SessionUser, actor: Actor): { entryId: number; created: boolean } | undefined {
+      if (draft.usedAt && draft.savedEntryId) return { entryId: draft.savedEntryId, created: false };
+      const at = clock.now().toISOString();
+      const values = draft.values;
+      const registrant = registrantOf(user);
+      let replacedFile: string | undefined;
+
+      const result = db.transaction(() => {
+        let entryId: number;
+        let change: Diff;
+        let before: OwnEntry | undefined;
+        if (draft.entryId === null) {
+          entryId = entries.insertEntry({
+            typeId: values.type, title: values.title, summary: values.summary, url: values.url || null,
+            contactCompany: values.contact_company, contactDepartment: values.contact_department,
+            contactName: values.contact_name, contactPhone: values.contact_phone, contactEmail: values.contact_email,
+            registrantCompany: registrant.company, registrantDepartment: registrant.department,
+            registrantName: registrant.name, registrantPhone: registrant.phone, registrantEmail: registrant.email,
+            organisationId: user.organisationId, userId: user.id, genreIds: values.genre,
+            operatorIp: actor.ip, createdAt: at, updatedAt: at,
+          });
+          change = diff({}, values);
+        } else {
+          before = repository.findOwn(draft.entryId, user.organisationId);
+          if (!before) return undefined;
+          entryId = before.id;
+          const search = searchText({
+            title: values.title, summary: values.summary, contactCompany: values.contact_company,
+            contactDepartment: values.contact_department, contactName: values.contact_name,
+            contactPhone: values.contact_phone, contactEmail: values.contact_email,
+            registrantCompany: registrant.company, registrantDepartment: registrant.department,
+            registrantName: registrant.name, registrantPhone: registrant.phone, registrantEmail: registrant.email,
+          });
+          if (!repository.updateOwn({ id: entryId, organisationId: user.organisationId, values, at, ip: actor.ip, search })) return undefined;
+          change = diff(before, values);
+        }
+
+        const current = repository.attachmentFile(entryId);
+        const newFile = draft.upload && draft.upload.storedName !== current ? draft.upload : null;
+        if (newFile || (draft.removeAttachment && current)) {
+          repository.removeAttachment(entryId);
+          replacedFile = current;
+          change.attachment = [current ? '（あり）' : null, newFile ? newFile.originalName : null];
+        }
+        if (newFile) entries.insertAttachment(entryId, { ...newFile, createdAt: at });
+
+        if (!repository.useDraft(draft.key, at, entryId)) throw new Error('draft saved twice at once');
+        audit.record(actor, at, draft.entryId === null ? 'entry.create' : 'entry.update', { type: 'entry', id: entryId }, change);
+        for (const mail of registrationMails({ entryId, values, user, registrant, adminEmail: deps.adminEmail, created: draft.entryId === null })) {
+          outbox.enqueue(mail, at);
+        }
+        return { entryId, created: draft.entryId === null };
+      })();
+
+      if (result) {
+        discardFile(replacedFile);
+        deps.onMailQueued?.();
+      }
+      return result;
+    },
+
+    /** Soft delete: the row stays with its deletion time; every screen treats it as gone. */
+    deleteOwn(entryId: number, user: SessionUser, actor: Actor): boolean {
+      const at = clock.now().toISOString();
+      return db.transaction(() => {
+        if (!repository.softDeleteOwn(entryId, user.organisationId, user.id, at, actor.ip)) return false;
+        audit.record(actor, at, 'entry.delete', { type: 'entry', id: entryId }, { deleted_at: [null, at] });
+        return true;
+      })();
+    },
+
+    /** Removes drafts older than their lifetime, and their files unless an entry now uses them. */
+    cleanupDrafts(): number {
+      const before = new Date(clock.now().getTime() - DRAFT_LIFETIME_MS).toISOString();
+      const stale = repository.staleDrafts(before);
+      for (const draft of stale) {
+        repository.deleteDraft(draft.key);
+        discardFile(draft.storedName, draft.key);
+      }
+      return stale.length;
+    },
+  };
+}
+
+export type MyEntriesService = ReturnType<typeof myEntriesService>;

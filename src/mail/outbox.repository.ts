@@ -1,0 +1,47 @@
+import type { Db } from '../db/connection.js';
+
+export type OutgoingMail = { kind: string; to: string[]; subject: string; body: string };
+
+export type QueuedMail = OutgoingMail & { id: number; attempts: number };
+
+/**
+ * The mail outbox (design.md, Mail): every notification is a row first, written in the same
+ * transaction as the change it reports, and sent later by the sender; nothing is lost while the SMTP
+ * server is down.
+ */
+export function outboxRepository(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO mail_outbox (created_at, kind, recipients, subject, body, status, attempts, next_attempt_at)
+     VALUES (@at, @kind, @recipients, @subject, @body, 'pending', 0, @at)`,
+  );
+  const due = db.prepare<[string, number], { id: number; kind: string; recipients: string; subject: string; body: string; attempts: number }>(
+    `SELECT id, kind, recipients, subject, body, attempts FROM mail_outbox
+      WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+  );
+  const markSent = db.prepare(`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`);
+  const markFailed = db.prepare(
+    `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+            status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END
+      WHERE id = ?`,
+  );
+  return {
+    /** Queues a mail; recipients without an address are dropped, and a mail with none is not queued. */
+    enqueue(mail: OutgoingMail, at: string): number | null {
+      const to = [...new Set(mail.to.filter((address) => address.trim() !== ''))];
+      if (to.length === 0) return null;
+      return Number(insert.run({ ...mail, recipients: JSON.stringify(to), at }).lastInsertRowid);
+    },
+    due(now: string, limit: number): QueuedMail[] {
+      return due.all(now, limit).map((row) => ({ ...row, to: JSON.parse(row.recipients) as string[] }));
+    },
+    markSent(id: number, at: string): void {
+      markSent.run(at, id);
+    },
+    /** Schedules another try, or gives up (status failed) after maxAttempts. */
+    markFailed(id: number, error: string, retryAt: string, maxAttempts: number): void {
+      markFailed.run(error.slice(0, 1000), retryAt, maxAttempts, id);
+    },
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof outboxRepository>;
