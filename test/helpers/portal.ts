@@ -7,6 +7,11 @@ import { createApp, type AppDeps } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
+import { auditRepository } from '../../src/features/audit/audit.repository.js';
+import { entriesRepository } from '../../src/features/entries/entries.repository.js';
+import { myEntriesRepository } from '../../src/features/my-entries/my-entries.repository.js';
+import { myEntriesService } from '../../src/features/my-entries/my-entries.service.js';
+import { outboxRepository } from '../../src/mail/outbox.repository.js';
 import { migrationsDir } from '../../src/paths.js';
 
 export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
@@ -62,4 +67,12 @@ export function createTestPortal(options: PortalOptions = {}): TestPortal {
   const uploadDir = options.uploadDir ?? tempDir('uploads-');
   const build = (database: Db) => appOn(database, { ...options, clock, uploadDir });
   return { app: build(db), db, dbPath, clock, uploadDir, restart: () => build(openDatabase(dbPath)) };
+}
+
+/** The registrant-side service on a test database, for what runs outside requests (draft cleanup). */
+export function myEntriesServiceOn(db: Db, uploadDir: string, clock: Clock) {
+  return myEntriesService({
+    db, repository: myEntriesRepository(db), entries: entriesRepository(db), audit: auditRepository(db),
+    outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }), uploadDir, adminEmail: 'secretariat@applic.example.jp',
+  });
 }

@@ -111,9 +111,9 @@ export function myEntriesRepository(db: Db) {
       'SELECT key, upload_stored_name AS storedName FROM entry_drafts WHERE created_at < ?',
     ),
     deleteDraft: db.prepare('DELETE FROM entry_drafts WHERE key = ?'),
-    fileInUse: db.prepare<[string, string], number>(`
-      SELECT (SELECT count(*) FROM attachments WHERE stored_name = ?1)
-           + (SELECT count(*) FROM entry_drafts WHERE upload_stored_name = ?1 AND key <> ?2)`).pluck(),
+    fileInUse: db.prepare<[{ name: string; draft: string }], number>(`
+      SELECT (SELECT count(*) FROM attachments WHERE stored_name = @name)
+           + (SELECT count(*) FROM entry_drafts WHERE upload_stored_name = @name AND key <> @draft)`).pluck(),
   };
 
   return {
@@ -201,7 +201,7 @@ export function myEntriesRepository(db: Db) {
 
     /** Whether a stored file is still referenced by an attachment or by a draft other than `exceptDraft`. */
     fileInUse(storedName: string, exceptDraft = ''): boolean {
-      return (statements.fileInUse.get(storedName, exceptDraft) ?? 0) > 0;
+      return (statements.fileInUse.get({ name: storedName, draft: exceptDraft }) ?? 0) > 0;
     },
   };
 }

@@ -1,0 +1,53 @@
+import net from 'node:net';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { outboxRepository } from '../../src/mail/outbox.repository.js';
+import { mailSender } from '../../src/mail/sender.js';
+import { createTestPortal, testClock } from '../helpers/portal.js';
+import { startSmtpServer } from '../helpers/smtp.js';
+
+/** A loopback port with nothing listening on it: what a stopped SMTP server looks like. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+describe('mail outbox', () => {
+  it('while the SMTP server is down › mail stays in the outbox and goes out on a later try', async () => {
+    const { db } = createTestPortal();
+    const clock = testClock();
+    const outbox = outboxRepository(db);
+    outbox.enqueue({ kind: 'test', to: ['a@example.jp'], subject: '件名です', body: '本文です。' }, clock.now().toISOString());
+    const logger = pino({ level: 'silent' });
+
+    const down = mailSender({ smtpUrl: `smtp://127.0.0.1:${await closedPort()}`, from: 'noreply@example.jp', outbox, clock, logger });
+    expect(await down.deliverDue()).toBe(0);
+    const row = db.prepare('SELECT status, attempts, last_error, next_attempt_at FROM mail_outbox').get() as Record<string, unknown>;
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row.last_error).toBeTruthy();
+    expect(String(row.next_attempt_at) > clock.now().toISOString()).toBe(true);
+
+    const smtp = await startSmtpServer();
+    try {
+      const up = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox, clock, logger });
+      expect(await up.deliverDue()).toBe(0); // not due yet: the backoff holds
+      clock.advance(5 * 60_000);
+      expect(await up.deliverDue()).toBe(1);
+      expect(smtp.messages.map((m) => [m.subject, m.text?.trim()])).toEqual([['件名です', '本文です。']]);
+      expect(db.prepare('SELECT status FROM mail_outbox').pluck().get()).toBe('sent');
+      expect(await up.deliverDue()).toBe(0); // sent once only
+      up.close();
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('a mail without any address › is not queued', () => {
+    const { db } = createTestPortal();
+    expect(outboxRepository(db).enqueue({ kind: 'x', to: ['', ' '], subject: 's', body: 'b' }, 'now')).toBeNull();
+    expect(db.prepare('SELECT count(*) FROM mail_outbox').pluck().get()).toBe(0);
+  });
+});
