@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
+import { seedsDir } from '../../src/paths.js';
+import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
+import { PDF_BYTES } from '../helpers/entry-form.js';
+import { createTestPortal, tempDir, testClock } from '../helpers/portal.js';
+
+let browser: Browser;
+let base: { url: string; close(): Promise<void> };
+let pdfPath: string;
+
+beforeAll(async () => {
+  const { app, db, uploadDir } = createTestPortal();
+  await seedDemo(db, seedsDir, testClock(), uploadDir);
+  base = await listen(app);
+  browser = await launchBrowser();
+  pdfPath = path.join(tempDir(), 'カタログ.pdf');
+  fs.writeFileSync(pdfPath, PDF_BYTES);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await base?.close();
+});
+
+async function loginAs(page: Page, loginId: string) {
+  await page.goto(`${base.url}/login`);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
+  await page.getByLabel('パスワード').press('Enter');
+  await page.waitForURL(`${base.url}/`);
+}
+
+describe('registering in a real browser', () => {
+  it.each([true, false])('JavaScript %s › register with a PDF, confirm and save (axe-core checks each screen of the run with JavaScript)', async (javaScriptEnabled) => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    context.setDefaultTimeout(5000);
+    const page = await context.newPage();
+    // axe-core runs as script in the page, so it checks the run with JavaScript; the run without
+    // proves the same screens work without it.
+    const axe = async () => (javaScriptEnabled ? axeViolations(page) : []);
+    await loginAs(page, 'vendor1');
+    await page.goto(`${base.url}/my/entries`);
+    expect(await axe()).toEqual([]);
+    await page.getByRole('link', { name: '新規情報を登録する' }).click();
+    expect(await axe()).toEqual([]);
+    // Contact fields start from the organisation's last entry.
+    expect(await page.getByLabel('会社・団体名＊').inputValue()).toBe('株式会社みらい防災システムズ');
+
+    await page.getByRole('button', { name: '確認画面へ進む' }).click();
+    expect(await page.locator('.error-summary').isVisible()).toBe(true);
+    expect(await axe()).toEqual([]);
+
+    await page.getByLabel('製品・サービス情報').check();
+    await page.getByLabel(/^タイトル/).fill(`ブラウザからの登録 ${javaScriptEnabled}`);
+    await page.getByLabel(/^概要/).fill('ブラウザで登録した製品です。');
+    if (javaScriptEnabled) await page.getByRole('button', { name: '防災の下位ジャンルを開く' }).click();
+    await page.getByLabel('避難所運営', { exact: true }).check();
+    await page.getByLabel(/^資料（PDF）/).setInputFiles(pdfPath);
+    await page.getByLabel(/を確認し、同意します/).check();
+    await page.getByRole('button', { name: '確認画面へ進む' }).click();
+    await page.getByText('登録してよいですか？').waitFor();
+    expect(await page.getByText('カタログ.pdf').count()).toBeGreaterThan(0);
+    expect(await axe()).toEqual([]);
+    await page.getByRole('button', { name: '登録', exact: true }).click();
+    await page.getByText('登録しました。').waitFor();
+    expect(await axe()).toEqual([]);
+    await page.getByRole('link', { name: 'OK' }).click();
+    expect(await page.locator('.entry-row').first().textContent()).toContain(`ブラウザからの登録 ${javaScriptEnabled}`);
+    await context.close();
+  });
+
+  it('who liked › opens in a dialog with JavaScript, and as a page without', async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await browser.newContext({ javaScriptEnabled });
+      context.setDefaultTimeout(5000);
+      const page = await context.newPage();
+      await loginAs(page, 'vendor1');
+      await page.goto(`${base.url}/my/entries`);
+      await page.locator('[data-likes-dialog]').first().click();
+      if (javaScriptEnabled) {
+        const dialog = page.locator('#likes-dialog');
+        await dialog.locator('table').waitFor();
+        expect(await dialog.isVisible()).toBe(true);
+        expect(page.url()).toBe(`${base.url}/my/entries`);
+        expect(await axeViolations(page)).toEqual([]);
+        await page.keyboard.press('Escape');
+        expect(await dialog.isVisible()).toBe(false);
+      } else {
+        await page.waitForURL(/\/likes$/);
+        expect(await page.locator('#likes-list table').count()).toBe(1);
+      }
+      await context.close();
+    }
+  });
+
+  it('delete › asks, then deletes; the detail and delete pages pass axe-core', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, 'vendor2');
+    await page.goto(`${base.url}/my/entries`);
+    await page.locator('.entry-row a').first().click();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: '削除' }).click();
+    await page.getByText('本当に削除してよいですか？').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '削除' }).click();
+    await page.getByText('削除しました。').waitFor();
+    await context.close();
+  });
+});
