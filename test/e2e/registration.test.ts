@@ -97,6 +97,21 @@ describe('registering in a real browser', () => {
     }
   });
 
+  it('登録の規約 › opens in a dialog with JavaScript', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, 'vendor3');
+    await page.goto(`${base.url}/my/entries/new`);
+    await page.getByRole('link', { name: '登録の規約' }).click();
+    const dialog = page.locator('#terms-dialog');
+    await dialog.getByRole('heading', { name: '登録の規約' }).waitFor();
+    expect(await dialog.textContent()).toContain('社内の承認を得たもの');
+    expect(await axeViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: '閉じる' }).click();
+    expect(await dialog.isVisible()).toBe(false);
+    await context.close();
+  });
+
   it('delete › asks, then deletes; the detail and delete pages pass axe-core', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
