@@ -118,7 +118,11 @@ export function myEntriesService(deps: Deps) {
       const registrant = registrantOf(user);
       let replacedFile: string | undefined;
 
-      const result = db.transaction(() => {
+      // IMMEDIATE takes the write lock first, so the draft's state read inside cannot go stale before
+      // the write: of two saves of one draft (two processes, say), the second finds it used.
+      const result = db.transaction((): { entryId: number; created: boolean } | undefined => {
+        const fresh = repository.findDraft(draft.key, user.id);
+        if (fresh?.usedAt && fresh.savedEntryId) return { entryId: fresh.savedEntryId, created: false };
         let entryId: number;
         let change: Diff;
         let before: OwnEntry | undefined;
@@ -157,13 +161,13 @@ export function myEntriesService(deps: Deps) {
         }
         if (newFile) entries.insertAttachment(entryId, { ...newFile, createdAt: at });
 
-        if (!repository.useDraft(draft.key, at, entryId)) throw new Error('draft saved twice at once');
+        repository.useDraft(draft.key, at, entryId);
         audit.record(actor, at, draft.entryId === null ? 'entry.create' : 'entry.update', { type: 'entry', id: entryId }, change);
         for (const mail of registrationMails({ entryId, values, user, registrant, adminEmail: deps.adminEmail, created: draft.entryId === null })) {
           outbox.enqueue(mail, at);
         }
         return { entryId, created: draft.entryId === null };
-      })();
+      }).immediate();
 
       if (result) {
         discardFile(replacedFile);
