@@ -17,6 +17,8 @@ import { likesRepository } from './features/likes/likes.repository.js';
 import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
 import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
 import { myEntriesService } from './features/my-entries/my-entries.service.js';
+import { securityRepository } from './features/security/security.repository.js';
+import { securityService } from './features/security/security.service.js';
 import { outboxRepository } from './mail/outbox.repository.js';
 import type { MailSender } from './mail/sender.js';
 import { SearchIndex } from './features/search/search.index.js';
@@ -61,6 +63,11 @@ export function createApp(deps: AppDeps): Express {
   // Built now rather than on the first search, so start-up pays for it and says what it cost.
   logger.info(searchIndex.stats(), 'search index built');
   // The routes that take multipart forms and check the CSRF token after their upload parser.
+  const outbox = outboxRepository(db);
+  /** Sends what a change has just queued, outside the request; the outbox keeps it if that fails. */
+  const kickMail = () =>
+    void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
+  const security = securityService({ repository: securityRepository(db), outbox, clock, adminEmail: config.adminEmail });
   const csrf = csrfProtection([/^\/my\/entries\/(\d+\/)?confirm$/]);
 
   const app = express();
@@ -98,9 +105,10 @@ export function createApp(deps: AppDeps): Express {
     myEntriesRoutes({
       repository: myEntries,
       service: myEntriesService({
-        db, repository: myEntries, entries, audit, outbox: outboxRepository(db), clock, logger,
+        db, repository: myEntries, entries, audit, outbox, clock, logger,
         uploadDir: config.uploadDir, adminEmail: config.adminEmail,
-        onMailQueued: () => void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed')),
+        onMailQueued: kickMail,
+        onFlaggedChange: (change) => security.mailChangeInFlaggedSession(change),
       }),
       entries, genres, infoTypes, verifyCsrf: csrf.verify,
     }),
@@ -108,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     accountsRoutes({
       accounts,
-      service: accountsService({ accounts, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy }),
+      service: accountsService({ accounts, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy, onMailQueued: kickMail }),
       clock,
       ipThrottle: deps.ipThrottle ?? { maxFailures: 30, windowMs: 15 * 60_000 },
     }),

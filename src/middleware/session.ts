@@ -6,6 +6,8 @@ declare module 'express-session' {
   interface SessionData {
     userId: number;
     loginAt: string;
+    /** The login came from outside the organisation's IP ranges (allowed under policy `notify`). */
+    outsideRange: boolean;
   }
 }
 

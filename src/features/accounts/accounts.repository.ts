@@ -6,6 +6,7 @@ export type Credentials = {
   passwordHash: string;
   active: boolean;
   organisationId: number;
+  organisationName: string;
 };
 
 export type LoginEvent = {
@@ -40,9 +41,9 @@ export function accountsRepository(db: Db) {
      WHERE u.id = ? AND u.active = 1`;
   const statements = {
     sessionUser: db.prepare<[number], SessionUser>(sessionUserSql),
-    credentials: db.prepare<[string], { id: number; passwordHash: string; active: number; organisationId: number }>(
-      `SELECT id, password_hash AS passwordHash, active, organisation_id AS organisationId
-         FROM users WHERE login_id = ?`,
+    credentials: db.prepare<[string], { id: number; passwordHash: string; active: number; organisationId: number; organisationName: string }>(
+      `SELECT u.id, u.password_hash AS passwordHash, u.active, u.organisation_id AS organisationId, o.name AS organisationName
+         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.login_id = ?`,
     ),
     insertEvent: db.prepare(
       `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, user_agent, success, reason)

@@ -67,6 +67,8 @@ export function accountsRoutes({ accounts, service, clock, ipThrottle }: Deps): 
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = outcome.userId;
     req.session.loginAt = clock.now().toISOString();
+    // Edits and deletions made in this session are mailed to the secretariat with their diff.
+    if (outcome.outsideRange) req.session.outsideRange = true;
     const user = accounts.findSessionUser(outcome.userId);
     res.redirect(302, next ?? homePathFor(user?.organisationKind ?? 'municipality'));
   });

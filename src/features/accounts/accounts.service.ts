@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
+import type { SecurityService } from '../security/security.service.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import { verifyPassword } from './passwords.js';
 
@@ -15,7 +16,7 @@ export const defaultLockPolicy: LockPolicy = {
 export type LoginAttempt = { loginId: string; password: string; ip: string; userAgent: string };
 
 export type LoginOutcome =
-  | { ok: true; userId: number; organisationId: number }
+  | { ok: true; userId: number; organisationId: number; outsideRange: boolean }
   | { ok: false; reason: 'bad_credentials' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
@@ -26,8 +27,10 @@ export type LoginOutcome =
  * ones and a lock says nothing about whether an ID exists. Only failures count: a city hall's
  * colleagues logging in through one address never lock each other out.
  */
-export function accountsService(deps: { accounts: AccountsRepository; clock: Clock; logger: Logger; lockPolicy: LockPolicy }) {
-  const { accounts, clock, logger, lockPolicy } = deps;
+export function accountsService(deps: {
+  accounts: AccountsRepository; security: SecurityService; clock: Clock; logger: Logger; lockPolicy: LockPolicy; onMailQueued?: () => void;
+}) {
+  const { accounts, security, clock, logger, lockPolicy } = deps;
 
   function lockedUntil(loginId: string): number | null {
     const started = accounts.lastEventAt(loginId, 'lock_started');
@@ -62,10 +65,22 @@ export function accountsService(deps: { accounts: AccountsRepository; clock: Clo
       const now = clock.now().toISOString();
 
       if (user && passwordMatches && user.active) {
-        accounts.recordLoginEvent({
-          ...base, at: now, userId: user.id, organisationId: user.organisationId, success: true, reason: 'ok',
+        const who = { userId: user.id, organisationId: user.organisationId };
+        const outsideRange = security.isOutsideRange(user.organisationId, ip);
+        const denied = outsideRange && security.policy() === 'deny';
+        const loginEventId = accounts.recordLoginEvent({
+          ...base, ...who, at: now, success: !denied, reason: denied ? 'outside_range_denied' : 'ok',
         });
-        return { ok: true, userId: user.id, organisationId: user.organisationId };
+        const facts = { ...who, loginEventId, loginId, ip, at: now };
+        if (outsideRange) {
+          security.recordOutsideRange({ ...facts, organisationName: user.organisationName, denied });
+          logger.warn({ loginId, ip, denied }, 'login from outside the organisation\'s IP ranges');
+        }
+        if (!denied) security.checkSharedIp(facts);
+        deps.onMailQueued?.();
+        // Refused under `deny` with the usual failure message: nothing tells the caller why.
+        if (denied) return { ok: false, reason: 'bad_credentials' };
+        return { ok: true, ...who, outsideRange };
       }
 
       accounts.recordLoginEvent({

@@ -1,7 +1,15 @@
 import type { Db } from '../../db/connection.js';
 
 /** Who did it, from where, in which session: recorded with every change. */
-export type Actor = { userId: number; organisationId: number; ip: string; sessionId: string | null };
+export type Actor = {
+  userId: number;
+  organisationId: number;
+  ip: string;
+  sessionId: string | null;
+  /** Set when the session logged in from outside the organisation's IP ranges. */
+  loginId?: string;
+  outsideRange?: boolean;
+};
 
 /** A change's diff: field → [before, after]. */
 export type Diff = Record<string, [unknown, unknown]>;
@@ -13,7 +21,10 @@ export function auditRepository(db: Db) {
   );
   return {
     record(actor: Actor, at: string, action: string, target: { type: string; id: number }, diff: Diff = {}): void {
-      insert.run({ ...actor, at, action, targetType: target.type, targetId: target.id, diff: JSON.stringify(diff) });
+      insert.run({
+        userId: actor.userId, organisationId: actor.organisationId, ip: actor.ip, sessionId: actor.sessionId,
+        at, action, targetType: target.type, targetId: target.id, diff: JSON.stringify(diff),
+      });
     },
   };
 }

@@ -40,6 +40,8 @@ const actorOf = (req: Request, res: Response): Actor => ({
   organisationId: res.locals.currentUser!.organisationId,
   ip: req.ip ?? '',
   sessionId: req.sessionID ?? null,
+  loginId: res.locals.currentUser!.loginId,
+  outsideRange: req.session.outsideRange === true,
 });
 
 /** 情報登録者側機能: the organisation's own entries, for vendors and the secretariat. */

@@ -26,6 +26,8 @@ type Deps = {
   uploadDir: string;
   adminEmail: string;
   onMailQueued?: () => void;
+  /** Called (inside the change's transaction) for changes made in a session flagged as outside-range. */
+  onFlaggedChange?: (change: { loginId: string; action: string; entryId: number; diff: Diff; at: string }) => void;
 };
 
 export function registrantOf(user: SessionUser): Registrant {
@@ -162,7 +164,9 @@ export function myEntriesService(deps: Deps) {
         if (newFile) entries.insertAttachment(entryId, { ...newFile, createdAt: at });
 
         repository.useDraft(draft.key, at, entryId);
-        audit.record(actor, at, draft.entryId === null ? 'entry.create' : 'entry.update', { type: 'entry', id: entryId }, change);
+        const action = draft.entryId === null ? 'entry.create' : 'entry.update';
+        audit.record(actor, at, action, { type: 'entry', id: entryId }, change);
+        if (actor.outsideRange) deps.onFlaggedChange?.({ loginId: actor.loginId ?? '', action, entryId, diff: change, at });
         for (const mail of registrationMails({ entryId, values, user, registrant, adminEmail: deps.adminEmail, created: draft.entryId === null })) {
           outbox.enqueue(mail, at);
         }
@@ -179,11 +183,15 @@ export function myEntriesService(deps: Deps) {
     /** Soft delete: the row stays with its deletion time; every screen treats it as gone. */
     deleteOwn(entryId: number, user: SessionUser, actor: Actor): boolean {
       const at = clock.now().toISOString();
-      return db.transaction(() => {
+      const deleted = db.transaction(() => {
         if (!repository.softDeleteOwn(entryId, user.organisationId, user.id, at, actor.ip)) return false;
-        audit.record(actor, at, 'entry.delete', { type: 'entry', id: entryId }, { deleted_at: [null, at] });
+        const change: Diff = { deleted_at: [null, at] };
+        audit.record(actor, at, 'entry.delete', { type: 'entry', id: entryId }, change);
+        if (actor.outsideRange) deps.onFlaggedChange?.({ loginId: actor.loginId ?? '', action: 'entry.delete', entryId, diff: change, at });
         return true;
       })();
+      if (deleted) deps.onMailQueued?.();
+      return deleted;
     },
 
     /** Removes drafts older than their lifetime, and their files unless an entry now uses them. */

@@ -1,0 +1,75 @@
+import type { Clock } from '../../clock.js';
+import type { OutboxRepository, OutgoingMail } from '../../mail/outbox.repository.js';
+import type { Diff } from '../audit/audit.repository.js';
+import { ipInRanges, normaliseIp } from './ip-ranges.js';
+import type { OutsideRangePolicy, SecurityRepository } from './security.repository.js';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+type LoginFacts = { loginEventId: number; loginId: string; userId: number; organisationId: number; ip: string; at: string };
+
+/**
+ * The login-anomaly check of 管理者側機能 5. In the spec each member organisation had one ID; here an
+ * organisation has several users who share its address, so the shared-address rule counts IDs of
+ * different organisations, not colleagues (design.md).
+ */
+export function securityService(deps: { repository: SecurityRepository; outbox: OutboxRepository; clock: Clock; adminEmail: string }) {
+  const { repository, outbox, adminEmail } = deps;
+  const alert = (mail: Omit<OutgoingMail, 'to'>, at: string) => outbox.enqueue({ ...mail, to: [adminEmail] }, at);
+
+  return {
+    policy(): OutsideRangePolicy {
+      return repository.policy();
+    },
+
+    /** An organisation with no ranges registered accepts logins from anywhere. */
+    isOutsideRange(organisationId: number, ip: string): boolean {
+      const ranges = repository.rangesOf(organisationId);
+      return ranges.length > 0 && !ipInRanges(ip, ranges);
+    },
+
+    recordOutsideRange(facts: LoginFacts & { organisationName: string; denied: boolean }): void {
+      const ip = normaliseIp(facts.ip);
+      repository.recordAnomaly({
+        kind: 'outside-range', loginEventId: facts.loginEventId, at: facts.at, ip,
+        userId: facts.userId, organisationId: facts.organisationId, detail: { denied: facts.denied },
+      });
+      alert({
+        kind: 'security.outside-range',
+        subject: `【APPLIC マッチングポータル】登録外のIPアドレスからのログイン${facts.denied ? 'を拒否しました' : 'がありました'}（${facts.loginId}）`,
+        body: `団体の登録IPアドレス範囲の外からログインが${facts.denied ? '試みられ、方針（拒否）により拒否しました' : 'ありました。方針（通知）によりログインは許可し、このセッションでの編集・削除を差分とともにお知らせします'}。\n\n` +
+          `ログインID: ${facts.loginId}\n団体: ${facts.organisationName}\nIPアドレス: ${ip}\n日時: ${facts.at}\n\n` +
+          '心当たりがない場合は、利用者の無効化や団体のIPアドレス範囲を /admin で確認してください。\n',
+      }, facts.at);
+    },
+
+    /** Two or more organisations' IDs logging in from one address within 24 hours: one alert per address and window. */
+    checkSharedIp(facts: LoginFacts): void {
+      const ip = normaliseIp(facts.ip);
+      const since = new Date(Date.parse(facts.at) - DAY_MS).toISOString();
+      if (repository.organisationsFromIp(facts.ip, since) < 2 || repository.sharedIpAlertedSince(ip, since)) return;
+      const loginIds = repository.loginIdsFromIp(facts.ip, since);
+      repository.recordAnomaly({
+        kind: 'shared-ip', loginEventId: facts.loginEventId, at: facts.at, ip,
+        userId: facts.userId, organisationId: facts.organisationId, detail: { loginIds },
+      });
+      alert({
+        kind: 'security.shared-ip',
+        subject: `【APPLIC マッチングポータル】同じIPアドレスから複数の団体のIDでログインがありました（${ip}）`,
+        body: `24時間以内に、同じIPアドレスから複数の団体のIDでログインに成功しました。\n\nIPアドレス: ${ip}\nログインID: ${loginIds.join('、')}\n日時: ${facts.at}\n`,
+      }, facts.at);
+    },
+
+    /** Under `notify`, every edit or deletion made in a session from outside the ranges goes to the secretariat with its diff. */
+    mailChangeInFlaggedSession(change: { loginId: string; action: string; entryId: number; diff: Diff; at: string }): void {
+      const lines = Object.entries(change.diff).map(([field, [before, after]]) => `・${field}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      alert({
+        kind: 'security.session-change',
+        subject: `【APPLIC マッチングポータル】登録外IPアドレスのセッションでの変更（${change.loginId}、情報ID ${change.entryId}）`,
+        body: `登録IPアドレス範囲の外からログインしたセッションで、次の変更がありました。\n\nログインID: ${change.loginId}\n操作: ${change.action}\n情報ID: ${change.entryId}\n日時: ${change.at}\n\n差分:\n${lines.join('\n')}\n`,
+      }, change.at);
+    },
+  };
+}
+
+export type SecurityService = ReturnType<typeof securityService>;
