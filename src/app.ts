@@ -17,6 +17,7 @@ import { likesRepository } from './features/likes/likes.repository.js';
 import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
 import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
 import { myEntriesService } from './features/my-entries/my-entries.service.js';
+import { adminRoutes } from './features/admin/admin.routes.js';
 import { securityRepository } from './features/security/security.repository.js';
 import { securityService } from './features/security/security.service.js';
 import { outboxRepository } from './mail/outbox.repository.js';
@@ -67,8 +68,9 @@ export function createApp(deps: AppDeps): Express {
   /** Sends what a change has just queued, outside the request; the outbox keeps it if that fails. */
   const kickMail = () =>
     void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
-  const security = securityService({ repository: securityRepository(db), outbox, clock, adminEmail: config.adminEmail });
-  const csrf = csrfProtection([/^\/my\/entries\/(\d+\/)?confirm$/]);
+  const securityRepo = securityRepository(db);
+  const security = securityService({ repository: securityRepo, outbox, clock, adminEmail: config.adminEmail });
+  const csrf = csrfProtection([/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/]);
 
   const app = express();
   app.set('views', viewsDir);
@@ -121,9 +123,15 @@ export function createApp(deps: AppDeps): Express {
       ipThrottle: deps.ipThrottle ?? { maxFailures: 30, windowMs: 15 * 60_000 },
     }),
   );
-  // Guards for whole areas, ahead of their routers (registrant side, secretariat side).
+  app.use(
+    '/admin',
+    requireKind('secretariat'),
+    adminRoutes({
+      db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
+    }),
+  );
+  // Whatever else lies under /my needs a login (the registrant routes check the organisation kind).
   app.use('/my', requireLogin);
-  app.use('/admin', requireKind('secretariat'));
 
   app.use(notFound);
   app.use(errorHandler({ logger, showStack: config.nodeEnv === 'development' }));

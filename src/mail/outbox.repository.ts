@@ -24,7 +24,19 @@ export function outboxRepository(db: Db) {
             status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END
       WHERE id = ?`,
   );
+  const list = db.prepare<[number], { id: number; createdAt: string; kind: string; recipients: string; subject: string; body: string; status: string; attempts: number; lastError: string | null; sentAt: string | null }>(
+    `SELECT id, created_at AS createdAt, kind, recipients, subject, body, status, attempts, last_error AS lastError, sent_at AS sentAt
+       FROM mail_outbox ORDER BY id DESC LIMIT ?`,
+  );
+  const unsent = db.prepare<[], number>(`SELECT count(*) FROM mail_outbox WHERE status <> 'sent'`).pluck();
   return {
+    /** The newest messages with their state, for /admin/mail. */
+    list(limit: number) {
+      return list.all(limit).map((m) => ({ ...m, to: JSON.parse(m.recipients) as string[] }));
+    },
+    unsentCount(): number {
+      return unsent.get() ?? 0;
+    },
     /** Queues a mail; recipients without an address are dropped, and a mail with none is not queued. */
     enqueue(mail: OutgoingMail, at: string): number | null {
       const to = [...new Set(mail.to.filter((address) => address.trim() !== ''))];

@@ -26,7 +26,57 @@ export function genresRepository(db: Db) {
        WHERE c.depth < 32)
     SELECT start, name FROM chain ORDER BY start, depth DESC`);
 
+  const statements = {
+    find: db.prepare<[number], Omit<Genre, 'retired'> & { retired: number }>(
+      `SELECT id, parent_id AS parentId, name, sort_order AS sortOrder, retired_at IS NOT NULL AS retired FROM genres WHERE id = ?`,
+    ),
+    siblingNamed: db.prepare<[number | null, string, number], number>(
+      `SELECT id FROM genres WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND name = ? AND id <> ?`,
+    ).pluck(),
+    nextSortOrder: db.prepare<[number | null], number>(
+      `SELECT coalesce(max(sort_order), 0) + 1 FROM genres WHERE coalesce(parent_id, 0) = coalesce(?, 0)`,
+    ).pluck(),
+    isInSubtree: db.prepare<[number, number], number>(`
+      WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT g.id FROM genres g JOIN sub ON g.parent_id = sub.id)
+      SELECT count(*) FROM sub WHERE id = ?`).pluck(),
+    update: db.prepare(`UPDATE genres SET name = @name, parent_id = @parentId, sort_order = @sortOrder, updated_at = @at WHERE id = @id`),
+    retireSubtree: db.prepare(`
+      WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT g.id FROM genres g JOIN sub ON g.parent_id = sub.id)
+      UPDATE genres SET retired_at = coalesce(retired_at, ?), updated_at = ? WHERE id IN (SELECT id FROM sub)`),
+    restoreSubtree: db.prepare(`
+      WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT g.id FROM genres g JOIN sub ON g.parent_id = sub.id)
+      UPDATE genres SET retired_at = NULL, updated_at = ? WHERE id IN (SELECT id FROM sub)`),
+    entryCount: db.prepare<[number], number>(`SELECT count(DISTINCT entry_id) FROM entry_genres WHERE genre_id = ?`).pluck(),
+  };
+
   return {
+    findGenre(id: number): Genre | undefined {
+      const row = statements.find.get(id);
+      return row && { ...row, retired: row.retired === 1 };
+    },
+    /** Another genre of that name under the same parent, if any (sibling names are unique). */
+    siblingNamed(parentId: number | null, name: string, exceptId = 0): boolean {
+      return statements.siblingNamed.get(parentId, name, exceptId) !== undefined;
+    },
+    nextSortOrder(parentId: number | null): number {
+      return statements.nextSortOrder.get(parentId) ?? 1;
+    },
+    /** Whether `candidate` is `root` or one of its descendants: the parents a move must refuse. */
+    isInSubtree(root: number, candidate: number): boolean {
+      return (statements.isInSubtree.get(root, candidate) ?? 0) > 0;
+    },
+    updateGenre(id: number, fields: { name: string; parentId: number | null; sortOrder: number }, at: string): void {
+      statements.update.run({ id, ...fields, at });
+    },
+    retireSubtree(id: number, at: string): void {
+      statements.retireSubtree.run(id, at, at);
+    },
+    restoreSubtree(id: number, at: string): void {
+      statements.restoreSubtree.run(id, at);
+    },
+    entryCount(id: number): number {
+      return statements.entryCount.get(id) ?? 0;
+    },
     insertGenre(parentId: number | null, name: string, sortOrder: number, now: string): number {
       return Number(insert.run(parentId, name, sortOrder, now, now).lastInsertRowid);
     },

@@ -6,9 +6,23 @@ export function infoTypesRepository(db: Db) {
   const all = db.prepare<[], InfoType>(
     `SELECT id, name, sort_order AS sortOrder FROM info_types ORDER BY sort_order, id`,
   );
+  const insert = db.prepare(`INSERT INTO info_types (name, sort_order, created_at, updated_at) VALUES (?, ?, ?, ?)`);
+  const update = db.prepare(`UPDATE info_types SET name = ?, sort_order = ?, updated_at = ? WHERE id = ?`);
+  const named = db.prepare<[string, number], number>(`SELECT id FROM info_types WHERE name = ? AND id <> ?`).pluck();
+  const nextOrder = db.prepare<[], number>(`SELECT coalesce(max(sort_order), 0) + 1 FROM info_types`).pluck();
+
   return {
     listInfoTypes(): InfoType[] {
       return all.all();
+    },
+    nameTaken(name: string, exceptId = 0): boolean {
+      return named.get(name, exceptId) !== undefined;
+    },
+    insertInfoType(name: string, at: string): number {
+      return Number(insert.run(name, nextOrder.get() ?? 1, at, at).lastInsertRowid);
+    },
+    updateInfoType(id: number, name: string, sortOrder: number, at: string): boolean {
+      return update.run(name, sortOrder, at, id).changes > 0;
     },
   };
 }

@@ -5,7 +5,7 @@ import { requireKind } from '../../middleware/auth.js';
 import { looksLikePdf, singleUpload } from '../../middleware/upload.js';
 import { normalizeForSearch } from '../../text.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
-import type { Actor } from '../audit/audit.repository.js';
+import { actorOf } from '../audit/actor.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
 import { activeGenreTree, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
@@ -35,14 +35,6 @@ function entryIdOf(req: Request): number {
   return Number(raw);
 }
 
-const actorOf = (req: Request, res: Response): Actor => ({
-  userId: res.locals.currentUser!.id,
-  organisationId: res.locals.currentUser!.organisationId,
-  ip: req.ip ?? '',
-  sessionId: req.sessionID ?? null,
-  loginId: res.locals.currentUser!.loginId,
-  outsideRange: req.session.outsideRange === true,
-});
 
 /** 情報登録者側機能: the organisation's own entries, for vendors and the secretariat. */
 export function myEntriesRoutes(deps: Deps): Router {

@@ -1,0 +1,84 @@
+import type { Db } from '../../db/connection.js';
+import type { OrganisationKind } from '../accounts/accounts.types.js';
+
+export type OrganisationRow = { id: number; name: string; kind: OrganisationKind; ipRanges: string[]; userCount: number };
+export type UserRow = {
+  id: number; loginId: string; organisationId: number; organisationName: string; name: string;
+  department: string; phone: string; email: string; active: boolean;
+};
+
+/** Organisations and accounts as the secretariat manages them (管理者側機能). */
+export function adminAccountsRepository(db: Db) {
+  const statements = {
+    organisations: db.prepare<[], Omit<OrganisationRow, 'ipRanges'> & { ipRanges: string | null }>(`
+      SELECT o.id, o.name, o.kind, (SELECT json_group_array(cidr) FROM organisation_ip_ranges r WHERE r.organisation_id = o.id) AS ipRanges,
+             (SELECT count(*) FROM users u WHERE u.organisation_id = o.id) AS userCount
+        FROM organisations o ORDER BY o.kind, o.name`),
+    nameTaken: db.prepare<[string, number], number>('SELECT id FROM organisations WHERE name = ? AND id <> ?').pluck(),
+    insertOrganisation: db.prepare('INSERT INTO organisations (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)'),
+    updateOrganisation: db.prepare('UPDATE organisations SET name = ?, kind = ?, updated_at = ? WHERE id = ?'),
+    clearRanges: db.prepare('DELETE FROM organisation_ip_ranges WHERE organisation_id = ?'),
+    insertRange: db.prepare('INSERT OR IGNORE INTO organisation_ip_ranges (organisation_id, cidr) VALUES (?, ?)'),
+    users: db.prepare<[], Omit<UserRow, 'active'> & { active: number }>(`
+      SELECT u.id, u.login_id AS loginId, u.organisation_id AS organisationId, o.name AS organisationName, u.name,
+             u.department, u.phone, u.email, u.active
+        FROM users u JOIN organisations o ON o.id = u.organisation_id ORDER BY o.name, u.login_id`),
+    loginIdTaken: db.prepare<[string, number], number>('SELECT id FROM users WHERE login_id = ? AND id <> ?').pluck(),
+    insertUser: db.prepare(`
+      INSERT INTO users (organisation_id, login_id, password_hash, name, department, phone, email, active, created_at, updated_at)
+      VALUES (@organisationId, @loginId, @passwordHash, @name, @department, @phone, @email, @active, @at, @at)`),
+    updateUser: db.prepare(`
+      UPDATE users SET organisation_id = @organisationId, login_id = @loginId, name = @name, department = @department,
+             phone = @phone, email = @email, active = @active, updated_at = @at WHERE id = @id`),
+    setPassword: db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?'),
+    // Sessions are JSON rows of express-session; a user's are found by the userId written at login.
+    endSessions: db.prepare(`DELETE FROM sessions WHERE json_extract(sess, '$.userId') = ?`),
+  };
+
+  const organisationRow = (row: Omit<OrganisationRow, 'ipRanges'> & { ipRanges: string | null }): OrganisationRow => ({
+    ...row, ipRanges: JSON.parse(row.ipRanges ?? '[]') as string[],
+  });
+
+  return {
+    listOrganisations(): OrganisationRow[] {
+      return statements.organisations.all().map(organisationRow);
+    },
+    findOrganisation(id: number): OrganisationRow | undefined {
+      return this.listOrganisations().find((o) => o.id === id);
+    },
+    organisationNameTaken(name: string, exceptId = 0): boolean {
+      return statements.nameTaken.get(name, exceptId) !== undefined;
+    },
+    saveOrganisation(org: { id?: number; name: string; kind: OrganisationKind; ipRanges: string[] }, at: string): number {
+      let id = org.id;
+      if (id === undefined) id = Number(statements.insertOrganisation.run(org.name, org.kind, at, at).lastInsertRowid);
+      else statements.updateOrganisation.run(org.name, org.kind, at, id);
+      statements.clearRanges.run(id);
+      for (const range of org.ipRanges) statements.insertRange.run(id, range);
+      return id;
+    },
+    listUsers(): UserRow[] {
+      return statements.users.all().map((u) => ({ ...u, active: u.active === 1 }));
+    },
+    findUser(id: number): UserRow | undefined {
+      return this.listUsers().find((u) => u.id === id);
+    },
+    loginIdTaken(loginId: string, exceptId = 0): boolean {
+      return statements.loginIdTaken.get(loginId, exceptId) !== undefined;
+    },
+    insertUser(user: Omit<UserRow, 'id' | 'organisationName'> & { passwordHash: string }, at: string): number {
+      return Number(statements.insertUser.run({ ...user, active: user.active ? 1 : 0, at }).lastInsertRowid);
+    },
+    updateUser(user: Omit<UserRow, 'organisationName'>, at: string): void {
+      statements.updateUser.run({ ...user, active: user.active ? 1 : 0, at });
+    },
+    setPassword(id: number, passwordHash: string, at: string): void {
+      statements.setPassword.run(passwordHash, at, id);
+    },
+    endSessionsOf(userId: number): number {
+      return statements.endSessions.run(userId).changes;
+    },
+  };
+}
+
+export type AdminAccountsRepository = ReturnType<typeof adminAccountsRepository>;

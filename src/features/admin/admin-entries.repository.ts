@@ -1,0 +1,102 @@
+import type { Db } from '../../db/connection.js';
+
+export type AdminEntryStatus = 'published' | 'suspended' | 'deleted';
+
+export type AdminEntryRow = {
+  id: number; title: string; typeName: string; organisationName: string; updatedAt: string;
+  suspendedAt: string | null; suspendedReason: string | null; deletedAt: string | null; reviewedAt: string | null;
+};
+
+export type AuditRow = { id: number; at: string; action: string; loginId: string | null; ip: string; diff: string };
+
+const STATUS_SQL: Record<AdminEntryStatus | 'all', string> = {
+  all: '1',
+  published: 'e.deleted_at IS NULL AND e.suspended_at IS NULL',
+  suspended: 'e.deleted_at IS NULL AND e.suspended_at IS NOT NULL',
+  deleted: 'e.deleted_at IS NOT NULL',
+};
+
+/** The secretariat's view of every entry, whatever its state, with its history. */
+export function adminEntriesRepository(db: Db) {
+  const row = `e.id, e.title, t.name AS typeName, o.name AS organisationName, e.updated_at AS updatedAt,
+               e.suspended_at AS suspendedAt, e.suspended_reason AS suspendedReason, e.deleted_at AS deletedAt,
+               e.reviewed_at AS reviewedAt`;
+  const from = `entries e JOIN info_types t ON t.id = e.type_id JOIN organisations o ON o.id = e.organisation_id`;
+  const lists = Object.fromEntries(
+    Object.entries(STATUS_SQL).map(([status, where]) => [status, {
+      count: db.prepare(`SELECT count(*) FROM ${from} WHERE ${where}
+                           AND (@q = '' OR instr(e.title, @q) > 0 OR instr(o.name, @q) > 0 OR CAST(e.id AS TEXT) = @q)`).pluck(),
+      page: db.prepare(`SELECT ${row} FROM ${from} WHERE ${where}
+                          AND (@q = '' OR instr(e.title, @q) > 0 OR instr(o.name, @q) > 0 OR CAST(e.id AS TEXT) = @q)
+                        ORDER BY e.updated_at DESC, e.id DESC LIMIT @limit OFFSET @offset`),
+    }]),
+  );
+  const statements = {
+    one: db.prepare<[number], AdminEntryRow & { ownerEmails: string | null; organisationId: number }>(`
+      SELECT ${row}, e.organisation_id AS organisationId,
+             (SELECT group_concat(u.email, ',') FROM users u WHERE u.organisation_id = e.organisation_id AND u.active = 1 AND u.email <> '') AS ownerEmails
+        FROM ${from} WHERE e.id = ?`),
+    history: db.prepare<[number], AuditRow>(`
+      SELECT a.id, a.at, a.action, u.login_id AS loginId, a.ip, a.diff
+        FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+       WHERE a.target_type = 'entry' AND a.target_id = ? ORDER BY a.at DESC, a.id DESC`),
+    suspend: db.prepare(`UPDATE entries SET suspended_at = @at, suspended_reason = @reason, suspended_by = @userId
+                          WHERE id = @id AND deleted_at IS NULL AND suspended_at IS NULL`),
+    unsuspend: db.prepare(`UPDATE entries SET suspended_at = NULL, suspended_reason = NULL, suspended_by = NULL
+                            WHERE id = ? AND deleted_at IS NULL AND suspended_at IS NOT NULL`),
+    counts: db.prepare<[], { typeName: string; published: number; suspended: number; deleted: number }>(`
+      SELECT t.name AS typeName,
+             count(e.id) FILTER (WHERE e.deleted_at IS NULL AND e.suspended_at IS NULL) AS published,
+             count(e.id) FILTER (WHERE e.deleted_at IS NULL AND e.suspended_at IS NOT NULL) AS suspended,
+             count(e.id) FILTER (WHERE e.deleted_at IS NOT NULL) AS deleted
+        FROM info_types t LEFT JOIN entries e ON e.type_id = t.id
+       GROUP BY t.id ORDER BY t.sort_order, t.id`),
+    waiting: db.prepare<[number], AdminEntryRow & { lastDiff: string | null; lastAction: string | null }>(`
+      SELECT ${row},
+             (SELECT a.diff FROM audit_log a WHERE a.target_type = 'entry' AND a.target_id = e.id ORDER BY a.at DESC, a.id DESC LIMIT 1) AS lastDiff,
+             (SELECT a.action FROM audit_log a WHERE a.target_type = 'entry' AND a.target_id = e.id ORDER BY a.at DESC, a.id DESC LIMIT 1) AS lastAction
+        FROM ${from}
+       WHERE e.deleted_at IS NULL AND (e.reviewed_at IS NULL OR e.reviewed_at < e.updated_at)
+       ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`),
+    waitingCount: db.prepare<[], number>(`SELECT count(*) FROM entries WHERE deleted_at IS NULL AND (reviewed_at IS NULL OR reviewed_at < updated_at)`).pluck(),
+    review: db.prepare(`UPDATE entries SET reviewed_at = @at, reviewed_by = @userId WHERE id = @id`),
+    exportRows: db.prepare(`
+      SELECT e.id, t.name AS type, e.title, e.summary, coalesce(e.url, '') AS url, o.name AS ownerOrg,
+             e.contact_company, e.contact_department, e.contact_name, e.contact_phone, e.contact_email, e.updated_at AS updatedAt
+        FROM ${from} WHERE e.deleted_at IS NULL ORDER BY e.id`),
+  };
+
+  return {
+    list(status: AdminEntryStatus | 'all', q: string, page: number, perPage: number) {
+      const statement = lists[status]!;
+      const params = { q, limit: perPage, offset: (page - 1) * perPage };
+      return { total: statement.count.get(params) as number, items: statement.page.all(params) as AdminEntryRow[] };
+    },
+    find(id: number) {
+      return statements.one.get(id);
+    },
+    history(id: number): AuditRow[] {
+      return statements.history.all(id);
+    },
+    suspend(id: number, reason: string, userId: number, at: string): boolean {
+      return statements.suspend.run({ id, reason, userId, at }).changes > 0;
+    },
+    unsuspend(id: number): boolean {
+      return statements.unsuspend.run(id).changes > 0;
+    },
+    countsByType() {
+      return statements.counts.all();
+    },
+    waitingForReview(limit: number) {
+      return { total: statements.waitingCount.get() ?? 0, items: statements.waiting.all(limit) };
+    },
+    markReviewed(id: number, userId: number, at: string): boolean {
+      return statements.review.run({ id, userId, at }).changes > 0;
+    },
+    exportRows() {
+      return statements.exportRows.all() as Record<string, string | number>[];
+    },
+  };
+}
+
+export type AdminEntriesRepository = ReturnType<typeof adminEntriesRepository>;

@@ -1,0 +1,41 @@
+import { Router, type RequestHandler } from 'express';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
+import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { EntriesRepository } from '../entries/entries.repository.js';
+import type { GenresRepository } from '../genres/genres.repository.js';
+import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
+import type { SecurityRepository } from '../security/security.repository.js';
+import { adminAccountsRepository } from './admin-accounts.repository.js';
+import { adminAccountsRoutes } from './admin-accounts.routes.js';
+import { adminEntriesRepository } from './admin-entries.repository.js';
+import { adminEntriesRoutes } from './admin-entries.routes.js';
+import { adminImportRoutes } from './admin-import.routes.js';
+import { adminSecurityRoutes } from './admin-security.routes.js';
+import { adminTaxonomyRoutes } from './admin-taxonomy.routes.js';
+
+type Deps = {
+  db: Db; clock: Clock; audit: AuditRepository; outbox: OutboxRepository; security: SecurityRepository;
+  entries: EntriesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository;
+  verifyCsrf: RequestHandler; onMailQueued: () => void;
+};
+
+/** 管理者側機能: everything under /admin. Mounted behind requireKind('secretariat') in app.ts. */
+export function adminRoutes(deps: Deps): Router {
+  const { db, clock, audit, outbox } = deps;
+  const adminEntries = adminEntriesRepository(db);
+  const accounts = adminAccountsRepository(db);
+  const router = Router();
+  router.use(adminEntriesRoutes({
+    db, entries: adminEntries, audit, outbox, security: deps.security, clock, onMailQueued: deps.onMailQueued,
+    unsentMailCount: () => outbox.unsentCount(),
+  }));
+  router.use(adminTaxonomyRoutes({ db, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }));
+  router.use(adminAccountsRoutes({ db, accounts, audit, clock }));
+  router.use(adminSecurityRoutes({ db, security: deps.security, outbox, audit, clock }));
+  router.use(adminImportRoutes({
+    db, entries: deps.entries, adminEntries, genres: deps.genres, infoTypes: deps.infoTypes, accounts, audit, clock, verifyCsrf: deps.verifyCsrf,
+  }));
+  return router;
+}
