@@ -1,0 +1,74 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createUser, PASSWORD } from '../helpers/factories.js';
+import { $, login, loggedInAgent } from '../helpers/http.js';
+import { createTestPortal } from '../helpers/portal.js';
+import { adminAgent } from './helpers.js';
+
+describe('organisations and accounts', () => {
+  it('an organisation with IPv4/IPv6 addresses and CIDR blocks › saved; bad lines → 400 naming them, nothing saved', async () => {
+    const portal = createTestPortal();
+    const { post } = await adminAgent(portal);
+    const bad = await post('/admin/orgs', '/admin/orgs', { name: '横浜市', kind: 'municipality', ip_ranges: '203.0.113.0/24\n300.1.1.1\n2001:db8::/129' });
+    expect(bad.status).toBe(400);
+    expect($(bad.text)('#ip_ranges-error').text()).toContain('2行目「300.1.1.1」');
+    expect($(bad.text)('#ip_ranges-error').text()).toContain('3行目「2001:db8::/129」');
+    expect($(bad.text)('#ip_ranges').text()).toContain('300.1.1.1');
+    expect(portal.db.prepare(`SELECT count(*) FROM organisations WHERE name = '横浜市'`).pluck().get()).toBe(0);
+
+    expect((await post('/admin/orgs', '/admin/orgs', { name: '横浜市', kind: 'municipality', ip_ranges: '203.0.113.0/24\r\n2001:db8::/32\n198.51.100.7\n' })).status).toBe(303);
+    const id = portal.db.prepare(`SELECT id FROM organisations WHERE name = '横浜市'`).pluck().get() as number;
+    expect(portal.db.prepare('SELECT cidr FROM organisation_ip_ranges WHERE organisation_id = ? ORDER BY id').pluck().all(id))
+      .toEqual(['203.0.113.0/24', '2001:db8::/32', '198.51.100.7']);
+    expect((await post(`/admin/orgs/${id}`, `/admin/orgs/${id}`, { name: '横浜市', kind: 'municipality', ip_ranges: '' })).status).toBe(303);
+    expect(portal.db.prepare('SELECT count(*) FROM organisation_ip_ranges WHERE organisation_id = ?').pluck().get(id)).toBe(0);
+    expect((await post('/admin/orgs', '/admin/orgs', { name: '横浜市', kind: 'vendor', ip_ranges: '' })).text).toContain('同じ名前の団体が既にあります。');
+    expect((await post('/admin/orgs', '/admin/orgs', { name: 'x', kind: 'other', ip_ranges: '' })).status).toBe(400);
+  });
+
+  it('a new account › can log in; its organisation is chosen from a select of names', async () => {
+    const portal = createTestPortal();
+    const { post, agent } = await adminAgent(portal);
+    const orgId = portal.db.prepare(`INSERT INTO organisations (name, kind, created_at, updated_at) VALUES ('三鷹市', 'municipality', 'x', 'x')`).run().lastInsertRowid;
+    const form = $((await agent.get('/admin/users')).text);
+    expect(form(`select[name="org_id"] option[value="${orgId}"]`).text()).toBe('三鷹市');
+    const short = await post('/admin/users', '/admin/users', { login_id: 'mitaka2', password: 'short', org_id: String(orgId), active: '1' });
+    expect(short.status).toBe(400);
+    expect(short.text).toContain('パスワードは12文字以上で入力してください。');
+    expect((await post('/admin/users', '/admin/users', {
+      login_id: 'mitaka2', password: 'a-long-password-1', org_id: String(orgId), name: '高橋', department: '企画部', phone: '0422', email: 't@example.jp', active: '1',
+    })).status).toBe(303);
+    expect((await login(request.agent(portal.app), 'mitaka2', 'a-long-password-1')).status).toBe(302);
+    expect((await post('/admin/users', '/admin/users', { login_id: 'mitaka2', password: 'a-long-password-2', org_id: String(orgId), active: '1' })).text)
+      .toContain('このログインIDは既に使われています。');
+  });
+
+  it('deactivating an account › it cannot log in and its open sessions end; an empty password keeps the old one', async () => {
+    const portal = createTestPortal();
+    const user = createUser(portal.db, 'vendor', { name: '佐藤' });
+    const session = await loggedInAgent(portal.app, user.loginId, PASSWORD);
+    expect((await session.get('/my/entries')).status).toBe(200);
+    const { post } = await adminAgent(portal);
+    const fields = { login_id: user.loginId, password: '', org_id: String(user.organisationId), name: '佐藤', department: '', phone: '', email: '' };
+    expect((await post(`/admin/users/${user.id}`, `/admin/users/${user.id}`, { ...fields, active: '1', name: '佐藤 健' })).status).toBe(303);
+    expect((await login(request.agent(portal.app), user.loginId, PASSWORD)).status).toBe(302);
+
+    expect((await post(`/admin/users/${user.id}`, `/admin/users/${user.id}`, fields)).status).toBe(303);
+    expect(portal.db.prepare('SELECT active FROM users WHERE id = ?').pluck().get(user.id)).toBe(0);
+    expect((await session.get('/my/entries')).status).toBe(302);
+    expect(portal.db.prepare(`SELECT count(*) FROM sessions WHERE json_extract(sess, '$.userId') = ?`).pluck().get(user.id)).toBe(0);
+    expect((await login(request.agent(portal.app), user.loginId, PASSWORD)).status).toBe(401);
+    const diff = JSON.parse(portal.db.prepare(`SELECT diff FROM audit_log WHERE action = 'user.update' ORDER BY id DESC`).pluck().get() as string);
+    expect(diff.active).toEqual([true, false]);
+  });
+
+  it('the outside-range policy › set on /admin/security and audited', async () => {
+    const portal = createTestPortal();
+    const { post, agent } = await adminAgent(portal);
+    expect($((await agent.get('/admin/security')).text)('#policy-notify').attr('checked')).toBeDefined();
+    expect((await post('/admin/security', '/admin/security/policy', { policy: 'deny' })).status).toBe(303);
+    expect($((await agent.get('/admin/security')).text)('#policy-deny').attr('checked')).toBeDefined();
+    expect((await post('/admin/security', '/admin/security/policy', { policy: 'maybe' })).status).toBe(400);
+    expect(portal.db.prepare(`SELECT value FROM settings WHERE key = 'outside_range_policy'`).pluck().get()).toBe('deny');
+  });
+});

@@ -1,0 +1,93 @@
+import pino from 'pino';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboxRepository } from '../../src/mail/outbox.repository.js';
+import { mailSender } from '../../src/mail/sender.js';
+import { attachPdf, createEntry, createUser, PASSWORD } from '../helpers/factories.js';
+import { $, listedIds, loggedInAgent } from '../helpers/http.js';
+import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
+import { startSmtpServer } from '../helpers/smtp.js';
+import { adminAgent } from './helpers.js';
+
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+beforeAll(async () => void (smtp = await startSmtpServer()));
+afterAll(async () => smtp?.close());
+
+async function until(check: () => boolean, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('suspension (管理者側機能 3)', () => {
+  it('suspend › hidden from municipalities at once, 公開停止中 for the owner, a mail to the owner; unsuspend › back', async () => {
+    const { db, uploadDir } = createTestPortal();
+    const clock = testClock();
+    const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
+    const app = appOn(db, { uploadDir, clock, mailer });
+    const vendor = createUser(db, 'vendor');
+    db.prepare(`UPDATE users SET email = 'owner@vendor.example.jp' WHERE id = ?`).run(vendor.id);
+    const id = createEntry(db, vendor, { title: '問題のある製品' });
+    attachPdf(db, uploadDir, id);
+    const city = await loggedInAgent(app, createUser(db, 'municipality').loginId, PASSWORD);
+    const owner = await loggedInAgent(app, vendor.loginId, PASSWORD);
+    const { post } = await adminAgent({ app, db });
+
+    const noReason = await post(`/admin/entries/${id}`, `/admin/entries/${id}/suspend`, { reason: '' });
+    expect(noReason.status).toBe(400);
+    expect($(noReason.text)('#reason-error').text()).toBe('公開停止の理由を入力してください。');
+
+    expect((await post(`/admin/entries/${id}`, `/admin/entries/${id}/suspend`, { reason: '誇大な表現があるため' })).status).toBe(303);
+    expect((await city.get(`/entries/${id}`)).status).toBe(404);
+    expect((await city.get(`/entries/${id}/attachment`)).status).toBe(404);
+    expect(listedIds((await request(app).get('/search/results')).text)).toEqual([]);
+    const ownRow = $((await owner.get('/my/entries')).text)(`[data-entry-id="${id}"]`).text();
+    expect(ownRow).toContain('公開停止中');
+    expect(ownRow).toContain('誇大な表現があるため');
+    await until(() => smtp.messages.some((m) => m.subject?.includes('公開を停止しました')));
+    const mail = smtp.messages.find((m) => m.subject?.includes('公開を停止しました'))!;
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('owner@vendor.example.jp');
+    expect(mail.text).toContain('誇大な表現があるため');
+
+    expect((await post(`/admin/entries/${id}`, `/admin/entries/${id}/unsuspend`, {})).status).toBe(303);
+    expect((await city.get(`/entries/${id}`)).status).toBe(200);
+    expect(listedIds((await request(app).get('/search/results')).text)).toEqual([id]);
+    const history = db.prepare(`SELECT action FROM audit_log WHERE target_id = ? ORDER BY id`).pluck().all(id);
+    expect(history).toEqual(['entry.suspend', 'entry.unsuspend']);
+  });
+
+  it('/admin/entries › status filter and search; every row marked data-entry-id', async () => {
+    const portal = createTestPortal();
+    const vendor = createUser(portal.db, 'vendor');
+    const published = createEntry(portal.db, vendor, { title: '公開中の製品' });
+    const suspended = createEntry(portal.db, vendor, { title: '停止中の製品' });
+    const deleted = createEntry(portal.db, vendor, { title: '削除した製品' });
+    portal.db.prepare(`UPDATE entries SET suspended_at = 'x', suspended_reason = 'r' WHERE id = ?`).run(suspended);
+    portal.db.prepare(`UPDATE entries SET deleted_at = 'x' WHERE id = ?`).run(deleted);
+    const { agent } = await adminAgent(portal);
+    const ids = async (query: string) => listedIds((await agent.get(`/admin/entries?${query}`)).text);
+    expect(await ids('status=published')).toEqual([published]);
+    expect(await ids('status=suspended')).toEqual([suspended]);
+    expect(await ids('status=deleted')).toEqual([deleted]);
+    expect(await ids('status=all')).toEqual([deleted, suspended, published]);
+    expect(await ids(`q=${encodeURIComponent('停止中')}`)).toEqual([suspended]);
+    expect((await agent.get('/admin/entries?status=bogus')).status).toBe(400);
+  });
+
+  it('dashboard › new and changed entries wait for review with what changed, until marked reviewed', async () => {
+    const portal = createTestPortal();
+    const vendor = createUser(portal.db, 'vendor');
+    const id = createEntry(portal.db, vendor, { title: '新しい製品' });
+    portal.db.prepare(`INSERT INTO audit_log (at, user_id, action, target_type, target_id, diff) VALUES ('2026-11-26T00:00:00Z', ?, 'entry.create', 'entry', ?, ?)`)
+      .run(vendor.id, id, JSON.stringify({ title: [null, '新しい製品'] }));
+    const { agent, post } = await adminAgent(portal);
+    const dashboard = $((await agent.get('/admin')).text);
+    const row = dashboard(`[data-entry-id="${id}"]`);
+    expect(row.text()).toContain('新しい製品');
+    expect(row.find('.diff-list').text()).toContain('title');
+    expect((await post('/admin', `/admin/entries/${id}/review`, {})).status).toBe(303);
+    expect($((await agent.get('/admin')).text)(`[data-entry-id="${id}"]`).length).toBe(0);
+  });
+});

@@ -1,0 +1,89 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createEntry, createGenre, createUser } from '../helpers/factories.js';
+import { $, listedIds } from '../helpers/http.js';
+import { createTestPortal } from '../helpers/portal.js';
+import { adminAgent } from './helpers.js';
+
+describe('genre tree editor', () => {
+  it('adds a genre at any depth, audited; the tree marks each node with data-genre-id', async () => {
+    const portal = createTestPortal();
+    const top = createGenre(portal.db, '防災');
+    const { post, agent } = await adminAgent(portal);
+    expect((await post('/admin/genres', '/admin/genres', { name: '避難所運営', parent_id: String(top) })).status).toBe(303);
+    const child = portal.db.prepare(`SELECT id FROM genres WHERE name = '避難所運営'`).pluck().get() as number;
+    await post('/admin/genres', '/admin/genres', { name: '名簿管理', parent_id: String(child) });
+    const doc = $((await agent.get('/admin/genres')).text);
+    expect(doc(`[data-genre-id="${top}"] [data-genre-id="${child}"]`).text()).toContain('名簿管理');
+    expect(portal.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'genre.create'`).pluck().get()).toBe(2);
+    // Same name under the same parent: refused with a message.
+    const dup = await post('/admin/genres', '/admin/genres', { name: '避難所運営', parent_id: String(top) });
+    expect(dup.status).toBe(400);
+    expect(dup.text).toContain('同じ親の下に同じ名前のジャンルがあります。');
+  });
+
+  it('a move under its own descendant › refused with a message, tree unchanged', async () => {
+    const portal = createTestPortal();
+    const top = createGenre(portal.db, '防災');
+    const mid = createGenre(portal.db, '避難所運営', top);
+    const leaf = createGenre(portal.db, '名簿管理', mid);
+    const { post } = await adminAgent(portal);
+    const before = JSON.stringify(portal.db.prepare('SELECT * FROM genres ORDER BY id').all());
+    for (const target of [leaf, mid, top]) {
+      const res = await post(`/admin/genres/${top}`, `/admin/genres/${top}`, { name: '防災', parent_id: String(target), sort_order: '1' });
+      expect(res.status).toBe(400);
+      expect($(res.text)('#parent_id-error').text()).toBe('自分自身やその下位のジャンルの下には移動できません。');
+    }
+    expect(JSON.stringify(portal.db.prepare('SELECT * FROM genres ORDER BY id').all())).toBe(before);
+    // A legal move works and is audited with its diff.
+    const other = createGenre(portal.db, '教育');
+    expect((await post(`/admin/genres/${leaf}`, `/admin/genres/${leaf}`, { name: '名簿管理', parent_id: String(other), sort_order: '3' })).status).toBe(303);
+    expect(portal.db.prepare('SELECT parent_id FROM genres WHERE id = ?').pluck().get(leaf)).toBe(other);
+    expect(JSON.parse(portal.db.prepare(`SELECT diff FROM audit_log WHERE action = 'genre.update'`).pluck().get() as string))
+      .toEqual({ parent_id: [mid, other], sort_order: [0, 3] });
+  });
+
+  it('a move re-files the entries: the search follows the new tree at once', async () => {
+    const portal = createTestPortal();
+    const a = createGenre(portal.db, '防災');
+    const b = createGenre(portal.db, '教育');
+    const leaf = createGenre(portal.db, '学校防災', a);
+    const id = createEntry(portal.db, createUser(portal.db, 'vendor'), { genreIds: [leaf] });
+    expect(listedIds((await request(portal.app).get(`/search/results?genre=${a}`)).text)).toEqual([id]);
+    const { post } = await adminAgent(portal);
+    await post(`/admin/genres/${leaf}`, `/admin/genres/${leaf}`, { name: '学校防災', parent_id: String(b), sort_order: '0' });
+    expect(listedIds((await request(portal.app).get(`/search/results?genre=${a}`)).text)).toEqual([]);
+    expect(listedIds((await request(portal.app).get(`/search/results?genre=${b}`)).text)).toEqual([id]);
+  });
+
+  it('retire › gone from the search form with its subtree, but an entry tagged with it is still found through its parent', async () => {
+    const portal = createTestPortal();
+    const top = createGenre(portal.db, '防災');
+    const mid = createGenre(portal.db, '避難所運営', top);
+    const leaf = createGenre(portal.db, '名簿管理', mid);
+    const id = createEntry(portal.db, createUser(portal.db, 'vendor'), { genreIds: [leaf] });
+    const { post } = await adminAgent(portal);
+    expect((await post(`/admin/genres/${mid}`, `/admin/genres/${mid}/retire`, {})).status).toBe(303);
+    const form = $((await request(portal.app).get('/search')).text);
+    expect(form(`#genre-${top}`).length).toBe(1);
+    expect(form(`#genre-${mid}`).length).toBe(0);
+    expect(form(`#genre-${leaf}`).length).toBe(0);
+    expect(listedIds((await request(portal.app).get(`/search/results?genre=${top}`)).text)).toEqual([id]);
+    expect(portal.db.prepare('SELECT genre_id FROM entry_genres WHERE entry_id = ?').pluck().all(id)).toEqual([leaf]);
+  });
+
+  it('info types › add, rename and reorder, audited; bad input → 400 with a message', async () => {
+    const portal = createTestPortal();
+    const { post } = await adminAgent(portal);
+    expect((await post('/admin/types', '/admin/types', { name: '補助金情報' })).status).toBe(303);
+    const id = portal.db.prepare(`SELECT id FROM info_types WHERE name = '補助金情報'`).pluck().get() as number;
+    expect((await post('/admin/types', `/admin/types/${id}`, { name: '補助金・制度情報', sort_order: '0' })).status).toBe(303);
+    expect(portal.db.prepare('SELECT name, sort_order FROM info_types ORDER BY sort_order, id').raw().all()[0]).toEqual(['補助金・制度情報', 0]);
+    expect((await request(portal.app).get('/search')).text).toContain('補助金・制度情報');
+    const bad = await post('/admin/types', '/admin/types', { name: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('情報種別名を入力してください。');
+    expect((await post('/admin/types', `/admin/types/${id}`, { name: 'x', sort_order: 'abc' })).status).toBe(400);
+    expect(portal.db.prepare(`SELECT count(*) FROM audit_log WHERE action LIKE 'type.%'`).pluck().get()).toBe(2);
+  });
+});
