@@ -1,0 +1,46 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
+import { seedsDir } from '../../src/paths.js';
+import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
+import { createTestPortal, testClock } from '../helpers/portal.js';
+
+let browser: Browser;
+let base: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  const { app, db, uploadDir } = createTestPortal();
+  await seedDemo(db, seedsDir, testClock(), uploadDir);
+  db.prepare(`INSERT INTO login_events (at, login_id, ip, success, reason) VALUES ('2026-11-26T00:00:00Z', 'x', '127.0.0.9', 1, 'ok')`).run();
+  db.prepare(`INSERT INTO login_anomalies (kind, login_event_id, at, ip, detail) VALUES ('shared-ip', 1, '2026-11-26T00:00:00Z', '127.0.0.9', '{}')`).run();
+  base = await listen(app);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await base?.close();
+});
+
+describe('secretariat screens in a real browser', () => {
+  it('axe-core finds no WCAG 2.0 A/AA violation on any admin page', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base.url}/login`);
+    await page.getByLabel('ログインID').fill('admin');
+    await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
+    await page.getByLabel('パスワード').press('Enter');
+    await page.waitForURL(`${base.url}/`);
+    const pages = ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs',
+      '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/mail', '/admin/import'];
+    const found: Record<string, string[]> = {};
+    for (const path of pages) {
+      const res = await page.goto(base.url + path);
+      expect(res?.status(), path).toBe(200);
+      const violations = await axeViolations(page);
+      if (violations.length > 0) found[path] = violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    }
+    expect(found).toEqual({});
+    await context.close();
+  });
+});
