@@ -26,6 +26,9 @@ import { SearchIndex } from './features/search/search.index.js';
 import { searchRepository } from './features/search/search.repository.js';
 import { searchRoutes } from './features/search/search.routes.js';
 import { searchService } from './features/search/search.service.js';
+import { loadGuidebook } from './features/guidebook/guidebook.content.js';
+import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
+import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { homeRoutes } from './features/home/home.routes.js';
 import type { Logger } from './logger.js';
 import { loadCurrentUser, requireKind, requireLogin } from './middleware/auth.js';
@@ -47,6 +50,9 @@ export type AppDeps = {
   lockPolicy?: LockPolicy;
   ipThrottle?: IpThrottle;
 };
+
+// The guidebook's text is content, read once per process.
+const guidebook = loadGuidebook();
 
 const designTokensDir = path.dirname(
   createRequire(import.meta.url).resolve('@digital-go-jp/design-tokens/dist/tokens.css'),
@@ -100,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(homeRoutes({ entries }));
   app.use(searchRoutes({ search: searchService({ index: searchIndex, repository: searchRepo }), genres, infoTypes, entries }));
+  app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
   const audit = auditRepository(db);
   app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);

@@ -40,6 +40,9 @@ describe('the page frame in a real browser', () => {
     ['home page, anonymous', '/'],
     ['login page', '/login'],
     ['404 page', '/no/such/page'],
+    ['guidebook', '/guidebook'],
+    ['guidebook item 1', '/guidebook/items/1'],
+    ['guidebook item 10', '/guidebook/items/10'],
   ])('axe-core finds no WCAG 2.0 A/AA violation › %s', async (_name, path) => {
     const page = await browser.newPage();
     await page.goto(base.url + path);
@@ -64,6 +67,16 @@ describe('the page frame in a real browser', () => {
     expect(await axeViolations(page)).toEqual([]);
     const res = await page.goto(`${base.url}/admin`);
     expect(res?.status()).toBe(403);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('axe-core finds no violation › the guidebook with the self-check form of a municipality', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, 'mitaka');
+    await page.goto(`${base.url}/guidebook`);
+    expect(await page.locator('form[action="/guidebook/self-check"]').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });

@@ -1,0 +1,78 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Clock } from '../../clock.js';
+import { NotFoundError } from '../../http-error.js';
+import { requireKind } from '../../middleware/auth.js';
+import { fieldErrors, type FieldErrors } from '../../validation.js';
+import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
+import type { Guidebook } from './guidebook.content.js';
+import { selfCheckLabels, selfCheckStatuses, type GuidebookRepository, type SelfCheck } from './guidebook.repository.js';
+
+const NUMBERS = Array.from({ length: 10 }, (_, i) => i + 1);
+
+/** The self-check form: status_N (one of the three) and note_N (optional, 200 characters) for N = 1..10. */
+const selfCheckForm = z.object(Object.fromEntries(NUMBERS.flatMap((n) => [
+  [`status_${n}`, z.enum(selfCheckStatuses, { message: `項目${n}の状況を選択してください。` })],
+  [`note_${n}`, z.string().optional().transform((v) => (v ?? '').trim())
+    .pipe(z.string().refine((v) => [...v].length <= 200, `項目${n}のメモは200文字以内で入力してください。`))],
+])));
+
+type Deps = { guidebook: Guidebook; repository: GuidebookRepository; infoTypes: InfoTypesRepository; clock: Clock };
+
+/** ＩＣＴ地域イノベーション・ガイドブック Ver.2.0: the checklist, one commentary page per item, and the self-check. */
+export function guidebookRoutes({ guidebook, repository, infoTypes, clock }: Deps): Router {
+  const router = Router();
+
+  const renderIndex = (res: Response, status: number, errors: FieldErrors = {}, submitted?: Record<string, string>) => {
+    const user = res.locals.currentUser;
+    const checks = user?.organisationKind === 'municipality' ? repository.selfChecksOf(user.organisationId) : [];
+    const byNumber = new Map<number, SelfCheck>(checks.map((c) => [c.itemNumber, c]));
+    const counts = Object.fromEntries(selfCheckStatuses.map((s) => [s, checks.filter((c) => c.status === s).length]));
+    res.status(status).render('guidebook/index', {
+      title: guidebook.title,
+      breadcrumbs: [{ label: 'ガイドブック' }],
+      guidebook,
+      canSelfCheck: user?.organisationKind === 'municipality',
+      byNumber, counts, labels: selfCheckLabels, statuses: selfCheckStatuses, errors,
+      value: (n: number, field: 'status' | 'note') => submitted?.[`${field}_${n}`] ?? (field === 'status' ? byNumber.get(n)?.status : byNumber.get(n)?.note) ?? '',
+    });
+  };
+
+  router.get('/guidebook', (_req, res) => renderIndex(res, 200));
+
+  router.post('/guidebook/self-check', requireKind('municipality'), (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = selfCheckForm.safeParse(body);
+    const submitted = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    if (!parsed.success) return renderIndex(res, 400, fieldErrors(parsed.error), submitted);
+    const user = res.locals.currentUser!;
+    const data = parsed.data as Record<string, string>;
+    repository.saveSelfChecks(user.organisationId, user.id, clock.now().toISOString(),
+      NUMBERS.map((n) => ({ itemNumber: n, status: data[`status_${n}`] as SelfCheck['status'], note: data[`note_${n}`] ?? '' })));
+    res.redirect(303, '/guidebook#self-check');
+  });
+
+  router.get('/guidebook/items/:n', (req, res) => {
+    const raw = String(req.params.n ?? '');
+    const item = /^(10|[1-9])$/.test(raw) ? guidebook.items.find((i) => i.number === Number(raw)) : undefined;
+    if (!item) throw new NotFoundError('ガイドブックの項目は1から10までです。');
+    const caseType = infoTypes.listInfoTypes().find((t) => t.name === '事例情報');
+    // Where the text invites it, the item leads into the service (issue: links between guidebook and service).
+    const serviceLinks =
+      item.number === 1
+        ? [{ href: '/search', label: '製品・サービス、事例、人材を探す' }, { href: '/peers', label: '同じ課題を持つ仲間を探す' }]
+        : item.number === 10 && caseType
+          ? [{ href: `/search/results?type=${caseType.id}`, label: '他の地方公共団体の事例を探す' }]
+          : [];
+    res.render('guidebook/item', {
+      title: `${item.number}．${item.title}`,
+      breadcrumbs: [{ label: 'ガイドブック', href: '/guidebook' }, { label: `チェックリスト${item.number}` }],
+      item,
+      previous: guidebook.items.find((i) => i.number === item.number - 1),
+      next: guidebook.items.find((i) => i.number === item.number + 1),
+      serviceLinks,
+    });
+  });
+
+  return router;
+}
