@@ -43,6 +43,8 @@ describe('the page frame in a real browser', () => {
     ['guidebook', '/guidebook'],
     ['guidebook item 1', '/guidebook/items/1'],
     ['guidebook item 10', '/guidebook/items/10'],
+    ['guidebook, My Number version', '/guidebook/mynumber'],
+    ['guidebook, My Number item 8', '/guidebook/mynumber/items/8'],
   ])('axe-core finds no WCAG 2.0 A/AA violation › %s', async (_name, path) => {
     const page = await browser.newPage();
     await page.goto(base.url + path);
@@ -78,6 +80,25 @@ describe('the page frame in a real browser', () => {
     await page.goto(`${base.url}/guidebook`);
     expect(await page.locator('form[action="/guidebook/self-check"]').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('the self-check › prints on one or two A4 pages', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, 'kurashiki');
+    await page.goto(`${base.url}/guidebook`);
+    for (let n = 1; n <= 10; n++) {
+      await page.locator(`#status_${n}_considering`).check();
+      await page.locator(`#note_${n}`).fill('庁内の関係課と検討を始めたところ。次年度の予算要求に向けて整理する。'.repeat(2));
+    }
+    await page.getByRole('button', { name: 'セルフチェックを保存する' }).click();
+    await page.goto(`${base.url}/guidebook/self-check`);
+    expect(await axeViolations(page)).toEqual([]);
+    const pdf = await page.pdf({ format: 'A4' });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(pages).toBeLessThanOrEqual(2);
     await context.close();
   });
 

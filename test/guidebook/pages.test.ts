@@ -100,6 +100,7 @@ describe('self-check', () => {
     const { app, db } = createTestPortal();
     const vendor = await loggedInAgent(app, createUser(db, 'vendor').loginId, PASSWORD);
     const vendorPage = (await vendor.get('/guidebook')).text;
+    expect((await vendor.get('/guidebook/self-check')).status).toBe(403);
     expect($(vendorPage)('form[action="/guidebook/self-check"]').length).toBe(0);
     expect((await vendor.post('/guidebook/self-check').type('form').send(fill(csrfFrom(vendorPage, '/logout')))).status).toBe(403);
     const anonymous = (await request(app).get('/guidebook')).text;

@@ -20,16 +20,33 @@ const guidebookSchema = z.object({
   })).length(10),
 });
 
-export type Guidebook = z.infer<typeof guidebookSchema>;
+const myNumberSchema = z.object({
+  title: z.string(),
+  pages: z.array(z.object({
+    number: z.number().int().min(1).max(9), title: z.string(),
+    background: paragraphs.min(1), actions: paragraphs.min(1), after: paragraphs.min(1),
+    overview: paragraphs.min(1), considerations: paragraphs.min(1),
+  })).length(9),
+  checklist: z.array(z.object({
+    title: z.string(),
+    items: z.array(z.object({ code: z.string().regex(/^[1-5]-[1-3]$/), question: z.string().min(1), checks: paragraphs.min(1) })).min(1),
+  })).length(5),
+});
+
+export type Guidebook = z.infer<typeof guidebookSchema> & { myNumber: z.infer<typeof myNumberSchema> };
+export type MyNumberPage = Guidebook['myNumber']['pages'][number];
 export type GuidebookItem = Guidebook['items'][number];
 
 export const GUIDEBOOK_FILE = path.join(projectRoot, 'content', 'guidebook.json');
+export const MYNUMBER_FILE = path.join(projectRoot, 'content', 'guidebook-mynumber.json');
 
 /**
  * ＩＣＴ地域イノベーション・ガイドブック Ver.2.0 as structured data (content/guidebook.json): the
  * source's text word for word, each paragraph put back in its section (shared/spec/README.md), only
- * the PDF extraction's broken line joins repaired. Read and checked once, at start-up.
+ * the PDF extraction's broken line joins repaired; and its chapter-3 version for My Number scenes
+ * (content/guidebook-mynumber.json). Read and checked once, at start-up.
  */
-export function loadGuidebook(file = GUIDEBOOK_FILE): Guidebook {
-  return guidebookSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+export function loadGuidebook(): Guidebook {
+  const read = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
+  return { ...guidebookSchema.parse(read(GUIDEBOOK_FILE)), myNumber: myNumberSchema.parse(read(MYNUMBER_FILE)) };
 }

@@ -52,6 +52,17 @@ export function guidebookRoutes({ guidebook, repository, infoTypes, clock }: Dep
     res.redirect(303, '/guidebook#self-check');
   });
 
+  // The self-check on its own, for printing (one or two A4 pages) and for the organisation's records.
+  router.get('/guidebook/self-check', requireKind('municipality'), (_req, res) => {
+    const user = res.locals.currentUser!;
+    const byNumber = new Map<number, SelfCheck>(repository.selfChecksOf(user.organisationId).map((c) => [c.itemNumber, c]));
+    res.render('guidebook/self-check', {
+      title: 'セルフチェックの結果',
+      breadcrumbs: [{ label: 'ガイドブック', href: '/guidebook' }, { label: 'セルフチェックの結果' }],
+      items: guidebook.items, byNumber, labels: selfCheckLabels, organisationName: user.organisationName,
+    });
+  });
+
   router.get('/guidebook/items/:n', (req, res) => {
     const raw = String(req.params.n ?? '');
     const item = /^(10|[1-9])$/.test(raw) ? guidebook.items.find((i) => i.number === Number(raw)) : undefined;
@@ -71,6 +82,31 @@ export function guidebookRoutes({ guidebook, repository, infoTypes, clock }: Dep
       previous: guidebook.items.find((i) => i.number === item.number - 1),
       next: guidebook.items.find((i) => i.number === item.number + 1),
       serviceLinks,
+    });
+  });
+
+  router.get('/guidebook/mynumber', (_req, res) => {
+    res.render('guidebook/mynumber', {
+      title: 'マイナンバー利活用シーン 実務読み替え版',
+      breadcrumbs: [{ label: 'ガイドブック', href: '/guidebook' }, { label: 'マイナンバー利活用シーン 実務読み替え版' }],
+      myNumber: guidebook.myNumber,
+    });
+  });
+
+  router.get('/guidebook/mynumber/items/:n', (req, res) => {
+    const raw = String(req.params.n ?? '');
+    const page = /^[1-9]$/.test(raw) ? guidebook.myNumber.pages.find((p) => p.number === Number(raw)) : undefined;
+    if (!page) throw new NotFoundError('実務読み替え版の項目は1から9までです。');
+    res.render('guidebook/mynumber-item', {
+      title: `${page.number}．${page.title}（マイナンバー利活用シーン）`,
+      breadcrumbs: [
+        { label: 'ガイドブック', href: '/guidebook' },
+        { label: 'マイナンバー利活用シーン 実務読み替え版', href: '/guidebook/mynumber' },
+        { label: `${page.number}．${page.title}` },
+      ],
+      page,
+      previous: guidebook.myNumber.pages.find((p) => p.number === page.number - 1),
+      next: guidebook.myNumber.pages.find((p) => p.number === page.number + 1),
     });
   });
 
