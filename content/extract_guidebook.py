@@ -9,7 +9,7 @@ by meaning, read by a person. Only broken line joins are repaired; the text stay
 """
 import json, os, re
 ROOT=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOURCE=os.path.join(ROOT,'..','shared','spec','000_a9800e5c1bca7fa2.txt')
+SOURCE=os.path.join(ROOT,'content','source','000_a9800e5c1bca7fa2.txt')
 OUTPUT=os.path.join(ROOT,'content','guidebook.json')
 lines=open(SOURCE,encoding='utf-8').read().split('\n')
 starts=[870,909,947,989,1024,1061,1098,1132,1168,1200]

@@ -7,7 +7,7 @@ to its section by meaning (read by a person). Only broken line joins are repaire
 """
 import json, os, re
 ROOT=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOURCE=os.path.join(ROOT,'..','shared','spec','000_a9800e5c1bca7fa2.txt')
+SOURCE=os.path.join(ROOT,'content','source','000_a9800e5c1bca7fa2.txt')
 OUTPUT=os.path.join(ROOT,'content','guidebook-mynumber.json')
 lines=open(SOURCE,encoding='utf-8').read().split('\n')
 

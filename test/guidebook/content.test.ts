@@ -5,10 +5,11 @@ import { loadGuidebook } from '../../src/features/guidebook/guidebook.content.js
 import { projectRoot } from '../../src/paths.js';
 
 /**
- * The owner's source (../shared/spec, beside the repository here and in CI), joined the way the
- * extraction broke it: each line trimmed, line breaks removed.
+ * The owner's source (a copy of ../shared/spec/000_a9800e5c1bca7fa2.txt kept in content/source so the
+ * content can always be checked against it), joined the way the extraction broke it: each line
+ * trimmed, line breaks removed.
  */
-const sourceFile = path.join(projectRoot, '..', 'shared', 'spec', '000_a9800e5c1bca7fa2.txt');
+const sourceFile = path.join(projectRoot, 'content', 'source', '000_a9800e5c1bca7fa2.txt');
 const joinedSource = () => fs.readFileSync(sourceFile, 'utf8').split('\n').map((l) => l.trim()).join('');
 
 describe('guidebook content data', () => {

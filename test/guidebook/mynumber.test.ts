@@ -8,7 +8,7 @@ import { $ } from '../helpers/http.js';
 import { createTestPortal } from '../helpers/portal.js';
 
 const source = () =>
-  fs.readFileSync(path.join(projectRoot, '..', 'shared', 'spec', '000_a9800e5c1bca7fa2.txt'), 'utf8').split('\n').map((l) => l.trim()).join('');
+  fs.readFileSync(path.join(projectRoot, 'content', 'source', '000_a9800e5c1bca7fa2.txt'), 'utf8').split('\n').map((l) => l.trim()).join('');
 
 describe('マイナンバー利活用シーン 実務読み替え版', () => {
   const { myNumber } = loadGuidebook();
