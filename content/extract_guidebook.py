@@ -62,14 +62,6 @@ plan={
  9:dict(summary=[0],background=[1,2],examples=[3,4,5],after=[6],notes=[]),
  10:dict(summary=[0],background=[1,2],examples=[3,4,5],after=[6],notes=[7]),
 }
-def join(lines):
-    out=''
-    for p in lines:
-        p=p.strip()
-        if not p: continue
-        if out and re.search(r'[A-Za-z0-9]$',out) and re.match(r'[A-Za-z0-9]',p): out+=' '
-        out+=p
-    return out
 # The checklist (０．チェックリスト): number, title, summary.
 check=[]
 i=src.index('CHK No 項目 概要')+1

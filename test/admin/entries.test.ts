@@ -7,19 +7,13 @@ import { attachPdf, createEntry, createUser, PASSWORD } from '../helpers/factori
 import { $, listedIds, loggedInAgent } from '../helpers/http.js';
 import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
+import { until } from '../helpers/wait.js';
 import { adminAgent } from './helpers.js';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 beforeAll(async () => void (smtp = await startSmtpServer()));
 afterAll(async () => smtp?.close());
 
-async function until(check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('suspension (管理者側機能 3)', () => {
   it('suspend › hidden from municipalities at once, 公開停止中 for the owner, a mail to the owner; unsuspend › back', async () => {

@@ -1,19 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
-import { seedsDir } from '../../src/paths.js';
-import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
-import { createTestPortal, testClock } from '../helpers/portal.js';
+import { axeViolations, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
 
 let browser: Browser;
-let base: { url: string; close(): Promise<void> };
+let base: Awaited<ReturnType<typeof servedDemoPortal>>;
 
 beforeAll(async () => {
-  const { app, db, uploadDir } = createTestPortal();
-  await seedDemo(db, seedsDir, testClock(), uploadDir);
+  base = await servedDemoPortal();
+  const { db } = base;
   db.prepare(`INSERT INTO login_events (at, login_id, ip, success, reason) VALUES ('2026-11-26T00:00:00Z', 'x', '127.0.0.9', 1, 'ok')`).run();
   db.prepare(`INSERT INTO login_anomalies (kind, login_event_id, at, ip, detail) VALUES ('shared-ip', 1, '2026-11-26T00:00:00Z', '127.0.0.9', '{}')`).run();
-  base = await listen(app);
   browser = await launchBrowser();
 });
 
@@ -26,11 +22,7 @@ describe('secretariat screens in a real browser', () => {
   it('axe-core finds no WCAG 2.0 A/AA violation on any admin page', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${base.url}/login`);
-    await page.getByLabel('ログインID').fill('admin');
-    await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
-    await page.getByLabel('パスワード').press('Enter');
-    await page.waitForURL(`${base.url}/`);
+    await loginAs(page, base.url, 'admin');
     const pages = ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs',
       '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/mail', '/admin/import'];
     const found: Record<string, string[]> = {};

@@ -1,17 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
-import { seedsDir } from '../../src/paths.js';
-import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
-import { createTestPortal, testClock } from '../helpers/portal.js';
+import { axeViolations, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
 
 let browser: Browser;
-let base: { url: string; close(): Promise<void> };
+let base: Awaited<ReturnType<typeof servedDemoPortal>>;
 
 beforeAll(async () => {
-  const { app, db } = createTestPortal();
-  await seedDemo(db, seedsDir, testClock());
-  base = await listen(app);
+  base = await servedDemoPortal();
   browser = await launchBrowser();
 });
 
@@ -20,13 +15,6 @@ afterAll(async () => {
   await base?.close();
 });
 
-async function loginAs(page: import('playwright-core').Page, loginId: string) {
-  await page.goto(`${base.url}/login`);
-  await page.getByLabel('ログインID').fill(loginId);
-  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
-  await page.getByLabel('パスワード').press('Enter');
-  await page.waitForURL(`${base.url}/`);
-}
 
 describe('the page frame in a real browser', () => {
   it('the axe-core check itself reports a violation where there is one', async () => {
@@ -65,7 +53,7 @@ describe('the page frame in a real browser', () => {
   it('axe-core finds no violation › 403 page and the logged-in home page of a vendor', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, 'vendor1');
+    await loginAs(page, base.url, 'vendor1');
     expect(await axeViolations(page)).toEqual([]);
     const res = await page.goto(`${base.url}/admin`);
     expect(res?.status()).toBe(403);
@@ -76,7 +64,7 @@ describe('the page frame in a real browser', () => {
   it('axe-core finds no violation › the guidebook with the self-check form of a municipality', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, 'mitaka');
+    await loginAs(page, base.url, 'mitaka');
     await page.goto(`${base.url}/guidebook`);
     expect(await page.locator('form[action="/guidebook/self-check"]').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
@@ -86,7 +74,7 @@ describe('the page frame in a real browser', () => {
   it('the self-check › prints on one or two A4 pages', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, 'kurashiki');
+    await loginAs(page, base.url, 'kurashiki');
     await page.goto(`${base.url}/guidebook`);
     for (let n = 1; n <= 10; n++) {
       await page.locator(`#status_${n}_considering`).check();
@@ -115,7 +103,7 @@ describe('the page frame in a real browser', () => {
   it('without JavaScript › logging in and out works', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await loginAs(page, 'fujisawa');
+    await loginAs(page, base.url, 'fujisawa');
     expect(await page.locator('.account-state').textContent()).toContain('藤沢市');
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await page.waitForURL(`${base.url}/`);

@@ -1,21 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
-import { seedsDir } from '../../src/paths.js';
-import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
+import { axeViolations, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
 import { PDF_BYTES } from '../helpers/entry-form.js';
-import { createTestPortal, tempDir, testClock } from '../helpers/portal.js';
+import { tempDir } from '../helpers/portal.js';
 
 let browser: Browser;
-let base: { url: string; close(): Promise<void> };
+let base: Awaited<ReturnType<typeof servedDemoPortal>>;
 let pdfPath: string;
 
 beforeAll(async () => {
-  const { app, db, uploadDir } = createTestPortal();
-  await seedDemo(db, seedsDir, testClock(), uploadDir);
-  base = await listen(app);
+  base = await servedDemoPortal();
   browser = await launchBrowser();
   pdfPath = path.join(tempDir(), 'カタログ.pdf');
   fs.writeFileSync(pdfPath, PDF_BYTES);
@@ -26,13 +22,6 @@ afterAll(async () => {
   await base?.close();
 });
 
-async function loginAs(page: Page, loginId: string) {
-  await page.goto(`${base.url}/login`);
-  await page.getByLabel('ログインID').fill(loginId);
-  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
-  await page.getByLabel('パスワード').press('Enter');
-  await page.waitForURL(`${base.url}/`);
-}
 
 describe('registering in a real browser', () => {
   it.each([true, false])('JavaScript %s › register with a PDF, confirm and save (axe-core checks each screen of the run with JavaScript)', async (javaScriptEnabled) => {
@@ -42,7 +31,7 @@ describe('registering in a real browser', () => {
     // axe-core runs as script in the page, so it checks the run with JavaScript; the run without
     // proves the same screens work without it.
     const axe = async () => (javaScriptEnabled ? axeViolations(page) : []);
-    await loginAs(page, 'vendor1');
+    await loginAs(page, base.url, 'vendor1');
     await page.goto(`${base.url}/my/entries`);
     expect(await axe()).toEqual([]);
     await page.getByRole('link', { name: '新規情報を登録する' }).click();
@@ -78,7 +67,7 @@ describe('registering in a real browser', () => {
       const context = await browser.newContext({ javaScriptEnabled });
       context.setDefaultTimeout(5000);
       const page = await context.newPage();
-      await loginAs(page, 'vendor1');
+      await loginAs(page, base.url, 'vendor1');
       await page.goto(`${base.url}/my/entries`);
       await page.locator('[data-likes-dialog]').first().click();
       if (javaScriptEnabled) {
@@ -100,7 +89,7 @@ describe('registering in a real browser', () => {
   it('登録の規約 › opens in a dialog with JavaScript', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, 'vendor3');
+    await loginAs(page, base.url, 'vendor3');
     await page.goto(`${base.url}/my/entries/new`);
     await page.getByRole('link', { name: '登録の規約' }).click();
     const dialog = page.locator('#terms-dialog');
@@ -115,7 +104,7 @@ describe('registering in a real browser', () => {
   it('delete › asks, then deletes; the detail and delete pages pass axe-core', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, 'vendor2');
+    await loginAs(page, base.url, 'vendor2');
     await page.goto(`${base.url}/my/entries`);
     await page.locator('.entry-row a').first().click();
     expect(await axeViolations(page)).toEqual([]);

@@ -1,17 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
-import { seedsDir } from '../../src/paths.js';
-import { axeViolations, launchBrowser, listen } from '../helpers/browser.js';
-import { createTestPortal, testClock } from '../helpers/portal.js';
+import { axeViolations, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
 
 let browser: Browser;
-let base: { url: string; close(): Promise<void> };
+let base: Awaited<ReturnType<typeof servedDemoPortal>>;
 
 beforeAll(async () => {
-  const { app, db } = createTestPortal();
-  await seedDemo(db, seedsDir, testClock());
-  base = await listen(app);
+  base = await servedDemoPortal();
   browser = await launchBrowser();
 });
 
@@ -20,19 +15,12 @@ afterAll(async () => {
   await base?.close();
 });
 
-async function loginAs(page: Page, loginId: string) {
-  await page.goto(`${base.url}/login`);
-  await page.getByLabel('ログインID').fill(loginId);
-  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
-  await page.getByLabel('パスワード').press('Enter');
-  await page.waitForURL(`${base.url}/`);
-}
 
 describe('searching in a real browser', () => {
   it('axe-core finds no violation on the search form, the results and the detail page', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, 'fujisawa');
+    await loginAs(page, base.url, 'fujisawa');
     await page.goto(`${base.url}/search`);
     expect(await axeViolations(page)).toEqual([]);
     await page.goto(`${base.url}/search/results?page=2`);

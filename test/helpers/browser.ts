@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Express } from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
+import { seedsDir } from '../../src/paths.js';
+import { createTestPortal, testClock, type TestPortal } from './portal.js';
 
 /** Debian's Chromium (installed by .ci/run), never a browser downloaded by a test tool. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,4 +45,20 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
+}
+
+/** The portal with the demo data (brochures included), served for the browser. */
+export async function servedDemoPortal(): Promise<TestPortal & { url: string; close(): Promise<void> }> {
+  const portal = createTestPortal();
+  await seedDemo(portal.db, seedsDir, testClock(), portal.uploadDir);
+  return { ...portal, ...(await listen(portal.app)) };
+}
+
+/** Logs in through the login form with a demo account, as a person would (Enter in the password field). */
+export async function loginAs(page: Page, baseUrl: string, loginId: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByLabel('パスワード').press('Enter');
+  await page.waitForURL(`${baseUrl}/`);
 }

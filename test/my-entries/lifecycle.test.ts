@@ -10,6 +10,7 @@ import { hiddenFields, openForm, PDF_BYTES, postEntryForm } from '../helpers/ent
 import { $, hitCount, listedIds, loggedInAgent } from '../helpers/http.js';
 import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
+import { until } from '../helpers/wait.js';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 beforeAll(async () => {
@@ -19,13 +20,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-async function until(check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('registrant side › the whole path', () => {
   it('new → confirm → save → list → detail → edit → confirm → save → delete', async () => {

@@ -8,18 +8,12 @@ import { createEntry, createGenre, createUser, PASSWORD } from '../helpers/facto
 import { $ } from '../helpers/http.js';
 import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
+import { until } from '../helpers/wait.js';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 beforeAll(async () => void (smtp = await startSmtpServer()));
 afterAll(async () => smtp?.close());
 
-async function until(check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for mail');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function setup(policy: 'notify' | 'deny' = 'notify') {
   const { db, uploadDir } = createTestPortal();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idList, keywordField, pageField } from '../search/search.schemas.js';
 
 const chars = (s: string) => [...s].length;
 
@@ -14,13 +15,6 @@ const text = (label: string, max: number, required: boolean) =>
         .refine((v) => chars(v) <= max, `${label}は${max}文字以内で入力してください。`),
     );
 
-const ids = (message: string) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().regex(/^[1-9]\d{0,9}$/, message)))
-    .transform((list) => [...new Set(list.map(Number))]);
 
 /**
  * The entry form of the contract. Fields not listed here (an organisation id, registrant fields) are
@@ -43,7 +37,7 @@ export const entryFormSchema = z.object({
         .max(2000, 'URLは2000文字以内で入力してください。')
         .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), 'URLは http:// または https:// で始まる形式で入力してください。'),
     ),
-  genre: ids('行政課題のジャンルの指定が正しくありません。').pipe(
+  genre: idList('行政課題のジャンルの指定が正しくありません。').pipe(
     z.array(z.number()).min(1, '行政課題のジャンルを1つ以上選択してください。').max(50, '行政課題のジャンルは50個までにしてください。'),
   ),
   contact_company: text('会社名', 100, true),
@@ -73,19 +67,11 @@ export function entryValues(form: EntryForm): EntryValues {
   return { type, title, summary, url, genre, contact_company, contact_department, contact_name, contact_phone, contact_email };
 }
 
+/** The own list's filter: keyword, genres (OR, subtrees) and page, as in the search. */
 export const ownListQuerySchema = z.object({
-  q: z
-    .string({ message: 'キーワードは1つだけ指定してください。' })
-    .optional()
-    .transform((v) => (v ?? '').replace(/\s+/g, ' ').trim())
-    .pipe(z.string().max(100, 'キーワードは100文字以内で入力してください。')),
-  genre: ids('ジャンルの指定が正しくありません。'),
-  page: z
-    .string({ message: 'ページ番号が正しくありません。' })
-    .optional()
-    .transform((v) => v ?? '1')
-    .pipe(z.string().regex(/^[1-9]\d{0,5}$/, 'ページ番号が正しくありません。'))
-    .transform(Number),
+  q: keywordField(),
+  genre: idList('ジャンルの指定が正しくありません。'),
+  page: pageField(),
 });
 
 export type OwnListQuery = z.infer<typeof ownListQuerySchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Repeated query keys arrive as arrays, single ones as strings; both become a list of ids. */
-const idList = (message: string) =>
+export const idList = (message: string) =>
   z
     .union([z.string(), z.array(z.string())])
     .optional()
@@ -11,21 +11,29 @@ const idList = (message: string) =>
 
 export const MAX_KEYWORD_LENGTH = 100;
 
-/** The search conditions of /search and /search/results (and the context carried to a detail page). */
-export const searchQuerySchema = z.object({
-  genre: idList('ジャンルの指定が正しくありません。'),
-  type: idList('情報種別の指定が正しくありません。'),
-  q: z
+/** A keyword field: one value, spaces collapsed, at most MAX_KEYWORD_LENGTH characters. */
+export const keywordField = () =>
+  z
     .string({ message: 'キーワードは1つだけ指定してください。' })
     .optional()
     .transform((v) => (v ?? '').replace(/\s+/g, ' ').trim())
-    .pipe(z.string().max(MAX_KEYWORD_LENGTH, `キーワードは${MAX_KEYWORD_LENGTH}文字以内で入力してください。`)),
-  page: z
+    .pipe(z.string().max(MAX_KEYWORD_LENGTH, `キーワードは${MAX_KEYWORD_LENGTH}文字以内で入力してください。`));
+
+/** A page number of a list: 1 when absent, a positive integer otherwise. */
+export const pageField = () =>
+  z
     .string({ message: 'ページ番号が正しくありません。' })
     .optional()
     .transform((v) => v ?? '1')
     .pipe(z.string().regex(/^[1-9]\d{0,5}$/, 'ページ番号が正しくありません。'))
-    .transform(Number),
+    .transform(Number);
+
+/** The search conditions of /search and /search/results (and the context carried to a detail page). */
+export const searchQuerySchema = z.object({
+  genre: idList('ジャンルの指定が正しくありません。'),
+  type: idList('情報種別の指定が正しくありません。'),
+  q: keywordField(),
+  page: pageField(),
 });
 
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
