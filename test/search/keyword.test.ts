@@ -62,6 +62,11 @@ describe('GET /search/results › keyword', () => {
     expect(await find('*')).toEqual([]);
   });
 
+  it('control characters, NUL included › are spaces, not a broken query', async () => {
+    expect(await find('推進\u0000計画')).toEqual([e.dx]);
+    expect(await find('\u0000\u0007')).toHaveLength(6);
+  });
+
   it('several words › must all occur', async () => {
     expect(await find('DX 名簿')).toEqual([e.plain]);
     expect(await find('DX　計画')).toEqual([e.dx]);

@@ -11,12 +11,15 @@ export const idList = (message: string) =>
 
 export const MAX_KEYWORD_LENGTH = 100;
 
-/** A keyword field: one value, spaces collapsed, at most MAX_KEYWORD_LENGTH characters. */
+/**
+ * A keyword field: one value, control characters and runs of spaces made single spaces (a NUL would
+ * end an FTS5 query string early), at most MAX_KEYWORD_LENGTH characters.
+ */
 export const keywordField = () =>
   z
     .string({ message: 'キーワードは1つだけ指定してください。' })
     .optional()
-    .transform((v) => (v ?? '').replace(/\s+/g, ' ').trim())
+    .transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim())
     .pipe(z.string().max(MAX_KEYWORD_LENGTH, `キーワードは${MAX_KEYWORD_LENGTH}文字以内で入力してください。`));
 
 /** A page number of a list: 1 when absent, a positive integer otherwise. */
