@@ -6,8 +6,8 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { accountsRepository } from './features/accounts/accounts.repository.js';
-import { accountsRoutes, type IpThrottle } from './features/accounts/accounts.routes.js';
-import { accountsService, defaultLockPolicy, type LockPolicy } from './features/accounts/accounts.service.js';
+import { accountsRoutes } from './features/accounts/accounts.routes.js';
+import { accountsService, defaultIpThrottle, defaultLockPolicy, type IpThrottle, type LockPolicy } from './features/accounts/accounts.service.js';
 import { auditRepository } from './features/audit/audit.repository.js';
 import { entriesRepository } from './features/entries/entries.repository.js';
 import { entriesRoutes } from './features/entries/entries.routes.js';
@@ -125,9 +125,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     accountsRoutes({
       accounts,
-      service: accountsService({ accounts, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy, onMailQueued: kickMail }),
+      service: accountsService({
+        accounts, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
+        ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail,
+      }),
       clock,
-      ipThrottle: deps.ipThrottle ?? { maxFailures: 30, windowMs: 15 * 60_000 },
     }),
   );
   app.use(

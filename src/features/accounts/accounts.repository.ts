@@ -56,6 +56,10 @@ export function accountsRepository(db: Db) {
       `SELECT count(*) AS n FROM login_events
         WHERE login_id = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
     ),
+    failuresFromIp: db.prepare<[string, string], { n: number }>(
+      `SELECT count(*) AS n FROM login_events
+        WHERE ip = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
+    ),
     organisationByName: db.prepare<[string], { id: number; kind: OrganisationKind }>(
       `SELECT id, kind FROM organisations WHERE name = ?`,
     ),
@@ -94,6 +98,10 @@ export function accountsRepository(db: Db) {
 
     countFailuresSince(loginId: string, since: string): number {
       return statements.failuresSince.get(loginId, since)?.n ?? 0;
+    },
+
+    countFailuresFromIpSince(ip: string, since: string): number {
+      return statements.failuresFromIp.get(ip, since)?.n ?? 0;
     },
 
     findOrganisationByName(name: string) {

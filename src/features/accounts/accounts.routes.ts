@@ -1,5 +1,4 @@
-import { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { Router, type Response } from 'express';
 import type { Clock } from '../../clock.js';
 import { homePathFor, safeNextPath } from '../../middleware/auth.js';
 import { SESSION_COOKIE } from '../../middleware/session.js';
@@ -10,39 +9,13 @@ import type { AccountsService } from './accounts.service.js';
 
 export const BAD_CREDENTIALS_MESSAGE = 'IDまたはパスワードが正しくありません。';
 
-/** Failed logins allowed per client address per window, before that address gets 429 for a while. */
-export type IpThrottle = { maxFailures: number; windowMs: number };
+type Deps = { accounts: AccountsRepository; service: AccountsService; clock: Clock };
 
-type Deps = { accounts: AccountsRepository; service: AccountsService; clock: Clock; ipThrottle: IpThrottle };
-
-export function accountsRoutes({ accounts, service, clock, ipThrottle }: Deps): Router {
+export function accountsRoutes({ accounts, service, clock }: Deps): Router {
   const router = Router();
 
   const render = (res: Response, status: number, next: string | null, loginId: string, errors: FieldErrors, message?: string) =>
     res.status(status).render('accounts/login', { next, values: { login_id: loginId }, errors, message });
-
-  // Counts failures only (a success is given back), so one city hall behind one address is never
-  // throttled for logging in, only for guessing.
-  const ipLimiter = rateLimit({
-    windowMs: ipThrottle.windowMs,
-    limit: ipThrottle.maxFailures,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode < 400,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    // X-Forwarded-For is ignored on purpose unless TRUST_PROXY says a proxy sets it: a client cannot
-    // choose its address. The library's warning about the header would only fill the logs.
-    validate: { xForwardedForHeader: false },
-    handler: (req: Request, res: Response) => {
-      const loginId = formValue(req.body, 'login_id').slice(0, 64);
-      accounts.recordLoginEvent({
-        at: clock.now().toISOString(), loginId, userId: null, organisationId: null,
-        ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '', success: false, reason: 'ip_throttled',
-      });
-      render(res, 429, safeNextPath(req.body?.next), loginId, {},
-        'このアドレスからのログイン失敗が続いたため、一時的にログインを制限しています。しばらくしてから再度お試しください。');
-    },
-  });
 
   router.get('/login', (req, res) => {
     const next = safeNextPath(req.query.next);
@@ -52,13 +25,17 @@ export function accountsRoutes({ accounts, service, clock, ipThrottle }: Deps): 
     render(res, 200, next, '', {});
   });
 
-  router.post('/login', ipLimiter, async (req, res) => {
+  router.post('/login', async (req, res) => {
     const next = safeNextPath(req.body?.next);
     const parsed = loginSchema.safeParse(req.body ?? {});
     if (!parsed.success) return render(res, 400, next, formValue(req.body, 'login_id'), fieldErrors(parsed.error));
 
     const { login_id: loginId, password } = parsed.data;
     const outcome = await service.login({ loginId, password, ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' });
+    if (!outcome.ok && outcome.reason === 'ip_throttled') {
+      return render(res, 429, next, loginId, {},
+        'このアドレスからのログイン失敗が続いたため、一時的にログインを制限しています。しばらくしてから再度お試しください。');
+    }
     if (!outcome.ok && outcome.reason === 'locked') {
       res.set('Retry-After', String(outcome.retryAfterSeconds));
       return render(res, 429, next, loginId, {},

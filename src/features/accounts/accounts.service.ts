@@ -13,11 +13,22 @@ export const defaultLockPolicy: LockPolicy = {
   lockMs: 15 * 60_000,
 };
 
+/**
+ * Failed logins allowed from one client address within the window; past that the address gets 429
+ * until old failures leave the window. Counted from login_events, so only failures count (a whole
+ * city hall behind one address is never slowed by its own logins, however many at once) and the
+ * count survives restarts and holds across processes.
+ */
+export type IpThrottle = { maxFailures: number; windowMs: number };
+
+export const defaultIpThrottle: IpThrottle = { maxFailures: 30, windowMs: 15 * 60_000 };
+
 export type LoginAttempt = { loginId: string; password: string; ip: string; userAgent: string };
 
 export type LoginOutcome =
   | { ok: true; userId: number; organisationId: number; outsideRange: boolean }
   | { ok: false; reason: 'bad_credentials' }
+  | { ok: false; reason: 'ip_throttled' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
 /**
@@ -28,7 +39,8 @@ export type LoginOutcome =
  * colleagues logging in through one address never lock each other out.
  */
 export function accountsService(deps: {
-  accounts: AccountsRepository; security: SecurityService; clock: Clock; logger: Logger; lockPolicy: LockPolicy; onMailQueued?: () => void;
+  accounts: AccountsRepository; security: SecurityService; clock: Clock; logger: Logger; lockPolicy: LockPolicy;
+  ipThrottle: IpThrottle; onMailQueued?: () => void;
 }) {
   const { accounts, security, clock, logger, lockPolicy } = deps;
 
@@ -53,6 +65,12 @@ export function accountsService(deps: {
     async login(attempt: LoginAttempt): Promise<LoginOutcome> {
       const { loginId, password, ip, userAgent } = attempt;
       const base = { loginId, ip, userAgent, userId: null, organisationId: null };
+
+      const ipWindowStart = new Date(clock.now().getTime() - deps.ipThrottle.windowMs).toISOString();
+      if (accounts.countFailuresFromIpSince(ip, ipWindowStart) >= deps.ipThrottle.maxFailures) {
+        accounts.recordLoginEvent({ ...base, at: clock.now().toISOString(), success: false, reason: 'ip_throttled' });
+        return { ok: false, reason: 'ip_throttled' };
+      }
 
       const until = lockedUntil(loginId);
       if (until !== null) {
