@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
+import { axeViolations, browserAvailable, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
 import { PDF_BYTES } from '../helpers/entry-form.js';
 import { tempDir } from '../helpers/portal.js';
 
@@ -11,6 +11,7 @@ let base: Awaited<ReturnType<typeof servedDemoPortal>>;
 let pdfPath: string;
 
 beforeAll(async () => {
+  if (!browserAvailable) return;
   base = await servedDemoPortal();
   browser = await launchBrowser();
   pdfPath = path.join(tempDir(), 'カタログ.pdf');
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 
-describe('registering in a real browser', () => {
+describe.skipIf(!browserAvailable)('registering in a real browser', () => {
   it.each([true, false])('JavaScript %s › register with a PDF, confirm and save (axe-core checks each screen of the run with JavaScript)', async (javaScriptEnabled) => {
     const context = await browser.newContext({ javaScriptEnabled });
     context.setDefaultTimeout(5000);

@@ -1,11 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
+import { axeViolations, browserAvailable, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
 
 let browser: Browser;
 let base: Awaited<ReturnType<typeof servedDemoPortal>>;
 
 beforeAll(async () => {
+  if (!browserAvailable) return;
   base = await servedDemoPortal();
   browser = await launchBrowser();
 });
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 
-describe('searching in a real browser', () => {
+describe.skipIf(!browserAvailable)('searching in a real browser', () => {
   it('axe-core finds no violation on the search form, the results and the detail page', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
