@@ -87,6 +87,17 @@ describe.skipIf(!browserAvailable)('registering in a real browser', () => {
     }
   });
 
+  it('axe-core finds no violation on the pages behind the pop-ups and on the edit form', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, base.url, 'vendor1');
+    for (const path of ['/my/entries/1/likes', '/my/entries/terms', '/my/entries/1/edit', '/my/entries/1', '/my/entries/1/delete']) {
+      expect((await page.goto(base.url + path))?.status(), path).toBe(200);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    await context.close();
+  });
+
   it('登録の規約 › opens in a dialog with JavaScript', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Express } from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
-import { seedsDir } from '../../src/paths.js';
+import { projectRoot, seedsDir } from '../../src/paths.js';
 import { createTestPortal, testClock, type TestPortal } from './portal.js';
 
 /** Debian's Chromium (installed by .ci/run), never a browser downloaded by a test tool. */
@@ -52,7 +53,16 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+    const found = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+    // The portal's own page rules beyond axe's WCAG set: Japanese, one h1 (a dialog's aside), a skip link.
+    const own = (id: string, ok: boolean) => (ok ? [] : [{ id, impact: 'serious', help: id, nodes: [] }]);
+    const h1s = [...document.querySelectorAll('h1')].filter((h) => !h.closest('dialog')).length;
+    const hasFrame = document.querySelector('header.site-header') !== null;
+    return [
+      ...found,
+      ...own('portal-lang-ja', document.documentElement.lang === 'ja'),
+      ...(hasFrame ? [...own('portal-one-h1', h1s === 1), ...own('portal-skip-link', document.querySelector('a.skip-link[href="#main"]') !== null)] : []),
+    ];
   });
 }
 
@@ -70,4 +80,31 @@ export async function loginAs(page: Page, baseUrl: string, loginId: string, pass
   await page.getByLabel('パスワード').fill(password);
   await page.getByLabel('パスワード').press('Enter');
   await page.waitForURL(`${baseUrl}/`);
+}
+
+/**
+ * Runs one step-by-step journey; if it fails, the page's screenshot and HTML go to test-results/
+ * (git-ignored) under the journey's name before the error is passed on.
+ */
+export async function journey(name: string, page: Page, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    const dir = path.join(projectRoot, 'test-results');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = name.replace(/[^\w-]+/g, '-');
+    await page.screenshot({ path: path.join(dir, `${file}.png`), fullPage: true }).catch(() => undefined);
+    fs.writeFileSync(path.join(dir, `${file}.html`), await page.content().catch(() => ''));
+    throw error;
+  }
+}
+
+/** Whether the focused element shows a focus indicator (an outline or a box shadow). */
+export async function focusVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return false;
+    const style = getComputedStyle(el);
+    return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+  });
 }
