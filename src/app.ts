@@ -33,6 +33,7 @@ import { homeRoutes } from './features/home/home.routes.js';
 import type { Logger } from './logger.js';
 import { loadCurrentUser, requireKind, requireLogin } from './middleware/auth.js';
 import { csrfProtection } from './middleware/csrf.js';
+import { onlyFormMethods } from './middleware/methods.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { requestLocals, setTemplateDefaults } from './middleware/locals.js';
 import { securityHeaders } from './middleware/security.js';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));
   app.use(securityHeaders());
+  app.use(onlyFormMethods);
   // Assets before the session, so fetching a stylesheet never reads or writes a session row.
   // Mounted by prefix, so a page request never costs a file-system lookup first.
   app.use('/css', express.static(path.join(publicDir, 'css'), { maxAge: '1h', index: false }));
