@@ -1,34 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, browserAvailable, loginAs, useDemoBrowser } from '../helpers/browser.js';
 
-let browser: Browser;
-let base: Awaited<ReturnType<typeof servedDemoPortal>>;
-
-beforeAll(async () => {
-  if (!browserAvailable) return;
-  base = await servedDemoPortal();
-  const { db } = base;
+const env = useDemoBrowser(async (portal) => {
+  const { db } = portal;
   db.prepare(`INSERT INTO login_events (at, login_id, ip, success, reason) VALUES ('2026-11-26T00:00:00Z', 'x', '127.0.0.9', 1, 'ok')`).run();
   db.prepare(`INSERT INTO login_anomalies (kind, login_event_id, at, ip, detail) VALUES ('shared-ip', 1, '2026-11-26T00:00:00Z', '127.0.0.9', '{}')`).run();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
 });
 
 describe.skipIf(!browserAvailable)('secretariat screens in a real browser', () => {
   it('axe-core finds no WCAG 2.0 A/AA violation on any admin page', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, base.url, 'admin');
+    await loginAs(page, env.base.url, 'admin');
     const pages = ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs',
       '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/mail', '/admin/import'];
     const found: Record<string, string[]> = {};
     for (const path of pages) {
-      const res = await page.goto(base.url + path);
+      const res = await page.goto(env.base.url + path);
       expect(res?.status(), path).toBe(200);
       const violations = await axeViolations(page);
       if (violations.length > 0) found[path] = violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/features/admin/admin-csv.js';
-import { browserAvailable, focusVisible, journey, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
+import { browserAvailable, focusVisible, journey, loginAs, useDemoBrowser } from '../helpers/browser.js';
 import { clientFrom } from '../helpers/address-client.js';
 import { PDF_BYTES } from '../helpers/entry-form.js';
 import { createEntry, createUser } from '../helpers/factories.js';
@@ -9,27 +9,16 @@ import { tempDir } from '../helpers/portal.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
-let browser: Browser;
-let base: Awaited<ReturnType<typeof servedDemoPortal>>;
-
-beforeAll(async () => {
-  if (!browserAvailable) return;
-  base = await servedDemoPortal();
+const env = useDemoBrowser(async (portal) => {
   // Enough 行政運営 products for the results to run over two pages.
-  const vendor = createUser(base.db, 'vendor');
-  const genre = base.db.prepare(`SELECT id FROM genres WHERE name = 'オンライン申請'`).pluck().get() as number;
-  for (let i = 0; i < 35; i++) createEntry(base.db, vendor, { title: `電子申請サービス ${i + 1}`, genreIds: [genre], typeId: 1 });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
+  const vendor = createUser(portal.db, 'vendor');
+  const genre = portal.db.prepare(`SELECT id FROM genres WHERE name = 'オンライン申請'`).pluck().get() as number;
+  for (let i = 0; i < 35; i++) createEntry(portal.db, vendor, { title: `電子申請サービス ${i + 1}`, genreIds: [genre], typeId: 1 });
 });
 
 /** A page that fails the test if any dialog (an executed alert, say) ever opens. */
 async function watchedPage(options: Parameters<Browser['newContext']>[0] = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  const context = await env.browser.newContext({ acceptDownloads: true, ...options });
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
@@ -43,7 +32,7 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
   it('a municipality officer › parent genre and type, pages on, opens an entry, downloads its PDF, likes it, goes back with the conditions kept', async () => {
     const { context, page, dialogs } = await watchedPage();
     await journey('municipality', page, async () => {
-      await loginAs(page, base.url, 'fujisawa');
+      await loginAs(page, env.base.url, 'fujisawa');
       await page.getByRole('link', { name: 'マッチングサービス' }).click();
       await page.getByLabel('行政運営', { exact: true }).check();
       await page.getByLabel('製品・サービス情報').check();
@@ -57,7 +46,7 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
       await page.locator('a[rel="prev"]').click();
       await page.waitForURL((url) => !url.search.includes('page='));
       // An entry with a brochure: find it by its PDF in the detail page.
-      const entryId = base.db.prepare(`
+      const entryId = env.base.db.prepare(`
         SELECT a.entry_id FROM attachments a JOIN entry_genres eg ON eg.entry_id = a.entry_id
          WHERE eg.genre_id IN (SELECT id FROM genres WHERE name = '行政運営' OR parent_id IN (SELECT id FROM genres WHERE name = '行政運営')
                                OR parent_id IN (SELECT id FROM genres WHERE parent_id IN (SELECT id FROM genres WHERE name = '行政運営'))) LIMIT 1`).pluck().get() as number;
@@ -86,7 +75,7 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
   it('the same officer without JavaScript, by keyboard alone, with a visible focus indicator at every step', async () => {
     const { context, page } = await watchedPage({ javaScriptEnabled: false });
     await journey('municipality-keyboard', page, async () => {
-      await page.goto(`${base.url}/login`);
+      await page.goto(`${env.base.url}/login`);
       const tabTo = async (accessibleName: RegExp, max = 150) => {
         for (let i = 0; i < max; i++) {
           await page.keyboard.press('Tab');
@@ -108,10 +97,10 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
       await tabTo(/^パスワード/);
       await page.keyboard.type('Demo-Pass-2026');
       await page.keyboard.press('Enter');
-      await page.waitForURL(`${base.url}/`);
+      await page.waitForURL(`${env.base.url}/`);
       await tabTo(/製品・サービス、事例、人材を探す/);
       await page.keyboard.press('Enter');
-      await page.waitForURL(`${base.url}/search`);
+      await page.waitForURL(`${env.base.url}/search`);
       await tabTo(/^防災/);
       await page.keyboard.press('Space');
       await tabTo(/^事例情報/);
@@ -135,7 +124,7 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
     const pdf = path.join(tempDir(), 'brochure.pdf');
     fs.writeFileSync(pdf, PDF_BYTES);
     await journey('vendor', page, async () => {
-      await loginAs(page, base.url, 'vendor4');
+      await loginAs(page, env.base.url, 'vendor4');
       await page.locator('nav[aria-label="グローバルナビゲーション"]').getByRole('link', { name: '登録情報の管理' }).click();
       await page.getByRole('link', { name: '新規情報を登録する' }).click();
       await page.getByRole('link', { name: '登録の規約' }).click();
@@ -164,9 +153,9 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
       await page.getByRole('button', { name: '登録', exact: true }).click();
       await page.getByText('登録しました。').waitFor();
       // A municipality likes it meanwhile; the vendor sees who in the pop-up.
-      const city = base.db.prepare(`SELECT id, organisation_id FROM users WHERE login_id = 'aizu'`).get() as { id: number; organisation_id: number };
-      base.db.prepare(`INSERT INTO likes (entry_id, organisation_id, user_id, created_at) VALUES (?, ?, ?, ?)`).run(id, city.organisation_id, city.id, new Date().toISOString());
-      await page.goto(`${base.url}/my/entries`);
+      const city = env.base.db.prepare(`SELECT id, organisation_id FROM users WHERE login_id = 'aizu'`).get() as { id: number; organisation_id: number };
+      env.base.db.prepare(`INSERT INTO likes (entry_id, organisation_id, user_id, created_at) VALUES (?, ?, ?, ?)`).run(id, city.organisation_id, city.id, new Date().toISOString());
+      await page.goto(`${env.base.url}/my/entries`);
       await page.locator(`[data-entry-id="${id}"] [data-likes-dialog]`).click();
       expect(await page.locator('#likes-dialog table').textContent()).toContain('会津若松市');
       await page.keyboard.press('Escape');
@@ -182,12 +171,12 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
   it('the secretariat › adds a sub-genre, suspends an entry with a reason, reads an anomaly, imports a CSV', async () => {
     const { context, page, dialogs } = await watchedPage();
     await journey('secretariat', page, async () => {
-      base.db.prepare(`INSERT INTO organisation_ip_ranges (organisation_id, cidr) SELECT organisation_id, '127.0.0.2/32' FROM users WHERE login_id = 'vendor5'`).run();
-      base.db.prepare(`DELETE FROM organisation_ip_ranges WHERE cidr IN ('127.0.0.0/8', '::1/128') AND organisation_id = (SELECT organisation_id FROM users WHERE login_id = 'vendor5')`).run();
-      const { port } = new URL(base.url);
+      env.base.db.prepare(`INSERT INTO organisation_ip_ranges (organisation_id, cidr) SELECT organisation_id, '127.0.0.2/32' FROM users WHERE login_id = 'vendor5'`).run();
+      env.base.db.prepare(`DELETE FROM organisation_ip_ranges WHERE cidr IN ('127.0.0.0/8', '::1/128') AND organisation_id = (SELECT organisation_id FROM users WHERE login_id = 'vendor5')`).run();
+      const { port } = new URL(env.base.url);
       expect((await clientFrom('127.0.0.7', Number(port)).login('vendor5', 'Demo-Pass-2026')).status).toBe(302);
 
-      await loginAs(page, base.url, 'admin');
+      await loginAs(page, env.base.url, 'admin');
       await page.locator('nav[aria-label="グローバルナビゲーション"]').getByRole('link', { name: '事務局管理' }).click();
       await page.getByRole('link', { name: 'ジャンルの管理' }).first().click();
       await page.getByLabel('ジャンル名').fill('ドローン活用');
@@ -195,13 +184,13 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
       await page.getByRole('button', { name: '追加する' }).click();
       expect(await page.locator('.admin-tree').first().textContent()).toContain('ドローン活用');
 
-      await page.goto(`${base.url}/admin/entries?q=${encodeURIComponent('ひなんナビ')}`);
+      await page.goto(`${env.base.url}/admin/entries?q=${encodeURIComponent('ひなんナビ')}`);
       await page.locator('[data-entry-id] a').first().click();
       await page.getByLabel('公開停止の理由').fill('表現の確認のため');
       await page.getByRole('button', { name: '公開を停止する' }).click();
       expect(await page.locator('main').textContent()).toContain('公開停止中（理由：表現の確認のため）');
 
-      await page.goto(`${base.url}/admin/security`);
+      await page.goto(`${env.base.url}/admin/security`);
       expect(await page.locator('[data-anomaly="outside-range"]').first().textContent()).toContain('vendor5');
 
       const csv = toCsv([{ type: '事例情報', title: 'CSVで取り込んだ事例', summary: '取り込みの確認です。', url: '', genres: '防災/ドローン活用',
@@ -209,7 +198,7 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
         contact_email: 'y@example.jp', updated_at: '' }]);
       const file = path.join(tempDir(), 'import.csv');
       fs.writeFileSync(file, csv);
-      await page.goto(`${base.url}/admin/import`);
+      await page.goto(`${env.base.url}/admin/import`);
       await page.getByLabel('CSVファイル').setInputFiles(file);
       await page.getByRole('button', { name: '取り込む' }).click();
       expect(await page.locator('[data-imported-count]').getAttribute('data-imported-count')).toBe('1');

@@ -1,39 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, browserAvailable, loginAs, useDemoBrowser } from '../helpers/browser.js';
 import { PDF_BYTES } from '../helpers/entry-form.js';
 import { tempDir } from '../helpers/portal.js';
 
-let browser: Browser;
-let base: Awaited<ReturnType<typeof servedDemoPortal>>;
-let pdfPath: string;
-
-beforeAll(async () => {
-  if (!browserAvailable) return;
-  base = await servedDemoPortal();
-  browser = await launchBrowser();
-  pdfPath = path.join(tempDir(), 'カタログ.pdf');
-  fs.writeFileSync(pdfPath, PDF_BYTES);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
-});
-
+const env = useDemoBrowser();
+const pdfPath = path.join(tempDir(), 'カタログ.pdf');
+fs.writeFileSync(pdfPath, PDF_BYTES);
 
 describe.skipIf(!browserAvailable)('registering in a real browser', () => {
   it.each([true, false])('JavaScript %s › register with a PDF, confirm and save (axe-core checks each screen of the run with JavaScript)', async (javaScriptEnabled) => {
-    const context = await browser.newContext({ javaScriptEnabled });
+    const context = await env.browser.newContext({ javaScriptEnabled });
     context.setDefaultTimeout(5000);
     const page = await context.newPage();
     // axe-core runs as script in the page, so it checks the run with JavaScript; the run without
     // proves the same screens work without it.
     const axe = async () => (javaScriptEnabled ? axeViolations(page) : []);
-    await loginAs(page, base.url, 'vendor1');
-    await page.goto(`${base.url}/my/entries`);
+    await loginAs(page, env.base.url, 'vendor1');
+    await page.goto(`${env.base.url}/my/entries`);
     expect(await axe()).toEqual([]);
     await page.getByRole('link', { name: '新規情報を登録する' }).click();
     expect(await axe()).toEqual([]);
@@ -65,17 +50,17 @@ describe.skipIf(!browserAvailable)('registering in a real browser', () => {
 
   it('who liked › opens in a dialog with JavaScript, and as a page without', async () => {
     for (const javaScriptEnabled of [true, false]) {
-      const context = await browser.newContext({ javaScriptEnabled });
+      const context = await env.browser.newContext({ javaScriptEnabled });
       context.setDefaultTimeout(5000);
       const page = await context.newPage();
-      await loginAs(page, base.url, 'vendor1');
-      await page.goto(`${base.url}/my/entries`);
+      await loginAs(page, env.base.url, 'vendor1');
+      await page.goto(`${env.base.url}/my/entries`);
       await page.locator('[data-likes-dialog]').first().click();
       if (javaScriptEnabled) {
         const dialog = page.locator('#likes-dialog');
         await dialog.locator('table').waitFor();
         expect(await dialog.isVisible()).toBe(true);
-        expect(page.url()).toBe(`${base.url}/my/entries`);
+        expect(page.url()).toBe(`${env.base.url}/my/entries`);
         expect(await axeViolations(page)).toEqual([]);
         await page.keyboard.press('Escape');
         expect(await dialog.isVisible()).toBe(false);
@@ -88,21 +73,21 @@ describe.skipIf(!browserAvailable)('registering in a real browser', () => {
   });
 
   it('axe-core finds no violation on the pages behind the pop-ups and on the edit form', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, base.url, 'vendor1');
+    await loginAs(page, env.base.url, 'vendor1');
     for (const path of ['/my/entries/1/likes', '/my/entries/terms', '/my/entries/1/edit', '/my/entries/1', '/my/entries/1/delete']) {
-      expect((await page.goto(base.url + path))?.status(), path).toBe(200);
+      expect((await page.goto(env.base.url + path))?.status(), path).toBe(200);
       expect(await axeViolations(page), path).toEqual([]);
     }
     await context.close();
   });
 
   it('登録の規約 › opens in a dialog with JavaScript', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, base.url, 'vendor3');
-    await page.goto(`${base.url}/my/entries/new`);
+    await loginAs(page, env.base.url, 'vendor3');
+    await page.goto(`${env.base.url}/my/entries/new`);
     await page.getByRole('link', { name: '登録の規約' }).click();
     const dialog = page.locator('#terms-dialog');
     await dialog.getByRole('heading', { name: '登録の規約' }).waitFor();
@@ -114,10 +99,10 @@ describe.skipIf(!browserAvailable)('registering in a real browser', () => {
   });
 
   it('delete › asks, then deletes; the detail and delete pages pass axe-core', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, base.url, 'vendor2');
-    await page.goto(`${base.url}/my/entries`);
+    await loginAs(page, env.base.url, 'vendor2');
+    await page.goto(`${env.base.url}/my/entries`);
     await page.locator('.entry-row a').first().click();
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('link', { name: '削除' }).click();

@@ -1,42 +1,29 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, launchBrowser, loginAs, servedDemoPortal } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, browserAvailable, loginAs, useDemoBrowser } from '../helpers/browser.js';
 
-let browser: Browser;
-let base: Awaited<ReturnType<typeof servedDemoPortal>>;
-
-beforeAll(async () => {
-  if (!browserAvailable) return;
-  base = await servedDemoPortal();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
-});
+const env = useDemoBrowser();
 
 
 describe.skipIf(!browserAvailable)('searching in a real browser', () => {
   it('axe-core finds no violation on the search form, the results and the detail page', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await loginAs(page, base.url, 'fujisawa');
-    await page.goto(`${base.url}/search`);
+    await loginAs(page, env.base.url, 'fujisawa');
+    await page.goto(`${env.base.url}/search`);
     expect(await axeViolations(page)).toEqual([]);
-    await page.goto(`${base.url}/search/results?page=2`);
+    await page.goto(`${env.base.url}/search/results?page=2`);
     expect(await axeViolations(page)).toEqual([]);
     await page.locator('.entry-row a').first().click();
     await page.waitForURL(/\/entries\/\d+/);
     expect(await axeViolations(page)).toEqual([]);
-    await page.goto(`${base.url}/search/results?page=abc`);
+    await page.goto(`${env.base.url}/search/results?page=abc`);
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
   it('with JavaScript › the tree starts folded, a button opens a branch, and ticking a parent finds its subtree', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base.url}/search`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.base.url}/search`);
     const child = page.getByLabel('避難所運営', { exact: true });
     expect(await child.isVisible()).toBe(false);
     await page.getByRole('button', { name: '防災の下位ジャンルを開く' }).click();
@@ -52,9 +39,9 @@ describe.skipIf(!browserAvailable)('searching in a real browser', () => {
   });
 
   it('without JavaScript, by keyboard only › tick genres of two levels and a type, then search', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${base.url}/search`);
+    await page.goto(`${env.base.url}/search`);
     // Everything is open without JavaScript: a third-level genre can be ticked directly.
     await page.getByLabel('避難者名簿管理').focus();
     await page.keyboard.press('Space');

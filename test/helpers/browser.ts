@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Express } from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
 import { projectRoot, seedsDir } from '../../src/paths.js';
 import { createTestPortal, testClock, type TestPortal } from './portal.js';
@@ -71,6 +72,27 @@ export async function servedDemoPortal(): Promise<TestPortal & { url: string; cl
   const portal = createTestPortal();
   await seedDemo(portal.db, seedsDir, testClock(), portal.uploadDir);
   return { ...portal, ...(await listen(portal.app)) };
+}
+
+export type ServedPortal = Awaited<ReturnType<typeof servedDemoPortal>>;
+
+/**
+ * For a browser test file: the demo portal served and Chromium launched once for the file (after an
+ * optional `prepare` of the data), both closed at the end. Read them as env.base and env.browser.
+ */
+export function useDemoBrowser(prepare?: (portal: ServedPortal) => void | Promise<void>): { base: ServedPortal; browser: Browser } {
+  const env = {} as { base: ServedPortal; browser: Browser };
+  beforeAll(async () => {
+    if (!browserAvailable) return;
+    env.base = await servedDemoPortal();
+    await prepare?.(env.base);
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.base?.close();
+  });
+  return env;
 }
 
 /** Logs in through the login form with a demo account, as a person would (Enter in the password field). */
