@@ -66,7 +66,13 @@ export function adminEntriesRepository(db: Db) {
         FROM ${from} WHERE e.deleted_at IS NULL ORDER BY e.id`),
   };
 
+  const allEntryGenres = db.prepare<[], [number, number]>('SELECT entry_id, genre_id FROM entry_genres').raw();
+
   return {
+    /** [entryId, genreId] of every link, read once for the CSV export instead of once per entry. */
+    allEntryGenres(): [number, number][] {
+      return allEntryGenres.all();
+    },
     list(status: AdminEntryStatus | 'all', q: string, page: number, perPage: number) {
       const statement = lists[status]!;
       const params = { q, limit: perPage, offset: (page - 1) * perPage };

@@ -41,9 +41,11 @@ export function adminImportRoutes(deps: Deps): Router {
 
   router.get('/export.csv', (_req, res) => {
     const paths = slashPaths(genres.listGenres());
+    const genresByEntry = new Map<number, number[]>();
+    for (const [entryId, genreId] of adminEntries.allEntryGenres()) genresByEntry.set(entryId, [...(genresByEntry.get(entryId) ?? []), genreId]);
     const rows: CsvRow[] = adminEntries.exportRows().map((e) => ({
       type: String(e.type), title: String(e.title), summary: String(e.summary), url: String(e.url),
-      genres: genres.genreIdsOfEntry(Number(e.id)).map((id) => paths.get(id) ?? '').sort().join(';'),
+      genres: (genresByEntry.get(Number(e.id)) ?? []).map((id) => paths.get(id) ?? '').sort().join(';'),
       owner_org: String(e.ownerOrg), contact_company: String(e.contact_company), contact_department: String(e.contact_department),
       contact_name: String(e.contact_name), contact_phone: String(e.contact_phone), contact_email: String(e.contact_email),
       updated_at: String(e.updatedAt),
