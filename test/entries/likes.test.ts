@@ -113,7 +113,11 @@ describe('POST /entries/:id/like', () => {
     const anonymous = request.agent(app);
     const login = await anonymous.get('/login');
     const token = $(login.text)('input[name="_csrf"]').val() as string;
-    expect((await anonymous.post(`/entries/${entry}/like`).type('form').send({ _csrf: token })).status).toBe(302);
+    const toLogin = await anonymous.post(`/entries/${entry}/like`).type('form').send({ _csrf: token });
+    expect(toLogin.headers.location).toBe(`/login?next=${encodeURIComponent(`/entries/${entry}/like`)}`);
+    // After logging in there, the way back leads to the detail page and its like button.
+    const back = await (await loggedInAgent(app, city.loginId, PASSWORD)).get(`/entries/${entry}/like`);
+    expect([back.status, back.headers.location]).toEqual([302, `/entries/${entry}#like`]);
 
     const agent = await loggedInAgent(app, city.loginId, PASSWORD);
     const form = await likeForm(agent, entry);

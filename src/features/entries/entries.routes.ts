@@ -87,6 +87,12 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
     res.redirect(302, `${withQuery(`/entries/${id}`, searchContext(req).results)}#like`);
   });
 
+  // A visitor sent to the login page by the like button comes back to this URL (the contract keeps the
+  // original path in `next`); as a GET it leads to the detail page, where the button is.
+  router.get('/entries/:id/like', requireLogin, (req, res) => {
+    res.redirect(302, `/entries/${entryId(req)}#like`);
+  });
+
   router.get('/entries/:id/attachment', requireLogin, (req, res, next) => {
     const user = res.locals.currentUser!;
     const id = entryId(req);
