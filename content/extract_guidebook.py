@@ -8,22 +8,12 @@ with a space (the slide's bullet) or with •; `plan` assigns each item's paragr
 by meaning, read by a person. Only broken line joins are repaired; the text stays word for word.
 """
 import json, os, re
-ROOT=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOURCE=os.path.join(ROOT,'content','source','000_a9800e5c1bca7fa2.txt')
+from extract_common import ROOT, join, read_source
 OUTPUT=os.path.join(ROOT,'content','guidebook.json')
-lines=open(SOURCE,encoding='utf-8').read().split('\n')
+lines=read_source()
 starts=[870,909,947,989,1024,1061,1098,1132,1168,1200]
 ends=starts[1:]+[1237]
 LABELS={'背景','例','備考','イノベーション','後の姿','イノベーション後の姿'}
-def join(parts):
-    # PDF line joins: Japanese text wraps without spaces; keep a space only between ASCII words.
-    out=''
-    for p in parts:
-        p=p.strip()
-        if not p: continue
-        if out and re.search(r'[A-Za-z0-9]$',out) and re.match(r'[A-Za-z0-9]',p): out+=' '
-        out+=p
-    return out
 items=[]
 for n,(s,e) in enumerate(zip(starts,ends),start=1):
     block=lines[s-1:e-1]

@@ -6,19 +6,10 @@ Each commentary page printed its section labels apart from their text; `plan` as
 to its section by meaning (read by a person). Only broken line joins are repaired.
 """
 import json, os, re
-ROOT=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOURCE=os.path.join(ROOT,'content','source','000_a9800e5c1bca7fa2.txt')
+from extract_common import ROOT, join, read_source
 OUTPUT=os.path.join(ROOT,'content','guidebook-mynumber.json')
-lines=open(SOURCE,encoding='utf-8').read().split('\n')
+lines=read_source()
 
-def join(parts):
-    out=''
-    for p in parts:
-        p=p.strip()
-        if not p: continue
-        if out and re.search(r'[A-Za-z0-9]$',out) and re.match(r'[A-Za-z0-9]',p): out+=' '
-        out+=p
-    return out
 
 def find(text, start=0):
     for k in range(start, len(lines)):

@@ -7,22 +7,31 @@ export type UserRow = {
   department: string; phone: string; email: string; active: boolean;
 };
 
+type OrganisationSqlRow = Omit<OrganisationRow, 'ipRanges'> & { ipRanges: string | null };
+type UserSqlRow = Omit<UserRow, 'active'> & { active: number };
+
+const organisationSql = `
+  SELECT o.id, o.name, o.kind, (SELECT json_group_array(cidr) FROM organisation_ip_ranges r WHERE r.organisation_id = o.id) AS ipRanges,
+         (SELECT count(*) FROM users u WHERE u.organisation_id = o.id) AS userCount
+    FROM organisations o`;
+
+const userSql = `
+  SELECT u.id, u.login_id AS loginId, u.organisation_id AS organisationId, o.name AS organisationName, u.name,
+         u.department, u.phone, u.email, u.active
+    FROM users u JOIN organisations o ON o.id = u.organisation_id`;
+
 /** Organisations and accounts as the secretariat manages them (管理者側機能). */
 export function adminAccountsRepository(db: Db) {
   const statements = {
-    organisations: db.prepare<[], Omit<OrganisationRow, 'ipRanges'> & { ipRanges: string | null }>(`
-      SELECT o.id, o.name, o.kind, (SELECT json_group_array(cidr) FROM organisation_ip_ranges r WHERE r.organisation_id = o.id) AS ipRanges,
-             (SELECT count(*) FROM users u WHERE u.organisation_id = o.id) AS userCount
-        FROM organisations o ORDER BY o.kind, o.name`),
+    organisations: db.prepare<[], OrganisationSqlRow>(`${organisationSql} ORDER BY o.kind, o.name`),
+    organisation: db.prepare<[number], OrganisationSqlRow>(`${organisationSql} WHERE o.id = ?`),
     nameTaken: db.prepare<[string, number], number>('SELECT id FROM organisations WHERE name = ? AND id <> ?').pluck(),
     insertOrganisation: db.prepare('INSERT INTO organisations (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)'),
     updateOrganisation: db.prepare('UPDATE organisations SET name = ?, kind = ?, updated_at = ? WHERE id = ?'),
     clearRanges: db.prepare('DELETE FROM organisation_ip_ranges WHERE organisation_id = ?'),
     insertRange: db.prepare('INSERT OR IGNORE INTO organisation_ip_ranges (organisation_id, cidr) VALUES (?, ?)'),
-    users: db.prepare<[], Omit<UserRow, 'active'> & { active: number }>(`
-      SELECT u.id, u.login_id AS loginId, u.organisation_id AS organisationId, o.name AS organisationName, u.name,
-             u.department, u.phone, u.email, u.active
-        FROM users u JOIN organisations o ON o.id = u.organisation_id ORDER BY o.name, u.login_id`),
+    users: db.prepare<[], UserSqlRow>(`${userSql} ORDER BY o.name, u.login_id`),
+    user: db.prepare<[number], UserSqlRow>(`${userSql} WHERE u.id = ?`),
     loginIdTaken: db.prepare<[string, number], number>('SELECT id FROM users WHERE login_id = ? AND id <> ?').pluck(),
     insertUser: db.prepare(`
       INSERT INTO users (organisation_id, login_id, password_hash, name, department, phone, email, active, created_at, updated_at)
@@ -35,16 +44,18 @@ export function adminAccountsRepository(db: Db) {
     endSessions: db.prepare(`DELETE FROM sessions WHERE json_extract(sess, '$.userId') = ?`),
   };
 
-  const organisationRow = (row: Omit<OrganisationRow, 'ipRanges'> & { ipRanges: string | null }): OrganisationRow => ({
+  const organisationRow = (row: OrganisationSqlRow): OrganisationRow => ({
     ...row, ipRanges: JSON.parse(row.ipRanges ?? '[]') as string[],
   });
+  const userRow = (row: UserSqlRow): UserRow => ({ ...row, active: row.active === 1 });
 
   return {
     listOrganisations(): OrganisationRow[] {
       return statements.organisations.all().map(organisationRow);
     },
     findOrganisation(id: number): OrganisationRow | undefined {
-      return this.listOrganisations().find((o) => o.id === id);
+      const row = statements.organisation.get(id);
+      return row && organisationRow(row);
     },
     organisationNameTaken(name: string, exceptId = 0): boolean {
       return statements.nameTaken.get(name, exceptId) !== undefined;
@@ -58,10 +69,11 @@ export function adminAccountsRepository(db: Db) {
       return id;
     },
     listUsers(): UserRow[] {
-      return statements.users.all().map((u) => ({ ...u, active: u.active === 1 }));
+      return statements.users.all().map(userRow);
     },
     findUser(id: number): UserRow | undefined {
-      return this.listUsers().find((u) => u.id === id);
+      const row = statements.user.get(id);
+      return row && userRow(row);
     },
     loginIdTaken(loginId: string, exceptId = 0): boolean {
       return statements.loginIdTaken.get(loginId, exceptId) !== undefined;

@@ -53,12 +53,15 @@ const raw = (req: Request, ...names: string[]) => Object.fromEntries(names.map((
 /** Organisations with their IP ranges, and accounts (管理者側機能: 団体・アカウントの管理). */
 export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Router {
   const router = Router();
-  const crumbs = (label: string, extra?: { label: string; href?: string }) =>
-    [{ label: '事務局管理', href: '/admin' }, { label, ...(extra ? { href: label === '団体の管理' ? '/admin/orgs' : '/admin/users' } : {}) }, ...(extra ? [extra] : [])];
+  /** 事務局管理 › the section › (the record being edited). */
+  const crumbs = (section: { label: string; href: string }, current?: string) =>
+    [{ label: '事務局管理', href: '/admin' }, current ? section : { label: section.label }, ...(current ? [{ label: current }] : [])];
+  const orgsSection = { label: '団体の管理', href: '/admin/orgs' };
+  const usersSection = { label: 'アカウントの管理', href: '/admin/users' };
 
   const renderOrgs = (res: Response, status = 200, errors: FieldErrors = {}, values: Record<string, string> = { name: '', kind: 'vendor', ip_ranges: '' }) =>
     res.status(status).render('admin/orgs', {
-      title: '団体の管理', breadcrumbs: crumbs('団体の管理'), organisations: accounts.listOrganisations(),
+      title: '団体の管理', breadcrumbs: crumbs(orgsSection), organisations: accounts.listOrganisations(),
       kinds: organisationKinds, kindLabels: organisationKindLabels, errors, values,
     });
 
@@ -66,7 +69,7 @@ export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Route
     const org = accounts.findOrganisation(id);
     if (!org) throw new NotFoundError();
     res.status(status).render('admin/org', {
-      title: `団体「${org.name}」`, breadcrumbs: crumbs('団体の管理', { label: org.name }), org,
+      title: `団体「${org.name}」`, breadcrumbs: crumbs(orgsSection, org.name), org,
       kinds: organisationKinds, kindLabels: organisationKindLabels, errors,
       values: values ?? { name: org.name, kind: org.kind, ip_ranges: org.ipRanges.join('\n') },
     });
@@ -103,7 +106,7 @@ export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Route
   const userValues = { login_id: '', password: '', org_id: '', name: '', department: '', phone: '', email: '', active: '1' };
   const renderUsers = (res: Response, status = 200, errors: FieldErrors = {}, values: Record<string, string> = userValues) =>
     res.status(status).render('admin/users', {
-      title: 'アカウントの管理', breadcrumbs: crumbs('アカウントの管理'), users: accounts.listUsers(),
+      title: 'アカウントの管理', breadcrumbs: crumbs(usersSection), users: accounts.listUsers(),
       organisations: accounts.listOrganisations(), errors, values,
     });
 
@@ -111,7 +114,7 @@ export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Route
     const user = accounts.findUser(id);
     if (!user) throw new NotFoundError();
     res.status(status).render('admin/user', {
-      title: `アカウント「${user.loginId}」`, breadcrumbs: crumbs('アカウントの管理', { label: user.loginId }), user,
+      title: `アカウント「${user.loginId}」`, breadcrumbs: crumbs(usersSection, user.loginId), user,
       organisations: accounts.listOrganisations(), errors,
       values: values ?? {
         login_id: user.loginId, password: '', org_id: String(user.organisationId), name: user.name, department: user.department,
