@@ -30,6 +30,10 @@ import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { homeRoutes } from './features/home/home.routes.js';
+import { peersRepository } from './features/peers/peers.repository.js';
+import { peersRoutes } from './features/peers/peers.routes.js';
+import { peersService } from './features/peers/peers.service.js';
+import { recommender } from './features/peers/recommendations.js';
 import type { Logger } from './logger.js';
 import { loadCurrentUser, requireKind, requireLogin } from './middleware/auth.js';
 import { csrfProtection } from './middleware/csrf.js';
@@ -106,10 +110,16 @@ export function createApp(deps: AppDeps): Express {
   // Every POST must carry the session's token (multipart routes check it after their upload parser).
   app.use(csrf.global);
 
-  app.use(homeRoutes({ entries }));
-  app.use(searchRoutes({ search: searchService({ index: searchIndex, repository: searchRepo }), genres, infoTypes, entries }));
-  app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
+  const search = searchService({ index: searchIndex, repository: searchRepo });
+  const peers = peersRepository(db);
   const audit = auditRepository(db);
+  app.use(homeRoutes({ entries, recommend: recommender({ peers, search, searchRepository: searchRepo, genres, clock }) }));
+  app.use(searchRoutes({ search, genres, infoTypes, entries }));
+  app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
+  app.use(peersRoutes({
+    repository: peers, genres,
+    service: peersService({ db, repository: peers, genres, outbox, audit, clock, onMailQueued: kickMail }),
+  }));
   app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);
   app.use(

@@ -10,6 +10,8 @@ import { entriesRepository } from '../features/entries/entries.repository.js';
 import { genresRepository } from '../features/genres/genres.repository.js';
 import { infoTypesRepository } from '../features/info-types/info-types.repository.js';
 import { likesRepository } from '../features/likes/likes.repository.js';
+import { peersRepository } from '../features/peers/peers.repository.js';
+import { issueStatuses, populationBands } from '../features/peers/regions.js';
 import type { Db } from './connection.js';
 import { demoPdf } from './demo-pdf.js';
 
@@ -30,6 +32,14 @@ const organisationsFile = z.array(
     users: z.array(
       z.object({ loginId: z.string(), name: z.string(), department: z.string(), phone: z.string(), email: z.email() }),
     ),
+    issueProfile: z.object({
+      prefecture: z.number().int().min(1).max(47),
+      populationBand: z.enum(populationBands),
+      visible: z.boolean(),
+      showLikes: z.boolean(),
+      publishContact: z.boolean().describe("the organisation's first user is the contact person"),
+      issues: z.array(z.object({ genre: z.string().describe('genre path written with /'), status: z.enum(issueStatuses), note: z.string().max(100) })),
+    }).optional(),
   }),
 );
 
@@ -79,6 +89,7 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock, uploadDir
   const genres = genresRepository(db);
   const repo = entriesRepository(db);
   const likes = likesRepository(db);
+  const peers = peersRepository(db);
   const typeIds = new Map(infoTypesRepository(db).listInfoTypes().map((t) => [t.name, t.id]));
   const nowMs = clock.now().getTime();
   const daysAgo = (days: number, minutes = 0) => new Date(nowMs - days * 86_400_000 - minutes * 60_000).toISOString();
@@ -106,6 +117,22 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock, uploadDir
         users.set(u.loginId, { ...u, id, organisationId, organisation: org.name });
         logins.push({ loginId: u.loginId, organisation: org.name, kind: org.kind });
       }
+    }
+
+    // Issue profiles (/my/issues), so that /peers and the home page's recommendations have something to show.
+    for (const org of organisations) {
+      const profile = org.issueProfile;
+      if (!profile) continue;
+      const organisationId = orgByName.get(org.name)!.id;
+      const contact = users.get(org.users[0]?.loginId ?? '');
+      peers.saveProfile(organisationId, contact?.id ?? null, now, {
+        prefecture: profile.prefecture, populationBand: profile.populationBand, visible: profile.visible,
+        showLikes: profile.showLikes, contactUserId: contact?.id ?? null, publishContact: profile.publishContact && contact !== undefined,
+      }, profile.issues.map((issue) => {
+        const genreId = genreIds.get(issue.genre);
+        if (!genreId) throw new Error(`seed issue profile of ${org.name}: unknown genre ${issue.genre}`);
+        return { genreId, status: issue.status, note: issue.note };
+      }));
     }
 
     let brochures = 0;

@@ -1,0 +1,186 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
+import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import type { FieldErrors } from '../../validation.js';
+import type { SessionUser } from '../accounts/accounts.types.js';
+import type { Actor, AuditRepository } from '../audit/audit.repository.js';
+import type { Genre, GenresRepository } from '../genres/genres.repository.js';
+import { relayedMails } from './peers.mail.js';
+import { rankPeers, type IssueSet, type Relation } from './peers.ranking.js';
+import type { Issue, LikedEntry, PeerOrganisation, PeersRepository, Profile } from './peers.repository.js';
+import { parseIssueFields, type PeersQuery, type ProfileForm } from './peers.schemas.js';
+import { prefectureArea } from './regions.js';
+
+export const PEERS_PER_PAGE = 30;
+export const LIKED_PER_PEER = 5;
+/** Relayed messages a user may send in 24 hours: enough for real coordination, too few for a mailing. */
+export const MESSAGES_PER_DAY = 20;
+
+export type PeerView = PeerOrganisation & {
+  score: number;
+  shared: (Issue & { path: string; relation: Relation; commonPath: string })[];
+  liked: LikedEntry[];
+};
+
+export type PeersPage = {
+  peers: PeerView[];
+  total: number;
+  page: number;
+  totalPages: number;
+  /** What the ranking started from: the asking organisation's issues, the `for` municipality's, or the genre filter. */
+  basis: 'own' | 'for' | 'genre' | 'none';
+  /** Municipalities the secretariat can rank from. */
+  bases: { organisationId: number; name: string }[];
+};
+
+/** Genre id → 「防災 › 避難所運営」, from one read of the table. */
+export function genrePaths(genres: Genre[]): { parentOf: Map<number, number | null>; path(id: number): string } {
+  const byId = new Map(genres.map((g) => [g.id, g]));
+  const parentOf = new Map(genres.map((g) => [g.id, g.parentId]));
+  const path = (id: number): string => {
+    const names: string[] = [];
+    for (let g = byId.get(id); g && names.length < 32; g = g.parentId === null ? undefined : byId.get(g.parentId)) names.unshift(g.name);
+    return names.join(' › ');
+  };
+  return { parentOf, path };
+}
+
+/** Whether `genreId` is `ancestorId` or lies under it. */
+export function isWithin(parentOf: ReadonlyMap<number, number | null>, genreId: number, ancestorId: number): boolean {
+  for (let id: number | null | undefined = genreId, steps = 0; id !== null && id !== undefined && steps < 32; id = parentOf.get(id), steps++) {
+    if (id === ancestorId) return true;
+  }
+  return false;
+}
+
+type Deps = {
+  db: Db; repository: PeersRepository; genres: GenresRepository; outbox: OutboxRepository; audit: AuditRepository; clock: Clock;
+  onMailQueued?: () => void;
+};
+
+export function peersService({ db, repository, genres, outbox, audit, clock, onMailQueued }: Deps) {
+  /** Who may be written to: an opted-in municipality, or one that has written to the user's organisation. */
+  function writableTarget(user: SessionUser, organisationId: number): { id: number; name: string } | undefined {
+    if (user.organisationKind !== 'municipality') return undefined;
+    const target = repository.findMunicipality(organisationId);
+    if (!target || target.id === user.organisationId) return undefined;
+    return target.visible || repository.hasWritten(target.id, user.organisationId) ? target : undefined;
+  }
+
+  return {
+    writableTarget,
+
+    /**
+     * Validates and saves /my/issues. Genres must exist; a retired genre may stay only if the profile
+     * already had it (the form no longer offers it, and unticking it removes it).
+     */
+    saveProfile(user: SessionUser, actor: Actor, form: ProfileForm, body: Record<string, unknown>): { errors: FieldErrors } {
+      const all = new Map(genres.listGenres().map((g) => [g.id, g]));
+      const before = repository.issuesOf(user.organisationId);
+      const had = new Set(before.map((i) => i.genreId));
+      const errors: FieldErrors = {};
+      if (form.genre.some((id) => !all.has(id) || (all.get(id)!.retired && !had.has(id)))) errors.genre = '選択できないジャンルが含まれています。';
+      const { path } = genrePaths([...all.values()]);
+      const { issues, errors: issueErrors } = parseIssueFields(body, form.genre.filter((id) => all.has(id)).map((id) => ({ id, label: path(id) })));
+      Object.assign(errors, issueErrors);
+      const colleagues = repository.colleaguesOf(user.organisationId);
+      if (form.contact_user !== null && !colleagues.some((c) => c.id === form.contact_user)) errors.contact_user = '連絡担当者は自団体の利用者から選んでください。';
+      if (form.publish_contact && form.contact_user === null) errors.publish_contact = '連絡担当者を公開するには、連絡担当者を選んでください。';
+      if (Object.keys(errors).length > 0) return { errors };
+
+      const profile: Profile = {
+        prefecture: form.prefecture, populationBand: form.population_band, visible: form.visible, showLikes: form.show_likes,
+        contactUserId: form.contact_user, publishContact: form.publish_contact,
+      };
+      const at = clock.now().toISOString();
+      db.transaction(() => {
+        const previous = repository.profileOf(user.organisationId);
+        repository.saveProfile(user.organisationId, user.id, at, profile, issues);
+        audit.record(actor, at, 'issue_profile.update', { type: 'organisation', id: user.organisationId }, {
+          ...(JSON.stringify(previous ?? null) !== JSON.stringify(profile) ? { profile: [previous ?? null, profile] } : {}),
+          ...(JSON.stringify(before) !== JSON.stringify(issues) ? { issues: [before, issues] } : {}),
+        });
+      })();
+      return { errors: {} };
+    },
+
+    /**
+     * /peers: the opted-in municipalities other than the asking one, ranked against the basis and
+     * filtered. Ranking runs over all of them (so the weights do not shift with the filters) and the
+     * filters then pick.
+     */
+    findPeers(user: SessionUser, query: PeersQuery): PeersPage | { errors: FieldErrors } {
+      const allGenres = genres.listGenres();
+      const { parentOf, path } = genrePaths(allGenres);
+      if (query.genre !== null && !parentOf.has(query.genre)) return { errors: { genre: '指定されたジャンルは存在しません。' } };
+      const organisations = repository.visibleOrganisations();
+      const bases = user.organisationKind === 'secretariat' ? organisations.map(({ organisationId, name }) => ({ organisationId, name })) : [];
+
+      let basis: PeersPage['basis'] = 'none';
+      let own: IssueSet = { organisationId: 0, genreIds: [] };
+      if (user.organisationKind === 'municipality') {
+        own = { organisationId: user.organisationId, genreIds: repository.issuesOf(user.organisationId).map((i) => i.genreId) };
+        if (own.genreIds.length > 0) basis = 'own';
+      } else if (query.for !== null) {
+        const base = organisations.find((o) => o.organisationId === query.for);
+        if (!base) return { errors: { for: '基準にする団体は、公開している地方公共団体から選んでください。' } };
+        own = { organisationId: base.organisationId, genreIds: base.issues.map((i) => i.genreId) };
+        basis = 'for';
+      }
+      if (own.genreIds.length === 0 && query.genre !== null) {
+        own = { ...own, genreIds: [query.genre] };
+        basis = 'genre';
+      }
+
+      const byId = new Map(organisations.map((o) => [o.organisationId, o]));
+      const area = query.prefecture === null ? null : prefectureArea(query.prefecture, query.near);
+      const inGenre = (o: PeerOrganisation) =>
+        query.genre === null || o.issues.some((i) => isWithin(parentOf, i.genreId, query.genre!));
+      const ranked = rankPeers(parentOf, own, organisations.map((o) => ({ organisationId: o.organisationId, genreIds: o.issues.map((i) => i.genreId) })))
+        .filter(({ organisationId }) => {
+          const o = byId.get(organisationId)!;
+          return (area === null || (o.prefecture !== null && area.has(o.prefecture)))
+            && (query.population_band === null || o.populationBand === query.population_band)
+            && inGenre(o);
+        });
+
+      const totalPages = Math.max(1, Math.ceil(ranked.length / PEERS_PER_PAGE));
+      const onPage = ranked.slice((query.page - 1) * PEERS_PER_PAGE, query.page * PEERS_PER_PAGE);
+      const liked = repository.likedEntries(onPage.map((p) => p.organisationId), LIKED_PER_PEER);
+      const peers = onPage.map(({ organisationId, score, shared }): PeerView => {
+        const o = byId.get(organisationId)!;
+        const issues = new Map(o.issues.map((i) => [i.genreId, i]));
+        return {
+          ...o, score,
+          shared: shared.map((s) => ({ ...issues.get(s.genreId)!, path: path(s.genreId), relation: s.relation, commonPath: path(s.commonGenreId) })),
+          liked: liked.filter((e) => e.organisationId === organisationId),
+        };
+      });
+      return { peers, total: ranked.length, page: query.page, totalPages, basis, bases };
+    },
+
+    /**
+     * Relays a message to another municipality by mail, with a copy to the sender. Neither mail
+     * carries the other side's address: both come from the portal and point back to it for replies.
+     */
+    sendMessage(user: SessionUser, toOrganisationId: number, message: { subject: string; body: string }): { error?: string; status?: number } {
+      const at = clock.now();
+      const target = writableTarget(user, toOrganisationId);
+      if (!target) return { status: 404, error: 'メッセージを送れる団体が見つかりません。' };
+      if (repository.messagesSentSince(user.id, new Date(at.getTime() - 86_400_000).toISOString()) >= MESSAGES_PER_DAY) {
+        return { status: 429, error: `メッセージは24時間に${MESSAGES_PER_DAY}通までです。時間をおいてお送りください。` };
+      }
+      const recipients = repository.recipientsOf(target.id);
+      if (recipients.length === 0) return { status: 409, error: 'この団体には連絡先のメールアドレスが登録されていないため、送れません。ＡＰＰＬＩＣ事務局にお問い合わせください。' };
+      const mails = relayedMails({ from: user, to: target, recipients, ...message });
+      db.transaction(() => {
+        repository.insertMessage({ fromOrganisationId: user.organisationId, fromUserId: user.id, toOrganisationId: target.id, ...message, at: at.toISOString() });
+        for (const mail of mails) outbox.enqueue(mail, at.toISOString());
+      })();
+      onMailQueued?.();
+      return {};
+    },
+  };
+}
+
+export type PeersService = ReturnType<typeof peersService>;
