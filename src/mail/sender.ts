@@ -18,6 +18,7 @@ function backoffMs(attempts: number): number {
 export function mailSender(deps: { smtpUrl: string; from: string; outbox: OutboxRepository; clock: Clock; logger: Logger }) {
   const transport = nodemailer.createTransport(deps.smtpUrl);
   let running: Promise<number> | null = null;
+  let again = false;
 
   async function deliver(): Promise<number> {
     let sent = 0;
@@ -37,9 +38,24 @@ export function mailSender(deps: { smtpUrl: string; from: string; outbox: Outbox
   }
 
   return {
-    /** Sends every mail that is due; concurrent calls share one run. Resolves with the number sent. */
+    /**
+     * Sends every mail that is due; concurrent calls share one run. A call during a run makes the run
+     * go round once more, so mail queued meanwhile is not left for the next timer. Resolves with the
+     * number sent.
+     */
     deliverDue(): Promise<number> {
-      running ??= deliver().finally(() => (running = null));
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        let sent = 0;
+        do {
+          again = false;
+          sent += await deliver();
+        } while (again);
+        return sent;
+      })().finally(() => (running = null));
       return running;
     },
     close(): void {

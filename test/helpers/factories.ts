@@ -8,6 +8,7 @@ import type { OrganisationKind } from '../../src/features/accounts/accounts.type
 import { BCRYPT_COST } from '../../src/features/accounts/passwords.js';
 import { entriesRepository } from '../../src/features/entries/entries.repository.js';
 import { genresRepository } from '../../src/features/genres/genres.repository.js';
+import { peersRepository, type Issue, type Profile } from '../../src/features/peers/peers.repository.js';
 
 export const PASSWORD = 'correct-horse-battery-staple';
 
@@ -28,13 +29,13 @@ export function createOrganisation(db: Db, kind: OrganisationKind, name = `${kin
 export function createUser(
   db: Db,
   kind: OrganisationKind,
-  overrides: { loginId?: string; organisationId?: number; active?: boolean; name?: string } = {},
+  overrides: { loginId?: string; organisationId?: number; active?: boolean; name?: string; department?: string; email?: string } = {},
 ): { id: number; loginId: string; organisationId: number } {
   const organisationId = overrides.organisationId ?? createOrganisation(db, kind);
   const loginId = overrides.loginId ?? `user-${++sequence}`;
   const id = accountsRepository(db).createUser({
-    organisationId, loginId, passwordHash: hash(), name: overrides.name ?? `利用者${sequence}`, department: '',
-    phone: '', email: '', active: overrides.active ?? true, now: new Date().toISOString(),
+    organisationId, loginId, passwordHash: hash(), name: overrides.name ?? `利用者${sequence}`, department: overrides.department ?? '',
+    phone: '', email: overrides.email ?? '', active: overrides.active ?? true, now: new Date().toISOString(),
   });
   return { id, loginId, organisationId };
 }
@@ -89,4 +90,24 @@ export function attachPdf(db: Db, uploadDir: string, entryId: number, originalNa
     `INSERT INTO attachments (entry_id, stored_name, original_name, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(entryId, storedName, originalName, bytes.length, crypto.createHash('sha256').update(bytes).digest('hex'), new Date().toISOString());
   return bytes;
+}
+
+/**
+ * An issue profile as /my/issues would save it: visible, in 東京都 (13), 10万〜30万人, unless told
+ * otherwise. Issues are genre ids (検討中, no note) or full issues.
+ */
+export function createIssueProfile(
+  db: Db,
+  organisationId: number,
+  issues: (number | Issue)[],
+  profile: Partial<Profile> = {},
+): void {
+  peersRepository(db).saveProfile(organisationId, null, new Date().toISOString(), {
+    prefecture: 13, populationBand: '100k_300k', visible: true, showLikes: false, contactUserId: null, publishContact: false, ...profile,
+  }, issues.map((i) => (typeof i === 'number' ? { genreId: i, status: 'considering', note: '' } : i)));
+}
+
+export function like(db: Db, entryId: number, user: { id: number; organisationId: number }): void {
+  db.prepare('INSERT INTO likes (entry_id, organisation_id, user_id, created_at) VALUES (?, ?, ?, ?)')
+    .run(entryId, user.organisationId, user.id, new Date((entryClock += 60_000)).toISOString());
 }

@@ -45,6 +45,26 @@ describe('mail outbox', () => {
     }
   });
 
+  it('a mail queued while a delivery is running › goes out in that same run, without waiting for another call', async () => {
+    const { db } = createTestPortal();
+    const clock = testClock();
+    const outbox = outboxRepository(db);
+    const smtp = await startSmtpServer();
+    try {
+      const sender = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox, clock, logger: pino({ level: 'silent' }) });
+      outbox.enqueue({ kind: 'test', to: ['a@example.jp'], subject: '一通目', body: '本文' }, clock.now().toISOString());
+      const run = sender.deliverDue();
+      // The first run has already read the due mail; this one arrives while it is sending.
+      outbox.enqueue({ kind: 'test', to: ['b@example.jp'], subject: '二通目', body: '本文' }, clock.now().toISOString());
+      expect(sender.deliverDue()).toBe(run);
+      expect(await run).toBe(2);
+      expect(smtp.messages.map((m) => m.subject).sort()).toEqual(['一通目', '二通目']);
+      sender.close();
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('a mail without any address › is not queued', () => {
     const { db } = createTestPortal();
     expect(outboxRepository(db).enqueue({ kind: 'x', to: ['', ' '], subject: 's', body: 'b' }, 'now')).toBeNull();
