@@ -7,6 +7,8 @@ import { hashPassword } from '../src/features/accounts/passwords.js';
 import { entriesRepository } from '../src/features/entries/entries.repository.js';
 import { genresRepository } from '../src/features/genres/genres.repository.js';
 import { likesRepository } from '../src/features/likes/likes.repository.js';
+import { peersRepository } from '../src/features/peers/peers.repository.js';
+import { issueStatuses, populationBands } from '../src/features/peers/regions.js';
 import { migrationsDir, seedsDir } from '../src/paths.js';
 
 /** A deterministic pseudo-random sequence, so every bench run measures the same data. */
@@ -23,10 +25,14 @@ const demo = JSON.parse(fs.readFileSync(path.join(seedsDir, 'entries.json'), 'ut
 const places = ['北海道', '東北', '関東', '北陸', '東海', '近畿', '中国', '四国', '九州', '沖縄'];
 const extras = ['導入自治体の声を掲載しています。', '無料の試用版があります。', 'LGWAN-ASPとして提供します。', '補助金の活用を支援します。', '職員研修も実施します。'];
 
+/** About as many municipalities as Japan has (1,741 cities, towns and villages and 47 prefectures). */
+const MUNICIPALITIES = 1_800;
+
 /**
  * Builds the bench database: 12 top-level genres × 4 × 4 (252 genres in 3 levels), `entries` entries
- * from 20 vendors with 1–3 genres each, and likes from 50 municipalities. Returns the password of
- * every generated user.
+ * from 20 vendors with 1–3 genres each, 1,800 municipalities with issue profiles of 3–15 genres (80 %
+ * visible, half of those showing their likes), and likes from the municipalities on 30 % of the
+ * entries. Returns the password of every generated user.
  */
 export async function generate(file: string, entries: number): Promise<string> {
   const db = openDatabase(file);
@@ -38,10 +44,12 @@ export async function generate(file: string, entries: number): Promise<string> {
   const genres = genresRepository(db);
   const repo = entriesRepository(db);
   const likes = likesRepository(db);
+  const peers = peersRepository(db);
   const now = Date.parse('2026-11-26T00:00:00Z');
 
   db.transaction(() => {
     const at = new Date(now).toISOString();
+    const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
     const leafIds: number[] = [];
     for (let a = 1; a <= 12; a++) {
       const top = genres.insertGenre(null, `分野${a}`, a, at);
@@ -56,14 +64,13 @@ export async function generate(file: string, entries: number): Promise<string> {
       const userId = accounts.createUser({ organisationId, loginId: `bench-vendor${i + 1}`, passwordHash: hash, name: `担当${i + 1}`, department: '営業部', phone: '03-0000-0000', email: `v${i + 1}@bench.example`, active: true, now: at });
       return { organisationId, userId };
     });
-    const municipalities = Array.from({ length: 50 }, (_, i) => {
+    const municipalities = Array.from({ length: MUNICIPALITIES }, (_, i) => {
       const organisationId = accounts.createOrganisation(`ベンチ市${i + 1}`, 'municipality', at);
       const userId = accounts.createUser({ organisationId, loginId: `bench-city${i + 1}`, passwordHash: hash, name: `職員${i + 1}`, department: '情報政策課', phone: '', email: '', active: true, now: at });
       return { organisationId, userId };
     });
     accounts.createUser({ organisationId: accounts.createOrganisation('ベンチ事務局', 'secretariat', at), loginId: 'bench-admin', passwordHash: hash, name: '事務局', department: '', phone: '', email: '', active: true, now: at });
 
-    const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
     for (let i = 0; i < entries; i++) {
       const owner = pick(vendors);
       const updated = new Date(now - Math.floor(random() * 5 * 365 * 86_400_000)).toISOString();
@@ -82,6 +89,22 @@ export async function generate(file: string, entries: number): Promise<string> {
         const m = pick(municipalities);
         likes.addLike(id, m.organisationId, m.userId, updated);
       }
+    }
+    const allGenreIds = [...new Set([...leafIds, ...(db.prepare('SELECT id FROM genres').pluck().all() as number[])])];
+    // After the entries, so the entries (and every earlier bench figure) stay the same.
+    for (const m of municipalities) {
+      const issues = new Map<number, { genreId: number; status: (typeof issueStatuses)[number]; note: string }>();
+      const count = 3 + Math.floor(random() * 13);
+      // Mostly leaves and middle genres, sometimes a top genre, as officers would tick them.
+      while (issues.size < count) {
+        const genreId = random() < 0.9 ? pick(leafIds) : pick(allGenreIds);
+        issues.set(genreId, { genreId, status: pick([...issueStatuses]), note: random() < 0.5 ? `${pick(places)}の事例を参考に検討中` : '' });
+      }
+      const visible = random() < 0.8;
+      peers.saveProfile(m.organisationId, m.userId, at, {
+        prefecture: 1 + Math.floor(random() * 47), populationBand: pick([...populationBands]), visible,
+        showLikes: visible && random() < 0.5, contactUserId: m.userId, publishContact: random() < 0.5,
+      }, [...issues.values()]);
     }
   })();
   db.pragma('optimize');

@@ -14,7 +14,8 @@ import { generate } from './generate.js';
  * pages 1, 2 and deep) it prints p50/p95/p99 latency at one connection (sequential keep-alive requests
  * timed with hrtime: autocannon's histogram has 1 ms steps, too coarse here) and requests per second
  * at 8 connections (autocannon), each beside a bare Express route measured in the same run, and the
- * server's resident memory at the end. Server and baseline run in child processes so the load
+ * server's resident memory at the end. It then logs in as a municipality and measures the home page
+ * (with its recommendations) and /peers over 1,800 municipalities' issue profiles. Server and baseline run in child processes so the load
  * generator does not share their event loop. BENCH_ENTRIES, BENCH_SECONDS and BENCH_REQUESTS change
  * the size and the duration.
  */
@@ -42,11 +43,11 @@ function serve(args: string[]): Promise<Server> {
   });
 }
 
-function get(port: number, pathname: string, agent: http.Agent): Promise<{ ms: number; body: string }> {
+function get(port: number, pathname: string, agent: http.Agent, cookie?: string): Promise<{ ms: number; body: string }> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     http
-      .get({ host: '127.0.0.1', port, path: pathname, agent }, (res) => {
+      .get({ host: '127.0.0.1', port, path: pathname, agent, headers: cookie ? { cookie } : {} }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
@@ -59,20 +60,33 @@ function get(port: number, pathname: string, agent: http.Agent): Promise<{ ms: n
   });
 }
 
+/** Logs in through the login form; returns the session cookie for the pages only members see. */
+async function login(port: number, loginId: string, password: string): Promise<string> {
+  const page = await fetch(`http://127.0.0.1:${port}/login`);
+  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const res = await fetch(`http://127.0.0.1:${port}/login`, {
+    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, login_id: loginId, password }).toString(),
+  });
+  if (res.status !== 302) throw new Error(`bench login as ${loginId} answered ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
 /** p50/p95/p99 in milliseconds of `count` sequential requests over one keep-alive connection. */
-async function sequentialLatency(port: number, pathname: string, count: number) {
+async function sequentialLatency(port: number, pathname: string, count: number, cookie?: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  for (let i = 0; i < 50; i++) await get(port, pathname, agent); // warm-up: statement cache, JIT
+  for (let i = 0; i < 50; i++) await get(port, pathname, agent, cookie); // warm-up: statement cache, JIT
   const times: number[] = [];
-  for (let i = 0; i < count; i++) times.push((await get(port, pathname, agent)).ms);
+  for (let i = 0; i < count; i++) times.push((await get(port, pathname, agent, cookie)).ms);
   agent.destroy();
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
-async function throughput(port: number, pathname: string): Promise<number> {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${pathname}`, connections: 8, duration: SECONDS });
+async function throughput(port: number, pathname: string, cookie?: string): Promise<number> {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${pathname}`, connections: 8, duration: SECONDS, headers: cookie ? { cookie } : {} });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${pathname}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
@@ -110,7 +124,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
   const dbPath = path.join(dir, 'bench.db');
   const t0 = Date.now();
-  await generate(dbPath, ENTRIES);
+  const password = await generate(dbPath, ENTRIES);
   console.log(`bench data: ${ENTRIES.toLocaleString()} entries, 252 genres in 3 levels (${((Date.now() - t0) / 1000).toFixed(1)} s to build)`);
   console.log(`machine: ${os.cpus().length} cores, Node ${process.version}; ${SEQUENTIAL} sequential requests, then 8 connections for ${SECONDS} s each\n`);
 
@@ -142,6 +156,25 @@ async function main() {
         'p99 ms': latency.p99.toFixed(2),
         'req/s @8': Math.round(rps),
         'vs bare': (rps / bareRps).toFixed(2),
+      });
+    }
+    // A municipality's pages: the home page with its recommendations, and /peers ranking 1,800
+    // municipalities' issue profiles (ranked over all of them, then filtered).
+    const cookie = await login(portal.port, 'bench-city1', password);
+    const topGenre = /<option value="(\d+)">分野1</.exec((await get(portal.port, '/peers', probe, cookie)).body)?.[1];
+    for (const [name, pathname] of [
+      ['municipality home (recommendations)', '/'],
+      ['peers, no filter, page 1', '/peers'],
+      ['peers, prefecture + neighbours', '/peers?prefecture=13&near=1'],
+      ['peers, top genre filter', `/peers?genre=${topGenre}`],
+    ] as const) {
+      const body = (await get(portal.port, pathname, probe, cookie)).body;
+      const hits = Number(/data-peer-count="(\d+)"/.exec(body)?.[1] ?? (body.match(/data-recommended/g) ?? []).length);
+      const latency = await sequentialLatency(portal.port, pathname, SEQUENTIAL, cookie);
+      const rps = await throughput(portal.port, pathname, cookie);
+      rows.push({
+        page: name, hits, 'p50 ms': latency.p50.toFixed(2), 'p95 ms': `${latency.p95.toFixed(2)}${latency.p95 < TARGET_P95_MS ? '' : ' ✗'}`,
+        'p99 ms': latency.p99.toFixed(2), 'req/s @8': Math.round(rps), 'vs bare': (rps / bareRps).toFixed(2),
       });
     }
     // A write makes the next search rebuild the index (search_generation moved): what does that cost?

@@ -57,7 +57,7 @@ describe('GET /', () => {
     }
   });
 
-  it('shows registrants and the secretariat their menus, and municipalities neither', async () => {
+  it('shows each role its menu: peers for municipalities and the secretariat, registration for vendors and the secretariat, admin for the secretariat', async () => {
     const { app, db } = createTestPortal();
     const menus = async (kind: 'municipality' | 'vendor' | 'secretariat') => {
       const user = createUser(db, kind);
@@ -65,9 +65,9 @@ describe('GET /', () => {
       const doc = $((await agent.get('/')).text);
       return doc('nav[aria-label="グローバルナビゲーション"] a').map((_, a) => doc(a).text()).get();
     };
-    expect(await menus('municipality')).toEqual(['ホーム', 'マッチングサービス', 'ガイドブック']);
+    expect(await menus('municipality')).toEqual(['ホーム', 'マッチングサービス', 'ガイドブック', '仲間を探す']);
     expect(await menus('vendor')).toEqual(['ホーム', 'マッチングサービス', 'ガイドブック', '登録情報の管理']);
-    expect(await menus('secretariat')).toEqual(['ホーム', 'マッチングサービス', 'ガイドブック', '登録情報の管理', '事務局管理']);
+    expect(await menus('secretariat')).toEqual(['ホーム', 'マッチングサービス', 'ガイドブック', '仲間を探す', '登録情報の管理', '事務局管理']);
   });
 
   it('escapes what users wrote', async () => {

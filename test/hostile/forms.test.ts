@@ -60,7 +60,7 @@ describe('hostile input in every text field of every form', () => {
     const password = (loginId: string) => (loginId === tester.loginId ? PASSWORD : DEMO_PASSWORD);
     const pagesByRole: [string | null, string[]][] = [
       [null, ['/', '/login', '/search', '/guidebook']],
-      ['fujisawa', ['/search', '/guidebook', '/entries/1']],
+      ['fujisawa', ['/search', '/guidebook', '/entries/1', '/my/issues', '/peers', '/peers/3/message']],
       ['vendor1', ['/my/entries', '/my/entries/new', '/my/entries/1/edit', '/my/entries/1/delete']],
       [tester.loginId, ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs', '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security']],
     ];
@@ -110,7 +110,7 @@ describe('hostile requests', () => {
     const paths = [
       '/search/results?q=%E0%A4%A', '/search/results?q=%FF%FE', '/search/results?genre=%C0%AF', '/login?next=%E0%A4%A',
       '/entries/..%2F..%2Fpackage.json', '/entries/1/attachment/..%2F..%2Fetc%2Fpasswd', '/entries/%2E%2E/attachment',
-      '/my/entries/..%2F1', '/admin/entries/..%2F..', '/admin/genres/%00', '/guidebook/items/..%2F1', '/css/..%2F..%2Fpackage.json',
+      '/my/entries/..%2F1', '/admin/entries/..%2F..', '/admin/genres/%00', '/guidebook/items/..%2F1', '/peers/..%2F3/message', '/peers/%00/message', '/css/..%2F..%2Fpackage.json',
       '/assets/design-tokens/..%2F..%2F..%2Fpackage.json', '/js/%2e%2e/%2e%2e/package.json', '/%E0%A4%A',
     ];
     for (const path of paths) {

@@ -24,7 +24,7 @@ function fiveMunicipalities(db: Db) {
   const g = tree(db);
   const me = createUser(db, 'municipality');
   createIssueProfile(db, me.organisationId, [g.meibo, g.tagengo, g.komu]);
-  const city = (name: string, issues: number[], profile: Parameters<typeof createIssueProfile>[3] = {}) => {
+  const city = (name: string, issues: Parameters<typeof createIssueProfile>[2], profile: Parameters<typeof createIssueProfile>[3] = {}) => {
     const organisationId = createOrganisation(db, 'municipality', name);
     createIssueProfile(db, organisationId, issues, profile);
     return organisationId;
@@ -34,7 +34,7 @@ function fiveMunicipalities(db: Db) {
     sharesCommonPlusOther: city('福祉町', [g.komu, g.fukushi], { prefecture: 33 }),
     sharesCommonIssue: city('校務市', [g.komu], { prefecture: 11 }),
     sharesRareIssue: city('多言語市', [g.tagengo], { prefecture: 1, populationBand: 'under_10k' }),
-    sharesLeaf: city('名簿市', [{ genreId: g.meibo, status: 'working', note: '紙の名簿を電子化中' }], { prefecture: 13 }),
+    sharesLeaf: city('名簿市', [{ genreId: g.meibo, status: 'working' as const, note: '紙の名簿を電子化中' }], { prefecture: 13 }),
     hidden: city('非公開市', [g.meibo, g.tagengo, g.komu], { visible: false }),
   };
   return { g, me, ids };
