@@ -42,3 +42,34 @@ CREATE TABLE peer_messages (
 ) STRICT;
 CREATE INDEX peer_messages_by_sender ON peer_messages (from_user_id, created_at);
 CREATE INDEX peer_messages_between ON peer_messages (to_organisation_id, from_organisation_id);
+
+-- The in-memory peer index (src/features/peers/peers.index.ts) keeps the opted-in profiles and the
+-- genre tree; triggers bump this counter on every change it depends on, whichever process wrote it,
+-- and the index rebuilds when the counter has moved.
+CREATE TABLE peer_index_version (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  version  INTEGER NOT NULL
+) STRICT;
+INSERT INTO peer_index_version (id, version) VALUES (1, 0);
+
+CREATE TRIGGER organisation_profiles_insert_bumps_peers AFTER INSERT ON organisation_profiles
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER organisation_profiles_update_bumps_peers
+AFTER UPDATE OF prefecture, population_band, visible, show_likes ON organisation_profiles
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER organisation_profiles_delete_bumps_peers AFTER DELETE ON organisation_profiles
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER organisation_issues_insert_bumps_peers AFTER INSERT ON organisation_issues
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER organisation_issues_delete_bumps_peers AFTER DELETE ON organisation_issues
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER organisations_update_bumps_peers AFTER UPDATE OF name, kind ON organisations
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER organisations_delete_bumps_peers AFTER DELETE ON organisations
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER genres_insert_bumps_peers AFTER INSERT ON genres
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER genres_update_bumps_peers AFTER UPDATE OF parent_id, name, sort_order, retired_at ON genres
+BEGIN UPDATE peer_index_version SET version = version + 1; END;
+CREATE TRIGGER genres_delete_bumps_peers AFTER DELETE ON genres
+BEGIN UPDATE peer_index_version SET version = version + 1; END;

@@ -30,6 +30,7 @@ import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { homeRoutes } from './features/home/home.routes.js';
+import { PeerIndex } from './features/peers/peers.index.js';
 import { peersRepository } from './features/peers/peers.repository.js';
 import { peersRoutes } from './features/peers/peers.routes.js';
 import { peersService } from './features/peers/peers.service.js';
@@ -112,13 +113,14 @@ export function createApp(deps: AppDeps): Express {
 
   const search = searchService({ index: searchIndex, repository: searchRepo });
   const peers = peersRepository(db);
+  const peerIndex = new PeerIndex(peers, () => genres.listGenres());
   const audit = auditRepository(db);
-  app.use(homeRoutes({ entries, recommend: recommender({ peers, search, searchRepository: searchRepo, genres, clock }) }));
+  app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
   app.use(searchRoutes({ search, genres, infoTypes, entries }));
   app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
   app.use(peersRoutes({
-    repository: peers, genres,
-    service: peersService({ db, repository: peers, genres, outbox, audit, clock, onMailQueued: kickMail }),
+    repository: peers, genres, index: peerIndex,
+    service: peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, onMailQueued: kickMail }),
   }));
   app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);

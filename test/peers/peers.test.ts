@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/connection.js';
+import { openDatabase, type Db } from '../../src/db/connection.js';
 import { createEntry, createGenre, createIssueProfile, createOrganisation, createUser, deleteEntry, like, PASSWORD, suspendEntry } from '../helpers/factories.js';
 import { $, loggedInAgent } from '../helpers/http.js';
 import { createTestPortal } from '../helpers/portal.js';
@@ -178,6 +178,27 @@ describe('/peers', () => {
     const second = await agent.get('/peers?prefecture=8&page=2');
     expect(rankedIds(second.text)).toHaveLength(5);
     expect(new Set([...rankedIds(first.text), ...rankedIds(second.text)]).size).toBe(35);
+  });
+
+  it('follows every change at once, whichever connection made it: opt-out, rename, new issue, a genre moved', async () => {
+    const { app, db, dbPath } = createTestPortal();
+    const { me, ids, g } = fiveMunicipalities(db);
+    const agent = await loggedInAgent(app, me.loginId, PASSWORD);
+    const ranked = async (query = '') => rankedIds((await agent.get(`/peers${query}`)).text);
+    expect(await ranked()).toHaveLength(5);
+    const other = openDatabase(dbPath);
+    other.prepare('UPDATE organisation_profiles SET visible = 0 WHERE organisation_id = ?').run(ids.sharesLeaf);
+    expect(await ranked()).not.toContain(ids.sharesLeaf);
+    other.prepare('UPDATE organisation_profiles SET visible = 1 WHERE organisation_id = ?').run(ids.hidden);
+    expect((await ranked())[0]).toBe(ids.hidden);
+    other.prepare(`UPDATE organisations SET name = '改名市' WHERE id = ?`).run(ids.hidden);
+    expect((await agent.get('/peers')).text).toContain('改名市');
+    other.prepare(`INSERT INTO organisation_issues (organisation_id, genre_id, status, note, updated_at) VALUES (?, ?, 'working', '', 'now')`).run(ids.sharesParentOnly, g.meibo);
+    expect(await ranked(`?genre=${g.meibo}`)).toContain(ids.sharesParentOnly);
+    // 校務支援 moved under 防災 › 避難所運営: the peers that chose it now fall under a 避難所運営 filter.
+    other.prepare('UPDATE genres SET parent_id = ? WHERE id = ?').run(g.hinanjo, g.komu);
+    expect(await ranked(`?genre=${g.hinanjo}`)).toEqual(expect.arrayContaining([ids.sharesCommonIssue, ids.sharesCommonPlusOther]));
+    other.close();
   });
 
   it('guards › anonymous visitors go to the login page; vendors get 403', async () => {

@@ -114,3 +114,23 @@ export function activeGenreTree(genres: Genre[]): GenreNode[] {
   // A child whose ancestor is retired hangs under a retired node and so is never reached from a root.
   return roots;
 }
+
+/** Genre id → 「防災 › 避難所運営」, from one read of the table. */
+export function genrePaths(genres: Genre[]): { parentOf: Map<number, number | null>; path(id: number): string } {
+  const byId = new Map(genres.map((g) => [g.id, g]));
+  const parentOf = new Map(genres.map((g) => [g.id, g.parentId]));
+  const path = (id: number): string => {
+    const names: string[] = [];
+    for (let g = byId.get(id); g && names.length < 32; g = g.parentId === null ? undefined : byId.get(g.parentId)) names.unshift(g.name);
+    return names.join(' › ');
+  };
+  return { parentOf, path };
+}
+
+/** Whether `genreId` is `ancestorId` or lies under it. */
+export function isWithin(parentOf: ReadonlyMap<number, number | null>, genreId: number, ancestorId: number): boolean {
+  for (let id: number | null | undefined = genreId, steps = 0; id !== null && id !== undefined && steps < 32; id = parentOf.get(id), steps++) {
+    if (id === ancestorId) return true;
+  }
+  return false;
+}

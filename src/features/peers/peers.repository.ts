@@ -13,16 +13,21 @@ export type Profile = {
 
 export type Issue = { genreId: number; status: IssueStatus; note: string };
 
-/** An opted-in municipality as other municipalities and the secretariat see it on /peers. */
-export type PeerOrganisation = {
+/** An opted-in municipality as the peer index holds it: what ranking and the filters need. */
+export type PeerSummary = {
   organisationId: number;
   name: string;
   prefecture: number | null;
   populationBand: PopulationBand | null;
   showLikes: boolean;
+  genreIds: number[];
+};
+
+/** What /peers shows of one peer beyond its summary: its issues in full and its published contact. */
+export type PeerDetails = {
+  issues: Issue[];
   /** Only when the organisation published its contact person (and that account is active). */
   contact: { name: string; department: string } | null;
-  issues: Issue[];
 };
 
 export type LikedEntry = Pick<EntryListItem, 'id' | 'title' | 'typeName'> & { organisationId: number };
@@ -62,34 +67,42 @@ export function peersRepository(db: Db) {
       VALUES (@organisationId, @genreId, @status, @note, @at)
       ON CONFLICT (organisation_id, genre_id) DO UPDATE SET status = excluded.status, note = excluded.note,
         updated_at = CASE WHEN status = excluded.status AND note = excluded.note THEN updated_at ELSE excluded.updated_at END`),
-    visible: db.prepare<[], Omit<PeerOrganisation, 'issues' | 'contact' | 'showLikes'> & { showLikes: number; contactName: string | null; contactDepartment: string | null }>(`
-      SELECT o.id AS organisationId, o.name, p.prefecture, p.population_band AS populationBand, p.show_likes AS showLikes,
-             CASE WHEN p.publish_contact = 1 AND u.active = 1 THEN u.name END AS contactName,
-             CASE WHEN p.publish_contact = 1 AND u.active = 1 THEN u.department END AS contactDepartment
+    indexVersion: db.prepare<[], number>('SELECT version FROM peer_index_version WHERE id = 1').pluck(),
+    visible: db.prepare<[], [number, string, number | null, PopulationBand | null, number]>(`
+      SELECT o.id, o.name, p.prefecture, p.population_band, p.show_likes
+        FROM organisation_profiles p JOIN organisations o ON o.id = p.organisation_id
+       WHERE ${VISIBLE}
+       ORDER BY o.name, o.id`).raw(),
+    visibleIssueGenres: db.prepare<[], [number, number]>(`
+      SELECT i.organisation_id, i.genre_id
         FROM organisation_profiles p
         JOIN organisations o ON o.id = p.organisation_id
-        LEFT JOIN users u ON u.id = p.contact_user_id AND u.organisation_id = o.id
-       WHERE ${VISIBLE}
-       ORDER BY o.name, o.id`),
-    visibleIssues: db.prepare<[], Issue & { organisationId: number }>(`
+        JOIN organisation_issues i ON i.organisation_id = p.organisation_id
+       WHERE ${VISIBLE}`).raw(),
+    issuesOfMany: db.prepare<[string], Issue & { organisationId: number }>(`
       SELECT i.organisation_id AS organisationId, i.genre_id AS genreId, i.status, i.note
         FROM organisation_issues i
         JOIN organisation_profiles p ON p.organisation_id = i.organisation_id
         JOIN organisations o ON o.id = i.organisation_id
-       WHERE ${VISIBLE}`),
-    // The newest likes of each given organisation that shows them, published entries only.
-    likedEntries: db.prepare<[string, number], LikedEntry>(`
-      SELECT organisationId, id, title, typeName FROM (
-        SELECT l.organisation_id AS organisationId, e.id, e.title, t.name AS typeName,
-               row_number() OVER (PARTITION BY l.organisation_id ORDER BY l.created_at DESC, l.id DESC) AS n
-          FROM likes l
-          JOIN organisation_profiles p ON p.organisation_id = l.organisation_id
-          JOIN organisations o ON o.id = l.organisation_id
-          JOIN entries e ON e.id = l.entry_id
-          JOIN info_types t ON t.id = e.type_id
-         WHERE l.organisation_id IN (SELECT value FROM json_each(?)) AND ${VISIBLE} AND p.show_likes = 1
-           AND e.deleted_at IS NULL AND e.suspended_at IS NULL)
-       WHERE n <= ?`),
+       WHERE i.organisation_id IN (SELECT value FROM json_each(?)) AND ${VISIBLE}`),
+    contacts: db.prepare<[string], { organisationId: number; name: string; department: string }>(`
+      SELECT p.organisation_id AS organisationId, u.name, u.department
+        FROM organisation_profiles p
+        JOIN organisations o ON o.id = p.organisation_id
+        JOIN users u ON u.id = p.contact_user_id AND u.organisation_id = p.organisation_id AND u.active = 1
+       WHERE p.organisation_id IN (SELECT value FROM json_each(?)) AND ${VISIBLE} AND p.publish_contact = 1`),
+    // The newest likes of one organisation, if it is visible and shows them; published entries only.
+    // One query per organisation walks likes_by_organisation newest first and stops at the limit.
+    likedBy: db.prepare<[{ organisationId: number; limit: number }], LikedEntry>(`
+      SELECT l.organisation_id AS organisationId, e.id, e.title, t.name AS typeName
+        FROM likes l
+        JOIN entries e ON e.id = l.entry_id
+        JOIN info_types t ON t.id = e.type_id
+       WHERE l.organisation_id = @organisationId AND e.deleted_at IS NULL AND e.suspended_at IS NULL
+         AND EXISTS (SELECT 1 FROM organisation_profiles p JOIN organisations o ON o.id = p.organisation_id
+                      WHERE p.organisation_id = @organisationId AND ${VISIBLE} AND p.show_likes = 1)
+       ORDER BY l.created_at DESC, l.id DESC
+       LIMIT @limit`),
     likedAmong: db.prepare<[number, string], number>(
       `SELECT entry_id FROM likes WHERE organisation_id = ? AND entry_id IN (SELECT value FROM json_each(?))`,
     ).pluck(),
@@ -141,23 +154,40 @@ export function peersRepository(db: Db) {
       for (const issue of issues) statements.upsertIssue.run({ organisationId, at, ...issue });
     }),
 
-    /** Every opted-in municipality with its issues. */
-    visibleOrganisations(): PeerOrganisation[] {
-      const issues = new Map<number, Issue[]>();
-      for (const { organisationId, ...issue } of statements.visibleIssues.all()) {
-        issues.set(organisationId, [...(issues.get(organisationId) ?? []), issue]);
+    /** Moves whenever a profile, an issue, an organisation's name or kind, or the genre tree changes. */
+    indexVersion(): number {
+      return statements.indexVersion.get() ?? 0;
+    },
+
+    /** Every opted-in municipality, by name, with the genres of its issues; read in one transaction. */
+    visibleSummaries: db.transaction((): { version: number; summaries: PeerSummary[] } => {
+      const genres = new Map<number, number[]>();
+      for (const [organisationId, genreId] of statements.visibleIssueGenres.all()) {
+        const list = genres.get(organisationId);
+        if (list) list.push(genreId);
+        else genres.set(organisationId, [genreId]);
       }
-      return statements.visible.all().map(({ contactName, contactDepartment, showLikes, ...org }) => ({
-        ...org,
-        showLikes: showLikes === 1,
-        contact: contactName === null ? null : { name: contactName, department: contactDepartment ?? '' },
-        issues: issues.get(org.organisationId) ?? [],
+      const summaries = statements.visible.all().map(([organisationId, name, prefecture, populationBand, showLikes]) => ({
+        organisationId, name, prefecture, populationBand, showLikes: showLikes === 1, genreIds: genres.get(organisationId) ?? [],
       }));
+      return { version: statements.indexVersion.get() ?? 0, summaries };
+    }),
+
+    /** Issues with status and note, and the published contact, of the given opted-in municipalities (one page of /peers). */
+    detailsOf(organisationIds: number[]): Map<number, PeerDetails> {
+      const ids = JSON.stringify(organisationIds);
+      const details = new Map<number, PeerDetails>(organisationIds.map((id) => [id, { issues: [], contact: null }]));
+      for (const { organisationId, ...issue } of statements.issuesOfMany.all(ids)) details.get(organisationId)?.issues.push(issue);
+      for (const { organisationId, name, department } of statements.contacts.all(ids)) {
+        const entry = details.get(organisationId);
+        if (entry) entry.contact = { name, department };
+      }
+      return details;
     },
 
     /** Up to `perOrganisation` recently liked published entries of each organisation that shows its likes. */
     likedEntries(organisationIds: number[], perOrganisation: number): LikedEntry[] {
-      return organisationIds.length === 0 ? [] : statements.likedEntries.all(JSON.stringify(organisationIds), perOrganisation);
+      return organisationIds.flatMap((organisationId) => statements.likedBy.all({ organisationId, limit: perOrganisation }));
     },
 
     /** Which of the given entries the organisation has already liked. */

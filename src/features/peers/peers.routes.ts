@@ -4,13 +4,14 @@ import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import { actorOf } from '../audit/actor.js';
-import { activeGenreTree, type GenresRepository } from '../genres/genres.repository.js';
+import { activeGenreTree, genrePaths, type GenresRepository } from '../genres/genres.repository.js';
 import type { PeersRepository } from './peers.repository.js';
 import { messageForm, NOTE_MAX, peersQuery, profileForm, type PeersQuery } from './peers.schemas.js';
-import { genrePaths, type PeersService } from './peers.service.js';
+import type { PeerIndex } from './peers.index.js';
+import type { PeersService } from './peers.service.js';
 import { issueStatuses, issueStatusLabels, populationBandLabels, populationBands, prefectureName, prefectures } from './regions.js';
 
-type Deps = { service: PeersService; repository: PeersRepository; genres: GenresRepository };
+type Deps = { service: PeersService; repository: PeersRepository; genres: GenresRepository; index: PeerIndex };
 
 type Submitted = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ function peersQueryString(query: PeersQuery, page: number): string {
  * 同じ課題を持つ仲間を探す: the organisation's issue profile (/my/issues), the ranked peers (/peers)
  * and relayed messages between municipalities. Vendors get 403 on all of it.
  */
-export function peersRoutes({ service, repository, genres }: Deps): Router {
+export function peersRoutes({ service, repository, genres, index }: Deps): Router {
   const router = Router();
 
   /** The profile form: saved values, or what the user sent back with the messages at each field. */
@@ -88,7 +89,7 @@ export function peersRoutes({ service, repository, genres }: Deps): Router {
       errors: failed ? found.errors : {},
       query,
       pageHref: (n: number) => `/peers?${peersQueryString(query, n)}`,
-      tree: activeGenreTree(genres.listGenres()),
+      tree: index.current().tree,
       ownIssueCount: user.organisationKind === 'municipality' ? repository.issuesOf(user.organisationId).length : 0,
       ownVisible: user.organisationKind === 'municipality' ? (repository.profileOf(user.organisationId)?.visible ?? false) : false,
       canWrite: user.organisationKind === 'municipality',

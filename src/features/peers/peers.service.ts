@@ -4,10 +4,11 @@ import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import type { FieldErrors } from '../../validation.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import type { Actor, AuditRepository } from '../audit/audit.repository.js';
-import type { Genre, GenresRepository } from '../genres/genres.repository.js';
+import { genrePaths, isWithin, type GenresRepository } from '../genres/genres.repository.js';
 import { relayedMails } from './peers.mail.js';
-import { rankPeers, type IssueSet, type Relation } from './peers.ranking.js';
-import type { Issue, LikedEntry, PeerOrganisation, PeersRepository, Profile } from './peers.repository.js';
+import { sharedIssues, type IssueSet, type Relation } from './peers.ranking.js';
+import type { PeerIndex } from './peers.index.js';
+import type { Issue, LikedEntry, PeerDetails, PeerSummary, PeersRepository, Profile } from './peers.repository.js';
 import { parseIssueFields, type PeersQuery, type ProfileForm } from './peers.schemas.js';
 import { prefectureArea } from './regions.js';
 
@@ -16,7 +17,9 @@ export const LIKED_PER_PEER = 5;
 /** Relayed messages a user may send in 24 hours: enough for real coordination, too few for a mailing. */
 export const MESSAGES_PER_DAY = 20;
 
-export type PeerView = PeerOrganisation & {
+export type PeerView = PeerSummary & {
+  contact: PeerDetails['contact'];
+  issueCount: number;
   score: number;
   shared: (Issue & { path: string; relation: Relation; commonPath: string })[];
   liked: LikedEntry[];
@@ -33,32 +36,12 @@ export type PeersPage = {
   bases: { organisationId: number; name: string }[];
 };
 
-/** Genre id → 「防災 › 避難所運営」, from one read of the table. */
-export function genrePaths(genres: Genre[]): { parentOf: Map<number, number | null>; path(id: number): string } {
-  const byId = new Map(genres.map((g) => [g.id, g]));
-  const parentOf = new Map(genres.map((g) => [g.id, g.parentId]));
-  const path = (id: number): string => {
-    const names: string[] = [];
-    for (let g = byId.get(id); g && names.length < 32; g = g.parentId === null ? undefined : byId.get(g.parentId)) names.unshift(g.name);
-    return names.join(' › ');
-  };
-  return { parentOf, path };
-}
-
-/** Whether `genreId` is `ancestorId` or lies under it. */
-export function isWithin(parentOf: ReadonlyMap<number, number | null>, genreId: number, ancestorId: number): boolean {
-  for (let id: number | null | undefined = genreId, steps = 0; id !== null && id !== undefined && steps < 32; id = parentOf.get(id), steps++) {
-    if (id === ancestorId) return true;
-  }
-  return false;
-}
-
 type Deps = {
-  db: Db; repository: PeersRepository; genres: GenresRepository; outbox: OutboxRepository; audit: AuditRepository; clock: Clock;
+  db: Db; repository: PeersRepository; index: PeerIndex; genres: GenresRepository; outbox: OutboxRepository; audit: AuditRepository; clock: Clock;
   onMailQueued?: () => void;
 };
 
-export function peersService({ db, repository, genres, outbox, audit, clock, onMailQueued }: Deps) {
+export function peersService({ db, repository, index, genres, outbox, audit, clock, onMailQueued }: Deps) {
   /** Who may be written to: an opted-in municipality, or one that has written to the user's organisation. */
   function writableTarget(user: SessionUser, organisationId: number): { id: number; name: string } | undefined {
     if (user.organisationKind !== 'municipality') return undefined;
@@ -110,11 +93,10 @@ export function peersService({ db, repository, genres, outbox, audit, clock, onM
      * filters then pick.
      */
     findPeers(user: SessionUser, query: PeersQuery): PeersPage | { errors: FieldErrors } {
-      const allGenres = genres.listGenres();
-      const { parentOf, path } = genrePaths(allGenres);
+      const snapshot = index.current();
+      const { parentOf, path } = snapshot;
       if (query.genre !== null && !parentOf.has(query.genre)) return { errors: { genre: '指定されたジャンルは存在しません。' } };
-      const organisations = repository.visibleOrganisations();
-      const bases = user.organisationKind === 'secretariat' ? organisations.map(({ organisationId, name }) => ({ organisationId, name })) : [];
+      const bases = user.organisationKind === 'secretariat' ? snapshot.organisations.map(({ organisationId, name }) => ({ organisationId, name })) : [];
 
       let basis: PeersPage['basis'] = 'none';
       let own: IssueSet = { organisationId: 0, genreIds: [] };
@@ -122,9 +104,9 @@ export function peersService({ db, repository, genres, outbox, audit, clock, onM
         own = { organisationId: user.organisationId, genreIds: repository.issuesOf(user.organisationId).map((i) => i.genreId) };
         if (own.genreIds.length > 0) basis = 'own';
       } else if (query.for !== null) {
-        const base = organisations.find((o) => o.organisationId === query.for);
+        const base = snapshot.byId.get(query.for);
         if (!base) return { errors: { for: '基準にする団体は、公開している地方公共団体から選んでください。' } };
-        own = { organisationId: base.organisationId, genreIds: base.issues.map((i) => i.genreId) };
+        own = { organisationId: base.organisationId, genreIds: base.genreIds };
         basis = 'for';
       }
       if (own.genreIds.length === 0 && query.genre !== null) {
@@ -132,27 +114,27 @@ export function peersService({ db, repository, genres, outbox, audit, clock, onM
         basis = 'genre';
       }
 
-      const byId = new Map(organisations.map((o) => [o.organisationId, o]));
       const area = query.prefecture === null ? null : prefectureArea(query.prefecture, query.near);
-      const inGenre = (o: PeerOrganisation) =>
-        query.genre === null || o.issues.some((i) => isWithin(parentOf, i.genreId, query.genre!));
-      const ranked = rankPeers(parentOf, own, organisations.map((o) => ({ organisationId: o.organisationId, genreIds: o.issues.map((i) => i.genreId) })))
-        .filter(({ organisationId }) => {
-          const o = byId.get(organisationId)!;
-          return (area === null || (o.prefecture !== null && area.has(o.prefecture)))
-            && (query.population_band === null || o.populationBand === query.population_band)
-            && inGenre(o);
-        });
+      const ranked = index.rank(own).ranked.filter(({ organisationId }) => {
+        const o = snapshot.byId.get(organisationId)!;
+        return (area === null || (o.prefecture !== null && area.has(o.prefecture)))
+          && (query.population_band === null || o.populationBand === query.population_band)
+          && (query.genre === null || o.genreIds.some((g) => isWithin(parentOf, g, query.genre!)));
+      });
 
       const totalPages = Math.max(1, Math.ceil(ranked.length / PEERS_PER_PAGE));
       const onPage = ranked.slice((query.page - 1) * PEERS_PER_PAGE, query.page * PEERS_PER_PAGE);
-      const liked = repository.likedEntries(onPage.map((p) => p.organisationId), LIKED_PER_PEER);
-      const peers = onPage.map(({ organisationId, score, shared }): PeerView => {
-        const o = byId.get(organisationId)!;
-        const issues = new Map(o.issues.map((i) => [i.genreId, i]));
+      const ids = onPage.map((p) => p.organisationId);
+      const details = repository.detailsOf(ids);
+      // Only the peers that show their likes are asked (the query checks that again).
+      const liked = repository.likedEntries(ids.filter((id) => snapshot.byId.get(id)!.showLikes), LIKED_PER_PEER);
+      const peers = onPage.map(({ organisationId, score }): PeerView => {
+        const { issues, contact } = details.get(organisationId)!;
+        const byGenre = new Map(issues.map((i) => [i.genreId, i]));
         return {
-          ...o, score,
-          shared: shared.map((s) => ({ ...issues.get(s.genreId)!, path: path(s.genreId), relation: s.relation, commonPath: path(s.commonGenreId) })),
+          ...snapshot.byId.get(organisationId)!, score, contact, issueCount: issues.length,
+          shared: sharedIssues(parentOf, own.genreIds, issues.map((i) => i.genreId))
+            .map((s) => ({ ...byGenre.get(s.genreId)!, path: path(s.genreId), relation: s.relation, commonPath: path(s.commonGenreId) })),
           liked: liked.filter((e) => e.organisationId === organisationId),
         };
       });

@@ -1,12 +1,11 @@
 import type { Clock } from '../../clock.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
-import type { GenresRepository } from '../genres/genres.repository.js';
 import type { SearchRepository } from '../search/search.repository.js';
 import type { SearchService } from '../search/search.service.js';
-import { rankPeers } from './peers.ranking.js';
+import type { PeerIndex } from './peers.index.js';
 import type { PeersRepository } from './peers.repository.js';
-import { genrePaths, isWithin } from './peers.service.js';
+import { isWithin } from '../genres/genres.repository.js';
 
 /** An entry recommended on a municipality's home page, with the reasons in words. */
 export type Recommendation = EntryListItem & { reasons: string[] };
@@ -17,7 +16,7 @@ const FROM_GENRES = 5;
 const FROM_PEERS = 5;
 const CLOSEST_PEERS = 3;
 
-type Deps = { peers: PeersRepository; search: SearchService; searchRepository: SearchRepository; genres: GenresRepository; clock: Clock };
+type Deps = { peers: PeersRepository; index: PeerIndex; search: SearchService; searchRepository: SearchRepository; clock: Clock };
 
 /**
  * What a municipality's home page recommends (issue 8): new entries in the genres of its issue profile,
@@ -25,12 +24,13 @@ type Deps = { peers: PeersRepository; search: SearchService; searchRepository: S
  * organisation already liked are left out; deleted and suspended ones never come in, because both
  * sources read published entries only (the search index, and the likes query's published filter).
  */
-export function recommender({ peers, search, searchRepository, genres, clock }: Deps) {
+export function recommender({ peers, index, search, searchRepository, clock }: Deps) {
   return (user: SessionUser | undefined): Recommendation[] => {
     if (user?.organisationKind !== 'municipality') return [];
     const issueGenres = peers.issuesOf(user.organisationId).map((i) => i.genreId);
     if (issueGenres.length === 0) return [];
-    const { parentOf, path } = genrePaths(genres.listGenres());
+    const { snapshot, ranked } = index.rank({ organisationId: user.organisationId, genreIds: issueGenres });
+    const { parentOf, path } = snapshot;
     const reasons = new Map<number, string[]>();
     const addReason = (entryId: number, reason: string) => reasons.set(entryId, [...(reasons.get(entryId) ?? []), reason]);
 
@@ -43,12 +43,7 @@ export function recommender({ peers, search, searchRepository, genres, clock }: 
       if (issue !== undefined) addReason(entry.id, `貴団体の課題「${path(issue)}」に関する新着情報です。`);
     }
 
-    const organisations = peers.visibleOrganisations();
-    const closest = rankPeers(parentOf, { organisationId: user.organisationId, genreIds: issueGenres },
-      organisations.map((o) => ({ organisationId: o.organisationId, genreIds: o.issues.map((i) => i.genreId) })))
-      .filter((p) => p.score > 0 && organisations.find((o) => o.organisationId === p.organisationId)!.showLikes)
-      .slice(0, CLOSEST_PEERS);
-    const names = new Map(organisations.map((o) => [o.organisationId, o.name]));
+    const closest = ranked.filter((p) => p.score > 0 && snapshot.byId.get(p.organisationId)!.showLikes).slice(0, CLOSEST_PEERS);
     const liked = peers.likedEntries(closest.map((p) => p.organisationId), FROM_PEERS * 2);
     const alreadyLiked = peers.likedAmong(user.organisationId, liked.map((e) => e.id));
     const fromPeers = new Set<number>();
@@ -57,7 +52,7 @@ export function recommender({ peers, search, searchRepository, genres, clock }: 
       for (const entry of liked.filter((e) => e.organisationId === peer.organisationId && !alreadyLiked.has(e.id))) {
         if (fromPeers.size >= FROM_PEERS && !fromPeers.has(entry.id)) break;
         fromPeers.add(entry.id);
-        addReason(entry.id, `課題が近い${names.get(peer.organisationId)}が「いいね！」しています。`);
+        addReason(entry.id, `課題が近い${snapshot.byId.get(peer.organisationId)!.name}が「いいね！」しています。`);
       }
     }
     return searchRepository.listItems([...reasons.keys()]).map((entry) => ({ ...entry, reasons: reasons.get(entry.id) ?? [] }));
