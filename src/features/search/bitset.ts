@@ -42,3 +42,14 @@ export function popcount(bits: Bitset): number {
   for (let i = 0; i < bits.length; i++) n += popcount32(bits[i]!);
   return n;
 }
+
+/** popcount(a & b) without building the intersection: one pass per genre for the form's counts. */
+export function andCount(a: Bitset, b: Bitset): number {
+  let n = 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a[i]! & b[i]!;
+    if (x !== 0) n += popcount32(x);
+  }
+  return n;
+}

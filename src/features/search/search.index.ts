@@ -1,4 +1,4 @@
-import { andInto, clearBit, createBitset, hasBit, orInto, popcount, setBit, type Bitset } from './bitset.js';
+import { andCount, andInto, clearBit, createBitset, hasBit, orInto, popcount, setBit, type Bitset } from './bitset.js';
 import type { SearchRepository } from './search.repository.js';
 
 export type SearchConditions = {
@@ -10,6 +10,13 @@ export type SearchConditions = {
   shortTerms?: string[];
 };
 export type SearchPage = { total: number; entryIds: number[] };
+
+/**
+ * Beside each genre and type checkbox: the published entries of that genre's subtree (or that type)
+ * meeting every condition of the other group and the keyword, whatever is ticked in its own group
+ * (http-contract.md, "Search extras").
+ */
+export type SearchCounts = { genres: Map<number, number>; types: Map<number, number> };
 
 /** Beyond this many changed entries at once (an import), one full rebuild is cheaper than replaying. */
 const MAX_INCREMENTAL = 2000;
@@ -44,6 +51,9 @@ export class SearchIndex {
   private typeBits = new Map<number, Bitset>();
   private built = false;
   private lastBuildMs = 0;
+  /** Moves with every change applied, so the counts without conditions can be kept between requests. */
+  private generation = 0;
+  private plainCounts: { generation: number; counts: SearchCounts } | undefined;
 
   constructor(private readonly repository: SearchRepository) {}
 
@@ -66,6 +76,7 @@ export class SearchIndex {
       if (id >= this.capacity) return this.rebuild();
       this.applyEntry(id);
     }
+    this.generation++;
     this.lastSeq = changes[changes.length - 1]![0];
     this.repository.pruneChanges(this.lastSeq);
   }
@@ -102,6 +113,7 @@ export class SearchIndex {
     this.built = true;
     this.repository.pruneChanges(this.lastSeq);
     this.lastBuildMs = performance.now() - started;
+    this.generation++;
   }
 
   /** Newest update first, ties by the higher id: the results order. */
@@ -160,7 +172,55 @@ export class SearchIndex {
   /** The hit count and one page of entry ids, in result order. */
   search(conditions: SearchConditions, page: number, perPage: number): SearchPage {
     this.refresh();
-    const hits = this.matching(conditions);
+    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
+    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
+    return this.pageOf(this.intersect([genres, types, this.keywordMask(conditions)]), page, perPage);
+  }
+
+  /**
+   * The hit count, one page of entry ids in result order, and the counts for the form. The keyword is
+   * matched once (its short terms scanned once over all published entries) and shared by all three.
+   */
+  searchWithCounts(conditions: SearchConditions, page: number, perPage: number): SearchPage & { counts: SearchCounts } {
+    this.refresh();
+    const keyword = this.keywordMask(conditions);
+    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
+    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
+    const hits = this.intersect([genres, types, keyword]);
+    return { ...this.pageOf(hits, page, perPage), counts: this.counts(genres, types, keyword) };
+  }
+
+  /** Counts alone, for the search form. */
+  countsFor(conditions: SearchConditions): SearchCounts {
+    this.refresh();
+    const keyword = this.keywordMask(conditions);
+    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
+    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
+    return this.counts(genres, types, keyword);
+  }
+
+  private counts(genres: Bitset | null, types: Bitset | null, keyword: Bitset | null): SearchCounts {
+    // With no type and no keyword the genre counts are the subtree sizes (and likewise for types),
+    // the same for every visitor until the next write: kept per generation.
+    if (!this.plainCounts || this.plainCounts.generation !== this.generation) {
+      this.plainCounts = {
+        generation: this.generation,
+        counts: {
+          genres: new Map([...this.genreSubtree].map(([id, bits]) => [id, popcount(bits)])),
+          types: new Map([...this.typeBits].map(([id, bits]) => [id, popcount(bits)])),
+        },
+      };
+    }
+    const plain = this.plainCounts.counts;
+    const forGenres = types || keyword ? this.intersect([types, keyword]) : null;
+    const forTypes = genres || keyword ? this.intersect([genres, keyword]) : null;
+    return {
+      genres: forGenres ? new Map([...this.genreSubtree].map(([id, bits]) => [id, andCount(bits, forGenres)])) : plain.genres,
+      types: forTypes ? new Map([...this.typeBits].map(([id, bits]) => [id, andCount(bits, forTypes)])) : plain.types,
+    };
+  }
+
+  private pageOf(hits: Bitset, page: number, perPage: number): SearchPage {
     const total = popcount(hits);
     const entryIds: number[] = [];
     let skip = (page - 1) * perPage;
@@ -174,23 +234,31 @@ export class SearchIndex {
     return { total, entryIds };
   }
 
-  private matching({ genreIds, typeIds, keywordEntryIds, shortTerms = [] }: SearchConditions): Bitset {
-    const union = (ids: number[], sets: Map<number, Bitset>): Bitset => {
-      const bits = createBitset(this.capacity);
-      for (const id of ids) {
-        const set = sets.get(id);
-        if (set) orInto(bits, set);
-      }
-      return bits;
-    };
-    const hits = genreIds.length > 0 ? union(genreIds, this.genreSubtree) : Uint32Array.from(this.published);
-    if (typeIds.length > 0) andInto(hits, union(typeIds, this.typeBits));
-    if (keywordEntryIds) {
-      const keywordBits = createBitset(this.capacity);
-      for (const id of keywordEntryIds) if (id < this.capacity) setBit(keywordBits, id);
-      andInto(hits, keywordBits);
+  private union(ids: number[], sets: Map<number, Bitset>): Bitset {
+    const bits = createBitset(this.capacity);
+    for (const id of ids) {
+      const set = sets.get(id);
+      if (set) orInto(bits, set);
     }
-    // Short terms last, so the scan only visits entries that meet every other condition.
+    return bits;
+  }
+
+  /** The published entries in every given set (null means no condition). */
+  private intersect(sets: (Bitset | null)[]): Bitset {
+    const bits = Uint32Array.from(this.published);
+    for (const set of sets) if (set) andInto(bits, set);
+    return bits;
+  }
+
+  /** The published entries matching the keyword, or null without one. */
+  private keywordMask({ keywordEntryIds, shortTerms = [] }: SearchConditions): Bitset | null {
+    if (!keywordEntryIds && shortTerms.length === 0) return null;
+    let hits: Bitset = Uint32Array.from(this.published);
+    if (keywordEntryIds) {
+      hits = createBitset(this.capacity);
+      for (const id of keywordEntryIds) if (id < this.capacity && hasBit(this.published, id)) setBit(hits, id);
+    }
+    // Short terms after the long ones, so the scan visits only the entries the long terms left.
     if (shortTerms.length > 0) {
       for (let word = 0; word < hits.length; word++) {
         let bits = hits[word]!;

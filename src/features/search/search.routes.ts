@@ -26,6 +26,7 @@ export function searchRoutes({ search, genres, infoTypes, entries }: Deps): Rout
       tree: activeGenreTree(genres.listGenres()),
       types: infoTypes.listInfoTypes(),
       query,
+      counts: search.counts(query),
       rawQ: typeof raw.q === 'string' ? raw.q : query.q,
       errors,
       newest: withLinks(res, entries.listNewest(NEWEST_ON_SEARCH)),
@@ -54,14 +55,18 @@ export function searchRoutes({ search, genres, infoTypes, entries }: Deps): Rout
   router.get('/search/results', (req, res) => {
     const query = parse(res, req.query);
     if (!query) return;
-    const results = search.search(query);
+    const results = search.searchWithCounts(query);
     const paths = genres.pathsOf(query.genre);
-    const typeNames = new Map(infoTypes.listInfoTypes().map((t) => [t.id, t.name]));
+    const types = infoTypes.listInfoTypes();
+    const typeNames = new Map(types.map((t) => [t.id, t.name]));
     const conditions = searchQueryString({ ...query, page: undefined });
     res.render('search/results', {
       title: results.total > 0 ? `検索結果（${results.total}件）` : '検索結果',
       query,
       results: { ...results, items: withLinks(res, results.items) },
+      counts: results.counts,
+      tree: activeGenreTree(genres.listGenres()),
+      types,
       chosen: {
         genres: query.genre.map((id) => paths.get(id) ?? ''),
         types: query.type.map((id) => typeNames.get(id) ?? ''),

@@ -1,12 +1,14 @@
 import { normalizeForSearch } from '../../text.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
-import type { SearchIndex } from './search.index.js';
+import type { SearchCounts, SearchIndex } from './search.index.js';
 import type { SearchRepository } from './search.repository.js';
 import type { SearchQuery } from './search.schemas.js';
 
 export const RESULTS_PER_PAGE = 30;
 
 export type SearchResults = { total: number; page: number; totalPages: number; items: EntryListItem[] };
+
+export type { SearchCounts } from './search.index.js';
 
 /**
  * Runs a search: genres ORed (each with its subtree), types ORed, genres AND types AND keyword.
@@ -40,6 +42,24 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
       if (!index.hasGenres(query.genre)) errors.genre = '指定されたジャンルは存在しません。';
       if (!index.hasTypes(query.type)) errors.type = '指定された情報種別は存在しません。';
       return errors;
+    },
+
+    /** The results page: one page of results and the refine panel's counts, from one keyword match. */
+    searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts } {
+      const { total, entryIds, counts } = index.searchWithCounts(
+        { genreIds: query.genre, typeIds: query.type, ...keyword(query.q) },
+        query.page,
+        RESULTS_PER_PAGE,
+      );
+      return {
+        total, page: query.page, totalPages: Math.max(1, Math.ceil(total / RESULTS_PER_PAGE)),
+        items: repository.listItems(entryIds), counts,
+      };
+    },
+
+    /** The search form's counts for the conditions it shows ticked. */
+    counts(query: Pick<SearchQuery, 'genre' | 'type' | 'q'>): SearchCounts {
+      return index.countsFor({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) });
     },
 
     search(query: SearchQuery): SearchResults {
