@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
   const peerIndex = new PeerIndex(peers, () => genres.listGenres());
   const audit = auditRepository(db);
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
-  app.use(searchRoutes({ search, genres, infoTypes, entries }));
+  app.use(searchRoutes({ search, genres, infoTypes, entries, clock }));
   app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
   app.use(peersRoutes({
     repository: peers, genres, index: peerIndex,

@@ -58,3 +58,9 @@ export function formatDate(value: string | Date): string {
   const p = tokyoParts(value);
   return `${p.year}年${p.month}月${p.day}日`;
 }
+
+/** 「2026/11/26」 in Asia/Tokyo: the form Excel reads as a date in a Japanese CSV. */
+export function formatSlashDate(value: string | Date): string {
+  const p = tokyoParts(value);
+  return `${p.year}/${String(p.month).padStart(2, '0')}/${String(p.day).padStart(2, '0')}`;
+}

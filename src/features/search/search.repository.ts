@@ -6,6 +6,12 @@ function ftsPhrase(term: string): string {
   return `{title summary} : "${term.replace(/"/g, '""')}"`;
 }
 
+/** What the result-set CSV carries of one entry: what its detail page shows members, nothing more. */
+export type ExportRow = {
+  id: number; typeName: string; title: string; summary: string; contactCompany: string; contactDepartment: string;
+  contactName: string; contactPhone: string; contactEmail: string; updatedAt: string; genreIds: string;
+};
+
 /** All SQL the search needs: the snapshot the in-memory index is built from, keywords, and rows. */
 export function searchRepository(db: Db) {
   const published = 'e.deleted_at IS NULL AND e.suspended_at IS NULL';
@@ -30,6 +36,14 @@ export function searchRepository(db: Db) {
     typeIds: db.prepare<[], number>('SELECT id FROM info_types').pluck(),
     // Three or more characters: the trigram index finds substrings directly.
     matchLong: db.prepare<[string], number>('SELECT rowid FROM entry_search WHERE entry_search MATCH ?').pluck(),
+    exportRows: db.prepare<[string], ExportRow>(
+      `SELECT e.id, t.name AS typeName, e.title, e.summary, e.contact_company AS contactCompany,
+              e.contact_department AS contactDepartment, e.contact_name AS contactName, e.contact_phone AS contactPhone,
+              e.contact_email AS contactEmail, e.updated_at AS updatedAt,
+              (SELECT json_group_array(genre_id) FROM entry_genres WHERE entry_id = e.id) AS genreIds
+         FROM entries e JOIN info_types t ON t.id = e.type_id
+        WHERE e.id IN (SELECT value FROM json_each(?)) AND ${published}`,
+    ),
     listItems: db.prepare<[string], EntryListItem>(
       `SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
               e.updated_at AS updatedAt,
@@ -85,6 +99,12 @@ export function searchRepository(db: Db) {
      */
     entriesContaining(term: string): number[] {
       return statements.matchLong.all(ftsPhrase(term));
+    },
+    /** The CSV rows of the given published entries, in the order given. */
+    exportRows(ids: number[]): ExportRow[] {
+      if (ids.length === 0) return [];
+      const byId = new Map(statements.exportRows.all(JSON.stringify(ids)).map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id)).filter((r): r is ExportRow => r !== undefined);
     },
     /** List rows for the given ids, in the order given. */
     listItems(ids: number[]): EntryListItem[] {

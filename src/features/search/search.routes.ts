@@ -1,19 +1,22 @@
 import { Router, type Response } from 'express';
+import type { Clock } from '../../clock.js';
+import { requireKind } from '../../middleware/auth.js';
+import { formatSlashDate } from '../../text.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { showsDetailLink } from '../entries/entries.access.js';
 import type { EntriesRepository, EntryListItem } from '../entries/entries.repository.js';
-import { activeGenreTree, type GenresRepository } from '../genres/genres.repository.js';
+import { activeGenreTree, genrePaths, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import { searchQuerySchema, searchQueryString, type SearchQuery } from './search.schemas.js';
 import type { SearchService } from './search.service.js';
 
 const NEWEST_ON_SEARCH = 10;
 
-type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTypesRepository; entries: EntriesRepository };
+type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTypesRepository; entries: EntriesRepository; clock: Clock };
 
 const emptyQuery: SearchQuery = { genre: [], type: [], q: '', page: 1 };
 
-export function searchRoutes({ search, genres, infoTypes, entries }: Deps): Router {
+export function searchRoutes({ search, genres, infoTypes, entries, clock }: Deps): Router {
   const router = Router();
 
   const withLinks = (res: Response, items: EntryListItem[]) =>
@@ -76,6 +79,18 @@ export function searchRoutes({ search, genres, infoTypes, entries }: Deps): Rout
       detailQuery: searchQueryString(query),
       pageHref: (page: number) => `/search/results?${searchQueryString({ ...query, page }) || 'page=1'}`,
     });
+  });
+
+  // The result set for an officer's memo (issue 9): members who may open every published entry only.
+  router.get('/search/results.csv', requireKind('municipality', 'secretariat'), (req, res) => {
+    const query = parse(res, req.query);
+    if (!query) return;
+    const { path } = genrePaths(genres.listGenres());
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.attachment(`search-results-${formatSlashDate(clock.now()).replaceAll('/', '')}.csv`);
+    for (const chunk of search.csvChunks(query, path, (id) => `${origin}/entries/${id}`)) res.write(chunk);
+    res.end();
   });
 
   return router;

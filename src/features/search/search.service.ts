@@ -1,10 +1,12 @@
 import { normalizeForSearch } from '../../text.js';
+import { resultCsvHeader, resultCsvRows } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
 import type { SearchCounts, SearchIndex } from './search.index.js';
 import type { SearchRepository } from './search.repository.js';
 import type { SearchQuery } from './search.schemas.js';
 
 export const RESULTS_PER_PAGE = 30;
+const CSV_CHUNK = 1000;
 
 export type SearchResults = { total: number; page: number; totalPages: number; items: EntryListItem[] };
 
@@ -60,6 +62,18 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
     /** The search form's counts for the conditions it shows ticked. */
     counts(query: Pick<SearchQuery, 'genre' | 'type' | 'q'>): SearchCounts {
       return index.countsFor({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) });
+    },
+
+    /**
+     * The whole result set as CSV, in result order, a thousand rows at a time so a large export never
+     * holds every row in memory at once.
+     */
+    *csvChunks(query: SearchQuery, genrePath: (id: number) => string, detailUrl: (id: number) => string): Generator<string> {
+      const { entryIds } = index.search({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) }, 1, Number.MAX_SAFE_INTEGER);
+      yield resultCsvHeader();
+      for (let i = 0; i < entryIds.length; i += CSV_CHUNK) {
+        yield resultCsvRows(repository.exportRows(entryIds.slice(i, i + CSV_CHUNK)), genrePath, detailUrl);
+      }
     },
 
     search(query: SearchQuery): SearchResults {

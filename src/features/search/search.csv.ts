@@ -1,0 +1,26 @@
+import { stringify } from 'csv-stringify/sync';
+import { formatSlashDate } from '../../text.js';
+import type { ExportRow } from './search.repository.js';
+
+/** The columns an officer's memo needs (issue 9), in Japanese, as Excel shows them. */
+export const RESULT_CSV_HEADER = [
+  '情報種別', 'タイトル', '概要', '会社・団体名', '部署', '担当者', '電話番号', 'メールアドレス', 'ジャンル', '更新日', '詳細ページのURL',
+];
+
+/**
+ * Rows of the result-set CSV: UTF-8, CRLF, fields quoted where they hold a comma, a quote or a line
+ * break. The caller writes the BOM and the header once, then calls this per chunk of rows.
+ */
+export function resultCsvRows(rows: ExportRow[], genrePath: (id: number) => string, detailUrl: (id: number) => string): string {
+  return stringify(
+    rows.map((r) => [
+      r.typeName, r.title, r.summary, r.contactCompany, r.contactDepartment, r.contactName, r.contactPhone, r.contactEmail,
+      (JSON.parse(r.genreIds) as number[]).map(genrePath).sort().join('、'), formatSlashDate(r.updatedAt), detailUrl(r.id),
+    ]),
+    { record_delimiter: 'windows', quoted_match: /[",\r\n]/ },
+  );
+}
+
+export function resultCsvHeader(): string {
+  return `\uFEFF${stringify([RESULT_CSV_HEADER], { record_delimiter: 'windows' })}`;
+}
