@@ -30,6 +30,9 @@ import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { homeRoutes } from './features/home/home.routes.js';
+import { savedSearchDigests, type SavedSearchDigests } from './features/saved-searches/saved-searches.digest.js';
+import { savedSearchesRepository } from './features/saved-searches/saved-searches.repository.js';
+import { savedSearchesRoutes } from './features/saved-searches/saved-searches.routes.js';
 import { PeerIndex } from './features/peers/peers.index.js';
 import { peersRepository } from './features/peers/peers.repository.js';
 import { peersRoutes } from './features/peers/peers.routes.js';
@@ -66,6 +69,14 @@ const designTokensDir = path.dirname(
 
 /** Builds the portal. It never listens: server.ts does, and tests hand it to supertest. */
 export function createApp(deps: AppDeps): Express {
+  return createPortal(deps).app;
+}
+
+/** What runs beside the requests on the same in-memory indexes: server.ts puts these on timers. */
+export type PortalJobs = { savedSearchDigests: SavedSearchDigests };
+
+/** The app and its background jobs, which share the app's search index (one copy in memory). */
+export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } {
   const { db, config, clock, logger } = deps;
   const accounts = accountsRepository(db);
   const entries = entriesRepository(db);
@@ -153,10 +164,12 @@ export function createApp(deps: AppDeps): Express {
       db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
     }),
   );
+  const savedSearches = savedSearchesRepository(db);
+  app.use(savedSearchesRoutes({ repository: savedSearches, genres, infoTypes, clock }));
   // Whatever else lies under /my needs a login (the registrant routes check the organisation kind).
   app.use('/my', requireLogin);
 
   app.use(notFound);
   app.use(errorHandler({ logger, showStack: config.nodeEnv === 'development' }));
-  return app;
+  return { app, jobs: { savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, onMailQueued: kickMail }) } };
 }

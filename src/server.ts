@@ -1,4 +1,4 @@
-import { createApp } from './app.js';
+import { createPortal, type PortalJobs } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Db } from './db/connection.js';
@@ -42,8 +42,8 @@ async function main(): Promise<void> {
   const mailer = config.smtpUrl
     ? mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: outboxRepository(db), clock: systemClock, logger })
     : undefined;
-  const app = createApp({ db, config, sessionSecret, clock: systemClock, logger, mailer });
-  startBackgroundWork({ db, config, logger, mailer });
+  const { app, jobs } = createPortal({ db, config, sessionSecret, clock: systemClock, logger, mailer });
+  startBackgroundWork({ db, config, logger, mailer, jobs });
   const server = app.listen(config.port, () => {
     console.log(`APPLIC マッチングポータル: http://localhost:${config.port}/ （データベース: ${config.databasePath}）`);
   });
@@ -63,11 +63,11 @@ async function main(): Promise<void> {
 }
 
 /**
- * What runs beside the requests: sending what the outbox holds (retries included) and removing
- * registration drafts that were never saved. Timers are unref'd so they never keep the process up.
+ * What runs beside the requests: sending what the outbox holds (retries included), removing
+ * registration drafts that were never saved, and the saved searches' daily digests. Timers are unref'd so they never keep the process up.
  */
-function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mailer: MailSender | undefined }): void {
-  const { db, config, logger, mailer } = deps;
+function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mailer: MailSender | undefined; jobs: PortalJobs }): void {
+  const { db, config, logger, mailer, jobs } = deps;
   const drafts = myEntriesService({
     db, repository: myEntriesRepository(db), entries: entriesRepository(db), audit: auditRepository(db),
     outbox: outboxRepository(db), clock: systemClock, logger, uploadDir: config.uploadDir, adminEmail: config.adminEmail,
@@ -82,6 +82,17 @@ function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mai
   };
   cleanup();
   setInterval(cleanup, 60 * 60_000).unref();
+  // Each saved search is mailed at most once a day; checking every ten minutes spreads the digests.
+  const digests = () => {
+    try {
+      const queued = jobs.savedSearchDigests.run();
+      if (queued > 0) logger.info({ queued }, 'saved-search digests queued');
+    } catch (error) {
+      logger.error({ err: error }, 'saved-search digests failed');
+    }
+  };
+  digests();
+  setInterval(digests, 10 * 60_000).unref();
   if (mailer) {
     const deliver = () => void mailer.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
     deliver();

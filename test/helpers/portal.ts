@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import pino from 'pino';
-import { createApp, type AppDeps } from '../../src/app.js';
+import { createPortal, type AppDeps, type PortalJobs } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -43,7 +43,12 @@ type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock'
 
 /** The real app on a given database, with silent logs and the test session secret. */
 export function appOn(db: Db, options: PortalOptions = {}): Express {
-  return createApp({
+  return portalOn(db, options).app;
+}
+
+/** The app and its background jobs (the saved searches' digests), sharing one search index. */
+export function portalOn(db: Db, options: PortalOptions = {}): { app: Express; jobs: PortalJobs } {
+  return createPortal({
     db,
     config: {
       nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, uploadDir: options.uploadDir ?? tempDir('uploads-'),

@@ -178,6 +178,25 @@ export class SearchIndex {
   }
 
   /**
+   * The published entries meeting the conditions whose last update falls in (since, until], newest
+   * first: what a saved search's digest reports. Walks the results order and stops at `since`.
+   */
+  updatedBetween(conditions: SearchConditions, since: Date, until: Date): number[] {
+    this.refresh();
+    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
+    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
+    const hits = this.intersect([genres, types, this.keywordMask(conditions)]);
+    const [from, to] = [since.getTime(), until.getTime()];
+    const ids: number[] = [];
+    for (const id of this.order) {
+      const at = this.updatedAt[id]!;
+      if (at <= from) break;
+      if (at <= to && hasBit(hits, id)) ids.push(id);
+    }
+    return ids;
+  }
+
+  /**
    * The hit count, one page of entry ids in result order, and the counts for the form. The keyword is
    * matched once (its short terms scanned once over all published entries) and shared by all three.
    */

@@ -70,6 +70,9 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock }: Deps
       counts: results.counts,
       tree: activeGenreTree(genres.listGenres()),
       types,
+      // A name to start from when saving these conditions: what was chosen, shortened.
+      suggestedName: [...query.genre.map((id) => paths.get(id)?.split(' › ').pop() ?? ''), ...query.type.map((id) => typeNames.get(id) ?? ''), query.q]
+        .filter((s) => s !== '').join('・').slice(0, 50) || 'すべての情報',
       chosen: {
         genres: query.genre.map((id) => paths.get(id) ?? ''),
         types: query.type.map((id) => typeNames.get(id) ?? ''),

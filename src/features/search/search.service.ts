@@ -76,6 +76,11 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
       }
     },
 
+    /** Published entries meeting the conditions, updated in (since, until], newest first. */
+    updatedBetween(query: Pick<SearchQuery, 'genre' | 'type' | 'q'>, since: Date, until: Date): EntryListItem[] {
+      return repository.listItems(index.updatedBetween({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) }, since, until));
+    },
+
     search(query: SearchQuery): SearchResults {
       const { total, entryIds } = index.search(
         { genreIds: query.genre, typeIds: query.type, ...keyword(query.q) },
