@@ -15,7 +15,9 @@ import { generate } from './generate.js';
  * timed with hrtime: autocannon's histogram has 1 ms steps, too coarse here) and requests per second
  * at 8 connections (autocannon), each beside a bare Express route measured in the same run, and the
  * server's resident memory at the end. It then logs in as a municipality and measures the home page
- * (with its recommendations) and /peers over 1,800 municipalities' issue profiles. Server and baseline run in child processes so the load
+ * (with its recommendations) and /peers over 1,800 municipalities' issue profiles; measures searches
+ * while a second process registers 20 entries a second; and repeats the searches at 1,000,000
+ * entries (BENCH_SCALE; 0 skips it) to compare their p95 with the first run's. Server and baseline run in child processes so the load
  * generator does not share their event loop. BENCH_ENTRIES, BENCH_SECONDS and BENCH_REQUESTS change
  * the size and the duration.
  */
@@ -23,24 +25,36 @@ const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const SEQUENTIAL = Number(process.env.BENCH_REQUESTS ?? 1000);
 const TARGET_P95_MS = 10;
+/** The larger run's size; BENCH_SCALE=0 skips it (building a million entries takes a few minutes). */
+const SCALE_ENTRIES = Number(process.env.BENCH_SCALE ?? 1_000_000);
 
 type Server = { port: number; child: ChildProcess };
 
-function serve(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts', ...args], {
+/** Starts a bench script in its own process and resolves once it prints `ready` (with the match). */
+function spawnScript(script: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'production' },
   });
+  let out = '';
   return new Promise((resolve, reject) => {
-    let out = '';
+    let done = false;
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /LISTENING (\d+)/.exec(out);
-      if (match) resolve({ port: Number(match[1]), child });
+      const match = ready.exec(out);
+      if (match && !done) {
+        done = true;
+        resolve({ child, match, output: () => out });
+      }
     });
     child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.once('exit', (code) => { if (!done) reject(new Error(`${script} exited with ${code}`)); });
   });
+}
+
+async function serve(args: string[]): Promise<Server> {
+  const { child, match } = await spawnScript('bench/serve.ts', args, /LISTENING (\d+)/);
+  return { port: Number(match[1]), child };
 }
 
 function get(port: number, pathname: string, agent: http.Agent, cookie?: string): Promise<{ ms: number; body: string }> {
@@ -133,6 +147,7 @@ async function main() {
   console.log(`portal started in ${((Date.now() - started) / 1000).toFixed(1)} s (migrations, search index build, listen)`);
   const bare = await serve(['bare']);
   const rows: Record<string, string | number>[] = [];
+  const baseline = new Map<string, { pathname: string; p95: number }>();
   try {
     const bareLatency = await sequentialLatency(bare.port, '/', SEQUENTIAL);
     const bareRps = await throughput(bare.port, '/');
@@ -147,6 +162,7 @@ async function main() {
         pathname = `/search/results?${search.query ? `${search.query}&` : ''}page=${last}`;
       }
       const latency = await sequentialLatency(portal.port, pathname, SEQUENTIAL);
+      baseline.set(search.name, { pathname, p95: latency.p95 });
       const rps = await throughput(portal.port, pathname);
       rows.push({
         page: search.name + (search.deep ? ` (p.${pathname.split('page=')[1]})` : ''),
@@ -191,9 +207,78 @@ async function main() {
     console.table(rows);
     console.log(`first results page after a write (index rebuild included): median ${afterWrite[3]!.toFixed(1)} ms, max ${afterWrite[6]!.toFixed(1)} ms over 7 writes`);
     console.log(`portal RSS after the run: ${rssMb(portal.child.pid!).toFixed(0)} MB; target: results-page p95 < ${TARGET_P95_MS} ms (✗ marks a miss)`);
+    await searchesWhileWriting(portal.port, dbPath, baseline);
   } finally {
     portal.child.kill();
     bare.child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (SCALE_ENTRIES > 0) await atScale(baseline);
+}
+
+/** The searches compared while registrations run and at the larger scale. */
+const COMPARED = ['nothing selected, page 1', '1 top genre, page 1', '1 top genre, deep', '3 genres mixed levels + 2 types, page 1', '1 top genre + keyword (3+ chars)', 'keyword (2 chars), page 1'];
+
+/**
+ * Registrations from a second process (20 a second, each a real insert with genres and keyword
+ * index) while the results page is searched: each search first applies the new entries to the index,
+ * so this is what a write costs the searches running beside it.
+ */
+async function searchesWhileWriting(port: number, dbPath: string, baseline: Map<string, { pathname: string; p95: number }>) {
+  const writer = await spawnScript('bench/writer.ts', [dbPath, '50'], /WRITING/);
+  const started = Date.now();
+  const rows: Record<string, string>[] = [];
+  try {
+    for (const name of COMPARED.slice(0, 4)) {
+      const { pathname, p95 } = baseline.get(name)!;
+      const latency = await sequentialLatency(port, pathname, SEQUENTIAL);
+      rows.push({ search: name, 'p95 ms, no writes': p95.toFixed(2), 'p95 ms, 20 writes/s': `${latency.p95.toFixed(2)}${latency.p95 < TARGET_P95_MS ? '' : ' ✗'}`, 'p99 ms, 20 writes/s': latency.p99.toFixed(2) });
+    }
+  } finally {
+    writer.child.kill('SIGTERM');
+    await new Promise((resolve) => writer.child.once('exit', resolve));
+  }
+  const wrote = Number(/WROTE (\d+)/.exec(writer.output())?.[1] ?? 0);
+  console.log(`\nsearches while another process registers entries (${wrote} registrations in ${((Date.now() - started) / 1000).toFixed(1)} s):`);
+  console.table(rows);
+}
+
+/** The same searches at SCALE_ENTRIES (1,000,000 unless BENCH_SCALE says otherwise): p95 must stay within 3× of the first run. */
+async function atScale(baseline: Map<string, { pathname: string; p95: number }>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-scale-'));
+  const dbPath = path.join(dir, 'bench.db');
+  try {
+    const t0 = Date.now();
+    await generate(dbPath, SCALE_ENTRIES);
+    console.log(`\nscale: ${SCALE_ENTRIES.toLocaleString()} entries (${((Date.now() - t0) / 1000).toFixed(0)} s to build)`);
+    const started = Date.now();
+    const portal = await serve(['portal', dbPath]);
+    console.log(`portal started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const rows: Record<string, string | number>[] = [];
+    try {
+      const probe = new http.Agent({ keepAlive: true });
+      for (const name of COMPARED) {
+        const base = baseline.get(name)!;
+        let pathname = base.pathname;
+        if (name.includes('deep')) {
+          // The last page at this scale, found the same way as in the first run.
+          const query = pathname.replace(/([?&])page=\d+/, '$1').replace(/[?&]$/, '');
+          const first = await get(portal.port, query, probe);
+          const hits = Number(/data-hit-count="(\d+)"/.exec(first.body)?.[1] ?? 0);
+          pathname = `${query}${query.includes('?') ? '&' : '?'}page=${Math.max(1, Math.ceil(hits / 30))}`;
+        }
+        const hits = Number(/data-hit-count="(\d+)"/.exec((await get(portal.port, pathname, probe)).body)?.[1] ?? 0);
+        const latency = await sequentialLatency(portal.port, pathname, Math.min(SEQUENTIAL, 300));
+        const ratio = latency.p95 / base.p95;
+        rows.push({ search: name, hits, [`p95 ms @${ENTRIES / 1000}k`]: base.p95.toFixed(2), [`p95 ms @${SCALE_ENTRIES / 1000}k`]: latency.p95.toFixed(2), ratio: `${ratio.toFixed(2)}${ratio <= 3 ? '' : ' ✗'}` });
+      }
+      probe.destroy();
+      console.table(rows);
+      console.log(`portal RSS at ${SCALE_ENTRIES.toLocaleString()} entries: ${rssMb(portal.child.pid!).toFixed(0)} MB; target: p95 within 3× of the ${ENTRIES.toLocaleString()}-entry run (✗ marks a miss)`);
+    } finally {
+      portal.child.kill();
+    }
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { formatDate, formatDateTime, summaryHead } from '../text.js';
+import { formatCount, formatDate, formatDateTime, summaryHead } from '../text.js';
 
 export type Breadcrumb = { label: string; href?: string };
 
@@ -17,6 +17,7 @@ declare module 'express-serve-static-core' {
 export function setTemplateDefaults(app: Express): void {
   Object.assign(app.locals, {
     formatDateTime,
+    formatCount,
     formatDate,
     summaryHead,
     currentUser: undefined,
