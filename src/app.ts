@@ -83,6 +83,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   const genres = genresRepository(db);
   const infoTypes = infoTypesRepository(db);
   const searchRepo = searchRepository(db);
+  // Entries written before the pair index existed get their rows now (once; later starts find none).
+  const paired = searchRepo.fillMissingPairs();
+  if (paired > 0) logger.info({ entries: paired }, 'two-character keyword index filled');
   const searchIndex = new SearchIndex(searchRepo);
   // Built now rather than on the first search, so start-up pays for it and says what it cost.
   logger.info(searchIndex.stats(), 'search index built');

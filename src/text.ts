@@ -73,3 +73,22 @@ const counts = new Intl.NumberFormat('ja-JP');
 export function formatCount(n: number): string {
   return n < 1000 && n > -1000 ? String(n) : counts.format(n);
 }
+
+/** Characters unicode61 keeps inside a token: a pair of them is one token of entry_bigrams. */
+const TOKEN_CHAR = /^[\p{L}\p{N}]$/u;
+
+/** Whether a two-character (normalised) term can be looked up in entry_bigrams. */
+export function isBigramTerm(term: string): boolean {
+  const chars = [...term];
+  return chars.length === 2 && chars.every((c) => TOKEN_CHAR.test(c));
+}
+
+/** 「防災の新」 → 「防災 災の の新」: every adjacent pair of token characters, for entry_bigrams. */
+export function bigrams(normalised: string): string {
+  const chars = [...normalised];
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) {
+    if (TOKEN_CHAR.test(chars[i]!) && TOKEN_CHAR.test(chars[i + 1]!)) pairs.add(chars[i]! + chars[i + 1]!);
+  }
+  return [...pairs].join(' ');
+}

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import { normalizeForSearch } from '../../text.js';
+import { bigrams, normalizeForSearch } from '../../text.js';
 
 export type NewEntry = {
   typeId: number;
@@ -83,6 +83,7 @@ export function entriesRepository(db: Db) {
             @createdAt, @updatedAt, @operatorIp)`);
   const link = db.prepare('INSERT INTO entry_genres (entry_id, genre_id) VALUES (?, ?)');
   const index = db.prepare('INSERT INTO entry_search (rowid, title, summary, details) VALUES (?, ?, ?, ?)');
+  const indexPairs = db.prepare('INSERT INTO entry_bigrams (rowid, text) VALUES (?, ?)');
 
   const detail = db.prepare<[number], EntryDetail>(`
     SELECT e.id, t.name AS typeName, e.title, e.summary, e.url,
@@ -133,7 +134,9 @@ export function entriesRepository(db: Db) {
       const { genreIds, ...row } = entry;
       const id = Number(insert.run(row).lastInsertRowid);
       for (const genreId of new Set(genreIds)) link.run(id, genreId);
-      index.run(id, ...searchText(entry));
+      const text = searchText(entry);
+      index.run(id, ...text);
+      indexPairs.run(id, bigramText(text));
       return id;
     }),
 
@@ -153,4 +156,9 @@ export function searchText(e: Omit<NewEntry, 'typeId' | 'url' | 'organisationId'
     e.registrantCompany, e.registrantDepartment, e.registrantName, e.registrantPhone, e.registrantEmail,
   ].join('\n');
   return [normalizeForSearch(e.title), normalizeForSearch(e.summary), normalizeForSearch(details)];
+}
+
+/** entry_bigrams' one column: the pairs of the title and of the summary (never across the two). */
+export function bigramText([title, summary]: [string, string, string]): string {
+  return `${bigrams(title)} ${bigrams(summary)}`.trim();
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import type { EntryListItem } from '../entries/entries.repository.js';
+import { bigramText, type EntryListItem } from '../entries/entries.repository.js';
 import type { EntryValues } from './my-entries.schemas.js';
 
 /** A row of the own-entries list: the results row plus the suspension the owner must see. */
@@ -86,6 +86,7 @@ export function myEntriesRepository(db: Db) {
     unlinkGenres: db.prepare('DELETE FROM entry_genres WHERE entry_id = ?'),
     linkGenre: db.prepare('INSERT INTO entry_genres (entry_id, genre_id) VALUES (?, ?)'),
     reindex: db.prepare('UPDATE entry_search SET title = ?, summary = ?, details = ? WHERE rowid = ?'),
+    reindexPairs: db.prepare('INSERT OR REPLACE INTO entry_bigrams (rowid, text) VALUES (?, ?)'),
     softDelete: db.prepare(`
       UPDATE entries SET deleted_at = @at, deleted_by = @userId, operator_ip = @ip
        WHERE id = @id AND organisation_id = @organisationId AND deleted_at IS NULL`),
@@ -147,6 +148,7 @@ export function myEntriesRepository(db: Db) {
       statements.unlinkGenres.run(entry.id);
       for (const genreId of values.genre) statements.linkGenre.run(entry.id, genreId);
       statements.reindex.run(...entry.search, entry.id);
+      statements.reindexPairs.run(entry.id, bigramText(entry.search));
       return true;
     },
 

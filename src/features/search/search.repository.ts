@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import type { EntryListItem } from '../entries/entries.repository.js';
+import { bigramText, type EntryListItem } from '../entries/entries.repository.js';
 
 /** An FTS5 phrase: the term in double quotes, quotes inside doubled, so no FTS syntax gets through. */
 function ftsPhrase(term: string): string {
@@ -36,6 +36,12 @@ export function searchRepository(db: Db) {
     typeIds: db.prepare<[], number>('SELECT id FROM info_types').pluck(),
     // Three or more characters: the trigram index finds substrings directly.
     matchLong: db.prepare<[string], number>('SELECT rowid FROM entry_search WHERE entry_search MATCH ?').pluck(),
+    // Two characters: one token of entry_bigrams.
+    matchPair: db.prepare<[string], number>('SELECT rowid FROM entry_bigrams WHERE entry_bigrams MATCH ?').pluck(),
+    missingPairs: db.prepare<[], [number, string, string]>(
+      'SELECT s.rowid, s.title, s.summary FROM entry_search s WHERE NOT EXISTS (SELECT 1 FROM entry_bigrams b WHERE b.rowid = s.rowid)',
+    ).raw(),
+    insertPairs: db.prepare('INSERT INTO entry_bigrams (rowid, text) VALUES (?, ?)'),
     exportRows: db.prepare<[string], ExportRow>(
       `SELECT e.id, t.name AS typeName, e.title, e.summary, e.contact_company AS contactCompany,
               e.contact_department AS contactDepartment, e.contact_name AS contactName, e.contact_phone AS contactPhone,
@@ -106,6 +112,22 @@ export function searchRepository(db: Db) {
       const byId = new Map(statements.exportRows.all(JSON.stringify(ids)).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id)).filter((r): r is ExportRow => r !== undefined);
     },
+    /** Ids of entries whose normalised title or summary contains the two-character term (see isBigramTerm). */
+    entriesWithPair(term: string): number[] {
+      return statements.matchPair.all(`"${term.replace(/"/g, '""')}"`);
+    },
+    /**
+     * Fills entry_bigrams for entries written before it existed (migration 0007), in one transaction.
+     * Returns how many were added; 0 on every later start.
+     */
+    fillMissingPairs: db.transaction((): number => {
+      let added = 0;
+      for (const [id, title, summary] of statements.missingPairs.all()) {
+        statements.insertPairs.run(id, bigramText([title, summary, '']));
+        added++;
+      }
+      return added;
+    }),
     /** List rows for the given ids, in the order given. */
     listItems(ids: number[]): EntryListItem[] {
       if (ids.length === 0) return [];

@@ -1,4 +1,4 @@
-import { normalizeForSearch } from '../../text.js';
+import { isBigramTerm, normalizeForSearch } from '../../text.js';
 import { resultCsvHeader, resultCsvRows } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
 import type { SearchCounts, SearchIndex } from './search.index.js';
@@ -22,15 +22,16 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
   const { index, repository } = deps;
 
   /**
-   * Terms of three or more characters go to the FTS5 trigram index (their matches ANDed here); shorter
-   * ones are handed to the search index, which scans its copy of the text of the remaining candidates.
+   * Terms of three or more characters go to the FTS5 trigram index, two-character ones to the pair
+   * index (entry_bigrams), their matches ANDed here; what neither can take (one character, or a pair
+   * with punctuation in it) is handed to the search index, which scans its copy of the texts.
    */
   function keyword(q: string): { keywordEntryIds?: number[]; shortTerms: string[] } {
     const terms = [...new Set(normalizeForSearch(q).split(' ').filter((t) => t !== ''))];
-    const shortTerms = terms.filter((t) => [...t].length < 3);
+    const shortTerms = terms.filter((t) => [...t].length < 3 && !isBigramTerm(t));
     let ids: Set<number> | undefined;
-    for (const term of terms.filter((t) => [...t].length >= 3)) {
-      const found = repository.entriesContaining(term);
+    for (const term of terms.filter((t) => [...t].length >= 3 || isBigramTerm(t))) {
+      const found = [...term].length >= 3 ? repository.entriesContaining(term) : repository.entriesWithPair(term);
       ids = ids ? new Set(found.filter((id) => ids!.has(id))) : new Set(found);
       if (ids.size === 0) break;
     }
