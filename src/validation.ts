@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Field name → the first message for that field, for the error summary and the per-field messages. */
 export type FieldErrors = Record<string, string>;
@@ -17,3 +17,13 @@ export function formValue(body: unknown, field: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[field];
   return typeof value === 'string' ? value : '';
 }
+
+/** A ticked box sends '1'; anything else (absent, repeated, another value) counts as not ticked. */
+export const checkboxField = () => z.unknown().optional().transform((v) => v === '1');
+
+/**
+ * A one-line text field: absent is '', control characters (a pasted line break, a NUL) become a
+ * space, and the ends are trimmed. `message` is for a value that is not a single string.
+ */
+export const singleLineField = (message: string) =>
+  z.string({ message }).optional().transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/features/admin/admin-csv.js';
-import { browserAvailable, focusVisible, journey, loginAs, useDemoBrowser } from '../helpers/browser.js';
+import { browserAvailable, journey, loginAs, tabTo, useDemoBrowser } from '../helpers/browser.js';
 import { clientFrom } from '../helpers/address-client.js';
 import { PDF_BYTES } from '../helpers/entry-form.js';
 import { createEntry, createUser } from '../helpers/factories.js';
@@ -76,42 +76,26 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
     const { context, page } = await watchedPage({ javaScriptEnabled: false });
     await journey('municipality-keyboard', page, async () => {
       await page.goto(`${env.base.url}/login`);
-      const tabTo = async (accessibleName: RegExp, max = 150) => {
-        for (let i = 0; i < max; i++) {
-          await page.keyboard.press('Tab');
-          const name = await page.evaluate(() => {
-            const el = document.activeElement as HTMLElement | null;
-            if (!el) return '';
-            const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '' : '';
-            return `${label} ${el.textContent ?? ''} ${(el as HTMLInputElement).value ?? ''}`.trim();
-          });
-          if (accessibleName.test(name)) {
-            expect(await focusVisible(page), `focus indicator on ${name}`).toBe(true);
-            return;
-          }
-        }
-        throw new Error(`Tab never reached ${accessibleName}`);
-      };
-      await tabTo(/^ログインID/);
+      await tabTo(page, /^ログインID/);
       await page.keyboard.type('mitaka');
-      await tabTo(/^パスワード/);
+      await tabTo(page, /^パスワード/);
       await page.keyboard.type('Demo-Pass-2026');
       await page.keyboard.press('Enter');
       await page.waitForURL(`${env.base.url}/`);
-      await tabTo(/製品・サービス、事例、人材を探す/);
+      await tabTo(page, /製品・サービス、事例、人材を探す/);
       await page.keyboard.press('Enter');
       await page.waitForURL(`${env.base.url}/search`);
-      await tabTo(/^防災/);
+      await tabTo(page, /^防災/);
       await page.keyboard.press('Space');
-      await tabTo(/^事例情報/);
+      await tabTo(page, /^事例情報/);
       await page.keyboard.press('Space');
-      await tabTo(/この条件で検索する/);
+      await tabTo(page, /この条件で検索する/);
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/search\/results\?/);
-      await tabTo(/避難所運営のデジタル化|避難所/);
+      await tabTo(page, /避難所運営のデジタル化|避難所/);
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/entries\/\d+/);
-      await tabTo(/いいね！/);
+      await tabTo(page, /いいね！/);
       await page.keyboard.press('Enter');
       await page.waitForURL(/#like$/);
       expect(await page.locator('#like button').textContent()).toContain('取り消す');

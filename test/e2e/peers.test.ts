@@ -1,29 +1,10 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, focusVisible, journey, loginAs, useDemoBrowser } from '../helpers/browser.js';
+import { axeViolations, browserAvailable, journey, loginAs, tabTo, useDemoBrowser } from '../helpers/browser.js';
 
 const env = useDemoBrowser();
 
 const orgId = (name: string) => env.base.db.prepare('SELECT id FROM organisations WHERE name = ?').pluck().get(name) as number;
 const genreId = (name: string) => env.base.db.prepare('SELECT id FROM genres WHERE name = ?').pluck().get(name) as number;
-
-/** Presses Tab until the focused element's label or text matches, checking the focus indicator there. */
-async function tabTo(page: Page, accessibleName: RegExp, max = 250): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const name = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      if (!el) return '';
-      const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '' : '';
-      return `${label} ${el.textContent ?? ''}`.replace(/\s+/g, ' ').trim();
-    });
-    if (accessibleName.test(name)) {
-      expect(await focusVisible(page), `focus indicator on ${name}`).toBe(true);
-      return;
-    }
-  }
-  throw new Error(`Tab never reached ${accessibleName}`);
-}
 
 describe.skipIf(!browserAvailable)('peers in a real browser', () => {
   it('axe-core finds no WCAG 2.0 A/AA violation › issue profile, peers, message form, recommendations, with and without errors', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Express } from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
 import { projectRoot, seedsDir } from '../../src/paths.js';
 import { createTestPortal, testClock, type TestPortal } from './portal.js';
@@ -129,4 +129,25 @@ export async function focusVisible(page: Page): Promise<boolean> {
     const style = getComputedStyle(el);
     return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
   });
+}
+
+/**
+ * Presses Tab until the focused element's label, text or value matches, and asserts that a focus
+ * indicator shows there: a keyboard user's way to a control.
+ */
+export async function tabTo(page: Page, accessibleName: RegExp, max = 250): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const name = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return '';
+      const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '' : '';
+      return `${label} ${el.textContent ?? ''} ${(el as HTMLInputElement).value ?? ''}`.replace(/\s+/g, ' ').trim();
+    });
+    if (accessibleName.test(name)) {
+      expect(await focusVisible(page), `focus indicator on ${name}`).toBe(true);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${accessibleName}`);
 }

@@ -7,7 +7,7 @@ import { singleUpload } from '../../middleware/upload.js';
 import { actorOf } from '../audit/actor.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
-import type { Genre, GenresRepository } from '../genres/genres.repository.js';
+import { genrePaths, type Genre, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { AdminAccountsRepository } from './admin-accounts.repository.js';
 import type { AdminEntriesRepository } from './admin-entries.repository.js';
@@ -20,14 +20,8 @@ type Deps = {
 
 /** Each genre's path from the top, names joined by '/' (防災/避難所運営/避難者名簿管理). */
 function slashPaths(all: Genre[]): Map<number, string> {
-  const byId = new Map(all.map((g) => [g.id, g]));
-  const path = (g: Genre, seen = new Set<number>()): string => {
-    const parent = g.parentId === null ? undefined : byId.get(g.parentId);
-    if (!parent || seen.has(g.id)) return g.name;
-    seen.add(g.id);
-    return `${path(parent, seen)}/${g.name}`;
-  };
-  return new Map(all.map((g) => [g.id, path(g)]));
+  const { path } = genrePaths(all, '/');
+  return new Map(all.map((g) => [g.id, path(g.id)]));
 }
 
 /** CSV export of all entries that are not deleted, and the all-or-nothing import (contract: CSV import format). */

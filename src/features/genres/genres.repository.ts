@@ -115,22 +115,27 @@ export function activeGenreTree(genres: Genre[]): GenreNode[] {
   return roots;
 }
 
-/** Genre id → 「防災 › 避難所運営」, from one read of the table. */
-export function genrePaths(genres: Genre[]): { parentOf: Map<number, number | null>; path(id: number): string } {
-  const byId = new Map(genres.map((g) => [g.id, g]));
-  const parentOf = new Map(genres.map((g) => [g.id, g.parentId]));
-  const path = (id: number): string => {
-    const names: string[] = [];
-    for (let g = byId.get(id); g && names.length < 32; g = g.parentId === null ? undefined : byId.get(g.parentId)) names.unshift(g.name);
-    return names.join(' › ');
-  };
-  return { parentOf, path };
+/**
+ * The genre and its ancestors, nearest first. Stops at a cycle (which the editor refuses, but a bad
+ * import or a hand edit could make) and at 32 levels, so no walk up the tree can loop.
+ */
+export function ancestorChain(parentOf: ReadonlyMap<number, number | null>, genreId: number): number[] {
+  const chain: number[] = [];
+  for (let id: number | null | undefined = genreId; id !== null && id !== undefined && chain.length < 32 && !chain.includes(id); id = parentOf.get(id)) {
+    chain.push(id);
+  }
+  return chain;
 }
 
 /** Whether `genreId` is `ancestorId` or lies under it. */
 export function isWithin(parentOf: ReadonlyMap<number, number | null>, genreId: number, ancestorId: number): boolean {
-  for (let id: number | null | undefined = genreId, steps = 0; id !== null && id !== undefined && steps < 32; id = parentOf.get(id), steps++) {
-    if (id === ancestorId) return true;
-  }
-  return false;
+  return ancestorChain(parentOf, genreId).includes(ancestorId);
+}
+
+/** Genre id → 「防災 › 避難所運営」 (or 「防災/避難所運営」 with '/'), from one read of the table. */
+export function genrePaths(genres: Genre[], separator = ' › '): { parentOf: Map<number, number | null>; path(id: number): string } {
+  const names = new Map(genres.map((g) => [g.id, g.name]));
+  const parentOf = new Map(genres.map((g) => [g.id, g.parentId]));
+  const path = (id: number): string => ancestorChain(parentOf, id).filter((g) => names.has(g)).map((g) => names.get(g)!).reverse().join(separator);
+  return { parentOf, path };
 }

@@ -1,3 +1,5 @@
+import { ancestorChain } from '../genres/genres.repository.js';
+
 /**
  * Ranks municipalities by how much their issue profiles overlap (機能２「類似団体の検索機能」).
  *
@@ -32,21 +34,12 @@ export type RankedPeer = { organisationId: number; score: number };
 
 const relationOrder: Record<Relation, number> = { same: 0, narrower: 1, broader: 2, related: 3 };
 
-/** The genre and its ancestors, nearest first; a cycle (which the editor refuses) cannot loop forever. */
-function chainOf(parentOf: ReadonlyMap<number, number | null>, genreId: number): number[] {
-  const chain: number[] = [];
-  for (let id: number | null | undefined = genreId; id !== null && id !== undefined && chain.length < 32 && !chain.includes(id); id = parentOf.get(id)) {
-    chain.push(id);
-  }
-  return chain;
-}
-
 /** Each genre's chain, computed once per ranking (the tree has a few hundred genres; profiles share them). */
 function chains(parentOf: ReadonlyMap<number, number | null>): (genreId: number) => number[] {
   const memo = new Map<number, number[]>();
   return (genreId) => {
     let chain = memo.get(genreId);
-    if (!chain) memo.set(genreId, (chain = chainOf(parentOf, genreId)));
+    if (!chain) memo.set(genreId, (chain = ancestorChain(parentOf, genreId)));
     return chain;
   };
 }

@@ -79,7 +79,8 @@ export function peersRoutes({ service, repository, genres, index }: Deps): Route
 
   const renderPeers = (res: Response, status: number, query: PeersQuery, errors: FieldErrors = {}) => {
     const user = res.locals.currentUser!;
-    const found = Object.keys(errors).length === 0 ? service.findPeers(user, query) : { errors };
+    const standing = service.standingOf(user);
+    const found = Object.keys(errors).length === 0 ? service.findPeers(user, query, standing) : { errors };
     const failed = 'errors' in found;
     const page = failed ? { peers: [], total: 0, page: 1, totalPages: 1, basis: 'none' as const, bases: [] } : found;
     res.status(failed ? 400 : status).render('peers/index', {
@@ -90,8 +91,8 @@ export function peersRoutes({ service, repository, genres, index }: Deps): Route
       query,
       pageHref: (n: number) => `/peers?${peersQueryString(query, n)}`,
       tree: index.current().tree,
-      ownIssueCount: user.organisationKind === 'municipality' ? repository.issuesOf(user.organisationId).length : 0,
-      ownVisible: user.organisationKind === 'municipality' ? (repository.profileOf(user.organisationId)?.visible ?? false) : false,
+      ownIssueCount: standing.issueGenreIds.length,
+      ownVisible: standing.visible,
       canWrite: user.organisationKind === 'municipality',
       prefectures, prefectureName, populationBands, populationBandLabels, issueStatusLabels, relationLabels,
     });

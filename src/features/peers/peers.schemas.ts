@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { checkboxField, fieldErrors, singleLineField, type FieldErrors } from '../../validation.js';
 import { idList, pageField } from '../search/search.schemas.js';
 import { issueStatuses, populationBands, type IssueStatus } from './regions.js';
 
 export const NOTE_MAX = 100;
 
-// A ticked box sends '1'; anything else (absent, repeated, another value) counts as not ticked.
-const checkbox = z.unknown().optional().transform((v) => v === '1');
+const checkbox = checkboxField();
 const optionalId = (message: string) =>
   z.string({ message }).optional().transform((v) => v ?? '')
     .pipe(z.string().regex(/^([1-9]\d{0,9})?$/, message))
@@ -39,8 +38,7 @@ export type ProfileForm = z.infer<typeof profileForm>;
 const issueFields = (label: string) => z.object({
   status: z.string({ message: `「${label}」の状況が正しくありません。` }).optional().transform((v) => v ?? 'considering')
     .pipe(z.enum(issueStatuses, { message: `「${label}」の状況を選択してください。` })),
-  note: z.string({ message: `「${label}」のメモが正しくありません。` }).optional()
-    .transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim())
+  note: singleLineField(`「${label}」のメモが正しくありません。`)
     .pipe(z.string().refine((v) => [...v].length <= NOTE_MAX, `「${label}」のメモは${NOTE_MAX}文字以内で入力してください。`)),
 });
 
@@ -69,14 +67,13 @@ export const peersQuery = z.object({
 
 export type PeersQuery = z.infer<typeof peersQuery>;
 
-const singleLine = (message: string) => z.string({ message }).optional().transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());
 
 export const SUBJECT_MAX = 100;
 export const BODY_MAX = 2000;
 
 /** A message relayed to another municipality. */
 export const messageForm = z.object({
-  subject: singleLine('件名が正しくありません。')
+  subject: singleLineField('件名が正しくありません。')
     .pipe(z.string().min(1, '件名を入力してください。').refine((v) => [...v].length <= SUBJECT_MAX, `件名は${SUBJECT_MAX}文字以内で入力してください。`)),
   body: z.string({ message: '本文が正しくありません。' }).optional()
     .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ').trim())

@@ -25,6 +25,8 @@ export type PeerView = PeerSummary & {
   liked: LikedEntry[];
 };
 
+export type Standing = { issueGenreIds: number[]; visible: boolean };
+
 export type PeersPage = {
   peers: PeerView[];
   total: number;
@@ -92,7 +94,16 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
      * filtered. Ranking runs over all of them (so the weights do not shift with the filters) and the
      * filters then pick.
      */
-    findPeers(user: SessionUser, query: PeersQuery): PeersPage | { errors: FieldErrors } {
+    /** Where the asking municipality stands: its issues and whether it is visible (empty for others). */
+    standingOf(user: SessionUser): Standing {
+      if (user.organisationKind !== 'municipality') return { issueGenreIds: [], visible: false };
+      return {
+        issueGenreIds: repository.issuesOf(user.organisationId).map((i) => i.genreId),
+        visible: repository.profileOf(user.organisationId)?.visible ?? false,
+      };
+    },
+
+    findPeers(user: SessionUser, query: PeersQuery, standing: Standing): PeersPage | { errors: FieldErrors } {
       const snapshot = index.current();
       const { parentOf, path } = snapshot;
       if (query.genre !== null && !parentOf.has(query.genre)) return { errors: { genre: '指定されたジャンルは存在しません。' } };
@@ -101,7 +112,7 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
       let basis: PeersPage['basis'] = 'none';
       let own: IssueSet = { organisationId: 0, genreIds: [] };
       if (user.organisationKind === 'municipality') {
-        own = { organisationId: user.organisationId, genreIds: repository.issuesOf(user.organisationId).map((i) => i.genreId) };
+        own = { organisationId: user.organisationId, genreIds: standing.issueGenreIds };
         if (own.genreIds.length > 0) basis = 'own';
       } else if (query.for !== null) {
         const base = snapshot.byId.get(query.for);

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
-import type { GenresRepository } from '../genres/genres.repository.js';
+import { genrePaths, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import { searchQueryString } from '../search/search.schemas.js';
 import type { SavedSearch, SavedSearchesRepository } from './saved-searches.repository.js';
@@ -20,13 +20,12 @@ export function savedSearchesRoutes({ repository, genres, infoTypes, clock }: De
 
   /** 「防災 › 避難所運営、観光／製品・サービス情報／キーワード：避難」 for a list row. */
   const describe = () => {
-    const paths = new Map<number, string>();
+    const { parentOf, path } = genrePaths(genres.listGenres());
     const typeNames = new Map(infoTypes.listInfoTypes().map((t) => [t.id, t.name]));
     return (s: Pick<SavedSearch, 'genreIds' | 'typeIds' | 'q'>) => {
-      for (const [id, path] of genres.pathsOf(s.genreIds.filter((id) => !paths.has(id)))) paths.set(id, path);
       const conditions = searchQueryString({ genre: s.genreIds, type: s.typeIds, q: s.q });
       return {
-        genres: s.genreIds.map((id) => paths.get(id) ?? '（削除されたジャンル）').join('、') || 'すべて',
+        genres: s.genreIds.map((id) => (parentOf.has(id) ? path(id) : '（削除されたジャンル）')).join('、') || 'すべて',
         types: s.typeIds.map((id) => typeNames.get(id) ?? '（削除された種別）').join('、') || 'すべて',
         q: s.q || '指定なし',
         href: `/search/results${conditions ? `?${conditions}` : ''}`,

@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import { checkboxField, singleLineField } from '../../validation.js';
 import { idList, keywordField } from '../search/search.schemas.js';
 
 export const NAME_MAX = 50;
 /** Enough for every officer's recurring questions; a bound so one account cannot fill the table. */
 export const MAX_SAVED_SEARCHES = 50;
 
-const nameField = z.string({ message: '名前が正しくありません。' }).optional()
-  .transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim())
+const nameField = singleLineField('名前が正しくありません。')
   .pipe(z.string().min(1, '名前を入力してください。').refine((v) => [...v].length <= NAME_MAX, `名前は${NAME_MAX}文字以内で入力してください。`));
-const checkbox = z.unknown().optional().transform((v) => v === '1');
+const checkbox = checkboxField();
 
 /** Saving the current conditions: a name, the alert choice and the search's own parameters. */
 export const saveSearchForm = z.object({

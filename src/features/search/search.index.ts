@@ -1,4 +1,5 @@
 import { andCount, andInto, clearBit, createBitset, hasBit, orInto, popcount, setBit, type Bitset } from './bitset.js';
+import { ancestorChain } from '../genres/genres.repository.js';
 import type { SearchRepository } from './search.repository.js';
 
 export type SearchConditions = {
@@ -182,9 +183,8 @@ export class SearchIndex {
   /** The hit count and one page of entry ids, in result order. */
   search(conditions: SearchConditions, page: number, perPage: number): SearchPage {
     this.refresh();
-    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
-    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
-    return this.pageOf(this.intersect([genres, types, this.keywordMask(conditions)]), page, perPage);
+    const { genres, types, keyword } = this.masks(conditions);
+    return this.pageOf(this.intersect([genres, types, keyword]), page, perPage);
   }
 
   /**
@@ -193,9 +193,8 @@ export class SearchIndex {
    */
   updatedBetween(conditions: SearchConditions, since: Date, until: Date): number[] {
     this.refresh();
-    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
-    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
-    const hits = this.intersect([genres, types, this.keywordMask(conditions)]);
+    const { genres, types, keyword } = this.masks(conditions);
+    const hits = this.intersect([genres, types, keyword]);
     const [from, to] = [since.getTime(), until.getTime()];
     const ids: number[] = [];
     for (const id of this.order) {
@@ -212,9 +211,7 @@ export class SearchIndex {
    */
   searchWithCounts(conditions: SearchConditions, page: number, perPage: number): SearchPage & { counts: SearchCounts } {
     this.refresh();
-    const keyword = this.keywordMask(conditions);
-    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
-    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
+    const { genres, types, keyword } = this.masks(conditions);
     const hits = this.intersect([genres, types, keyword]);
     return { ...this.pageOf(hits, page, perPage), counts: this.counts(genres, types, keyword, conditions.typeIds) };
   }
@@ -222,9 +219,7 @@ export class SearchIndex {
   /** Counts alone, for the search form. */
   countsFor(conditions: SearchConditions): SearchCounts {
     this.refresh();
-    const keyword = this.keywordMask(conditions);
-    const genres = conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null;
-    const types = conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null;
+    const { genres, types, keyword } = this.masks(conditions);
     return this.counts(genres, types, keyword, conditions.typeIds);
   }
 
@@ -283,6 +278,15 @@ export class SearchIndex {
     return { total, entryIds };
   }
 
+  /** One bitset per condition group (null where the group sets no condition); the keyword matched once. */
+  private masks(conditions: SearchConditions): { genres: Bitset | null; types: Bitset | null; keyword: Bitset | null } {
+    return {
+      genres: conditions.genreIds.length > 0 ? this.union(conditions.genreIds, this.genreSubtree) : null,
+      types: conditions.typeIds.length > 0 ? this.union(conditions.typeIds, this.typeBits) : null,
+      keyword: this.keywordMask(conditions),
+    };
+  }
+
   private union(ids: number[], sets: Map<number, Bitset>): Bitset {
     const bits = createBitset(this.capacity);
     for (const id of ids) {
@@ -331,14 +335,8 @@ export class SearchIndex {
   }
 }
 
-/** For each genre: itself and every ancestor, stopping at a cycle should a bad edit have made one. */
+/** For each genre: itself and every ancestor. */
 function ancestorLists(parents: [number, number | null][]): Map<number, number[]> {
   const parentOf = new Map(parents);
-  const lists = new Map<number, number[]>();
-  for (const [id] of parents) {
-    const chain: number[] = [];
-    for (let g: number | null | undefined = id; g !== null && g !== undefined && !chain.includes(g); g = parentOf.get(g)) chain.push(g);
-    lists.set(id, chain);
-  }
-  return lists;
+  return new Map(parents.map(([id]) => [id, ancestorChain(parentOf, id)]));
 }
