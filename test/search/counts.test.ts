@@ -120,12 +120,17 @@ describe('counts beside every genre and type', () => {
       { genre: [top], type: [TYPE.case], q: '' },
       { genre: [genreIds[9]!, mid], type: [], q: '防災' },
       { genre: [], type: [TYPE.product, TYPE.person], q: 'サービス' },
+      // A one-character term is scanned, not looked up: the index keeps its matches too.
+      { genre: [], type: [], q: '災' },
+      { genre: [], type: [TYPE.case], q: '見守り 災' },
     ];
     const check = async (label: string) => { for (const c of sets) await expectExact(app, db, c, `${label} ${JSON.stringify(c)}`); };
     await check('before');
     const published = entryIds.filter((id) => db.prepare('SELECT deleted_at IS NULL AND suspended_at IS NULL FROM entries WHERE id = ?').pluck().get(id) === 1);
 
     createEntry(db, vendor, { title: '防災の新製品', typeId: TYPE.case, genreIds: [genreIds[2]!, genreIds[3]!] });
+    // Eight leaves across all four top genres: more subtrees (16) than the index keeps inline per entry.
+    createEntry(db, vendor, { title: '防災と見守りの総合サービス', typeId: TYPE.case, genreIds: genreIds.filter((_, i) => i % 10 === 9 || i % 10 === 2) });
     await check('after a registration');
     // An edit as the registrant's save makes it: fields, genres and the keyword index in one go.
     const contact = { contact_company: 'テスト株式会社', contact_department: '営業部', contact_name: '担当 太郎', contact_phone: '03-0000-0000', contact_email: 'contact@example.jp' };
@@ -136,6 +141,15 @@ describe('counts beside every genre and type', () => {
         registrantCompany: '', registrantDepartment: '', registrantName: '', registrantPhone: '', registrantEmail: '' }),
     })).toBe(true);
     await check('after an edit');
+    // Edited again, the keywords it had a moment ago gone: the index kept each term's matches since
+    // the first search, and must drop this entry from them.
+    const plain = { ...values, title: '窓口のサービス', summary: 'オンライン申請に。' };
+    expect(myEntriesRepository(db).updateOwn({
+      id: published[0]!, organisationId: vendor.organisationId, values: plain, at: new Date().toISOString(), ip: '127.0.0.1',
+      search: searchText({ title: plain.title, summary: plain.summary, contactCompany: '', contactDepartment: '', contactName: '', contactPhone: '', contactEmail: '',
+        registrantCompany: '', registrantDepartment: '', registrantName: '', registrantPhone: '', registrantEmail: '' }),
+    })).toBe(true);
+    await check('after an edit that removed the keywords');
     deleteEntry(db, published[1]!);
     await check('after a deletion');
     suspendEntry(db, published[2]!);

@@ -1,4 +1,4 @@
-import { isBigramTerm, normalizeForSearch } from '../../text.js';
+import { normalizeForSearch } from '../../text.js';
 import { resultCsvHeader, resultCsvRows } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
 import type { SearchCounts, SearchIndex } from './search.index.js';
@@ -15,28 +15,14 @@ export type { SearchCounts } from './search.index.js';
 /**
  * Runs a search: genres ORed (each with its subtree), types ORed, genres AND types AND keyword.
  * Keyword words separated by spaces must all occur (substring match on the NFKC-normalised title or
- * summary). The in-memory index does the set algebra and the paging; SQLite finds keyword matches and
- * supplies the rows of the page.
+ * summary). The in-memory index does the set algebra, the keyword matching (asking SQLite's keyword
+ * indexes for terms it has not seen) and the paging; SQLite supplies the rows of the page.
  */
 export function searchService(deps: { index: SearchIndex; repository: SearchRepository }) {
   const { index, repository } = deps;
 
-  /**
-   * Terms of three or more characters go to the FTS5 trigram index, two-character ones to the pair
-   * index (entry_bigrams), their matches ANDed here; what neither can take (one character, or a pair
-   * with punctuation in it) is handed to the search index, which scans its copy of the texts.
-   */
-  function keyword(q: string): { keywordEntryIds?: number[]; shortTerms: string[] } {
-    const terms = [...new Set(normalizeForSearch(q).split(' ').filter((t) => t !== ''))];
-    const shortTerms = terms.filter((t) => [...t].length < 3 && !isBigramTerm(t));
-    let ids: Set<number> | undefined;
-    for (const term of terms.filter((t) => [...t].length >= 3 || isBigramTerm(t))) {
-      const found = [...term].length >= 3 ? repository.entriesContaining(term) : repository.entriesWithPair(term);
-      ids = ids ? new Set(found.filter((id) => ids!.has(id))) : new Set(found);
-      if (ids.size === 0) break;
-    }
-    return { keywordEntryIds: ids && [...ids], shortTerms };
-  }
+  /** The keyword's terms: normalised like the indexed texts, split on spaces, each once. */
+  const keyword = (q: string): { terms: string[] } => ({ terms: [...new Set(normalizeForSearch(q).split(' ').filter((t) => t !== ''))] });
 
   return {
     /** Unknown genre or type ids, as field errors (a stale bookmark, or a hand-made URL). */
