@@ -29,6 +29,9 @@ const TARGET_P95_MS = 10;
 const SCALE_ENTRIES = Number(process.env.BENCH_SCALE ?? 1_000_000);
 
 type Server = { port: number; child: ChildProcess };
+/** A page's path, or one path per request (the i-th request's). */
+type Path = string | ((i: number) => string);
+const pathAt = (pathname: Path, i: number) => (typeof pathname === 'string' ? pathname : pathname(i));
 
 /** Starts a bench script in its own process and resolves once it prints `ready` (with the match). */
 function spawnScript(script: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
@@ -87,20 +90,27 @@ async function login(port: number, loginId: string, password: string): Promise<s
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
-/** p50/p95/p99 in milliseconds of `count` sequential requests over one keep-alive connection. */
-async function sequentialLatency(port: number, pathname: string, count: number, cookie?: string) {
+/**
+ * p50/p95/p99 in milliseconds of `count` sequential requests over one keep-alive connection. A
+ * function for `pathname` gives each request its own path (the i-th of the warm-up and the run).
+ */
+async function sequentialLatency(port: number, pathname: Path, count: number, cookie?: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  for (let i = 0; i < 50; i++) await get(port, pathname, agent, cookie); // warm-up: statement cache, JIT
+  for (let i = 0; i < 50; i++) await get(port, pathAt(pathname, i), agent, cookie); // warm-up: statement cache, JIT
   const times: number[] = [];
-  for (let i = 0; i < count; i++) times.push((await get(port, pathname, agent, cookie)).ms);
+  for (let i = 0; i < count; i++) times.push((await get(port, pathAt(pathname, 50 + i), agent, cookie)).ms);
   agent.destroy();
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
-async function throughput(port: number, pathname: string, cookie?: string): Promise<number> {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${pathname}`, connections: 8, duration: SECONDS, headers: cookie ? { cookie } : {} });
+async function throughput(port: number, pathname: Path, cookie?: string): Promise<number> {
+  let i = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${pathAt(pathname, 0)}`, connections: 8, duration: SECONDS, headers: cookie ? { cookie } : {},
+    ...(typeof pathname === 'string' ? {} : { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: pathname(i++) }) }] }),
+  });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${pathname}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
@@ -110,13 +120,33 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/**
+ * Keywords an officer might type, none repeated within 300 requests: the two- and three-character
+ * runs of the demo titles the bench entries are made from. The index keeps the matches of the last
+ * 128 terms and the counts of the last 256 conditions, so cycling through 300 misses both every time:
+ * what a keyword nobody searched since the last write costs.
+ */
+function freshKeywords(length: 2 | 3): string[] {
+  const titles = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'seeds', 'entries.json'), 'utf8')) as { title: string }[]).map((e) => e.title);
+  const words = new Set<string>();
+  for (const title of titles) {
+    const chars = [...title.normalize('NFKC').toLowerCase()];
+    for (let i = 0; i + length <= chars.length; i++) {
+      const word = chars.slice(i, i + length).join('');
+      if (/^[\p{L}\p{N}]+$/u.test(word)) words.add(word);
+    }
+  }
+  return [...words].slice(0, 300);
+}
+
 /** The fixed searches, named by genre names of the generated tree (分野A, 分野A-B, 分野A-B-C). */
-function searches(dbPath: string): { name: string; query: string; deep?: boolean }[] {
+function searches(dbPath: string): { name: string; query: string | ((i: number) => string); deep?: boolean }[] {
   const db = openDatabase(dbPath);
   const ids = new Map(db.prepare('SELECT name, id FROM genres').raw().all() as [string, number][]);
   db.close();
   const id = (name: string) => ids.get(name);
   const g = (...names: string[]) => names.map((n) => `genre=${id(n)}`).join('&');
+  const cycle = (words: string[]) => (i: number) => `q=${encodeURIComponent(words[i % words.length]!)}`;
   return [
     { name: 'nothing selected, page 1', query: '' },
     { name: 'nothing selected, deep', query: '', deep: true },
@@ -131,6 +161,8 @@ function searches(dbPath: string): { name: string; query: string; deep?: boolean
     { name: '2 types, page 2', query: 'type=2&type=3&page=2' },
     { name: '1 top genre + keyword (3+ chars)', query: `${g('分野1')}&q=${encodeURIComponent('避難所')}` },
     { name: 'keyword (2 chars), page 1', query: `q=${encodeURIComponent('防災')}` },
+    { name: 'keyword (2 chars), a new one each request', query: cycle(freshKeywords(2)) },
+    { name: 'keyword (3 chars), a new one each request', query: cycle(freshKeywords(3)) },
   ];
 }
 
@@ -147,26 +179,29 @@ async function main() {
   console.log(`portal started in ${((Date.now() - started) / 1000).toFixed(1)} s (migrations, search index build, listen)`);
   const bare = await serve(['bare']);
   const rows: Record<string, string | number>[] = [];
-  const baseline = new Map<string, { pathname: string; p95: number }>();
+  const baseline = new Map<string, { pathname: Path; p95: number }>();
   try {
     const bareLatency = await sequentialLatency(bare.port, '/', SEQUENTIAL);
     const bareRps = await throughput(bare.port, '/');
     rows.push({ page: 'bare Express route', hits: '', 'p50 ms': bareLatency.p50.toFixed(2), 'p95 ms': bareLatency.p95.toFixed(2), 'p99 ms': bareLatency.p99.toFixed(2), 'req/s @8': Math.round(bareRps), 'vs bare': '1.00' });
     const probe = new http.Agent({ keepAlive: true });
     for (const search of searches(dbPath)) {
-      let pathname = `/search/results${search.query ? `?${search.query}` : ''}`;
-      const first = await get(portal.port, pathname, probe);
+      const { query } = search;
+      // A keyword that changes with every request has no single hit count: the first one's is shown.
+      const fixed = typeof query === 'string';
+      let pathname: Path = fixed ? `/search/results${query ? `?${query}` : ''}` : (i: number) => `/search/results?${query(i)}`;
+      const first = await get(portal.port, pathAt(pathname, 0), probe);
       const hits = Number(/data-hit-count="(\d+)"/.exec(first.body)?.[1] ?? 0);
-      if (search.deep) {
+      if (search.deep && fixed) {
         const last = Math.max(1, Math.ceil(hits / 30));
-        pathname = `/search/results?${search.query ? `${search.query}&` : ''}page=${last}`;
+        pathname = `/search/results?${query ? `${query}&` : ''}page=${last}`;
       }
       const latency = await sequentialLatency(portal.port, pathname, SEQUENTIAL);
       baseline.set(search.name, { pathname, p95: latency.p95 });
       const rps = await throughput(portal.port, pathname);
       rows.push({
-        page: search.name + (search.deep ? ` (p.${pathname.split('page=')[1]})` : ''),
-        hits,
+        page: search.name + (search.deep ? ` (p.${pathAt(pathname, 0).split('page=')[1]})` : ''),
+        hits: fixed ? hits : `${hits}…`,
         'p50 ms': latency.p50.toFixed(2),
         'p95 ms': `${latency.p95.toFixed(2)}${latency.p95 < TARGET_P95_MS ? '' : ' ✗'}`,
         'p99 ms': latency.p99.toFixed(2),
@@ -217,14 +252,17 @@ async function main() {
 }
 
 /** The searches compared while registrations run and at the larger scale. */
-const COMPARED = ['nothing selected, page 1', '1 top genre, page 1', '1 top genre, deep', '3 genres mixed levels + 2 types, page 1', '1 top genre + keyword (3+ chars)', 'keyword (2 chars), page 1'];
+const COMPARED = [
+  'nothing selected, page 1', '1 top genre, page 1', '1 top genre, deep', '3 genres mixed levels + 2 types, page 1',
+  '1 top genre + keyword (3+ chars)', 'keyword (2 chars), page 1', 'keyword (2 chars), a new one each request', 'keyword (3 chars), a new one each request',
+];
 
 /**
  * Registrations from a second process (20 a second, each a real insert with genres and keyword
  * index) while the results page is searched: each search first applies the new entries to the index,
  * so this is what a write costs the searches running beside it.
  */
-async function searchesWhileWriting(port: number, dbPath: string, baseline: Map<string, { pathname: string; p95: number }>) {
+async function searchesWhileWriting(port: number, dbPath: string, baseline: Map<string, { pathname: Path; p95: number }>) {
   const writer = await spawnScript('bench/writer.ts', [dbPath, '50'], /WRITING/);
   const started = Date.now();
   const rows: Record<string, string>[] = [];
@@ -244,7 +282,7 @@ async function searchesWhileWriting(port: number, dbPath: string, baseline: Map<
 }
 
 /** The same searches at SCALE_ENTRIES (1,000,000 unless BENCH_SCALE says otherwise): p95 must stay within 3× of the first run. */
-async function atScale(baseline: Map<string, { pathname: string; p95: number }>) {
+async function atScale(baseline: Map<string, { pathname: Path; p95: number }>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-scale-'));
   const dbPath = path.join(dir, 'bench.db');
   try {
@@ -260,14 +298,14 @@ async function atScale(baseline: Map<string, { pathname: string; p95: number }>)
       for (const name of COMPARED) {
         const base = baseline.get(name)!;
         let pathname = base.pathname;
-        if (name.includes('deep')) {
+        if (name.includes('deep') && typeof pathname === 'string') {
           // The last page at this scale, found the same way as in the first run.
           const query = pathname.replace(/([?&])page=\d+/, '$1').replace(/[?&]$/, '');
           const first = await get(portal.port, query, probe);
           const hits = Number(/data-hit-count="(\d+)"/.exec(first.body)?.[1] ?? 0);
           pathname = `${query}${query.includes('?') ? '&' : '?'}page=${Math.max(1, Math.ceil(hits / 30))}`;
         }
-        const hits = Number(/data-hit-count="(\d+)"/.exec((await get(portal.port, pathname, probe)).body)?.[1] ?? 0);
+        const hits = Number(/data-hit-count="(\d+)"/.exec((await get(portal.port, pathAt(pathname, 0), probe)).body)?.[1] ?? 0);
         const latency = await sequentialLatency(portal.port, pathname, Math.min(SEQUENTIAL, 300));
         const ratio = latency.p95 / base.p95;
         rows.push({ search: name, hits, [`p95 ms @${ENTRIES / 1000}k`]: base.p95.toFixed(2), [`p95 ms @${SCALE_ENTRIES / 1000}k`]: latency.p95.toFixed(2), ratio: `${ratio.toFixed(2)}${ratio <= 3 ? '' : ' ✗'}` });

@@ -1,4 +1,5 @@
 import type { Express, RequestHandler } from 'express';
+import { genreTreeHtml } from '../features/genres/genre-tree.html.js';
 import { formatCount, formatDate, formatDateTime, summaryHead } from '../text.js';
 
 export type Breadcrumb = { label: string; href?: string };
@@ -18,6 +19,7 @@ export function setTemplateDefaults(app: Express): void {
   Object.assign(app.locals, {
     formatDateTime,
     formatCount,
+    genreTreeHtml,
     formatDate,
     summaryHead,
     currentUser: undefined,

@@ -33,6 +33,32 @@ describe('GET /search', () => {
     expect(doc(`#genre-${child}`).length).toBe(0);
   });
 
+  it('the genre tree › follows every change to the genres, from this process or another, on the next page', async () => {
+    const { app, db } = createTestPortal();
+    const top = createGenre(db, '防災');
+    const label = async (id: number) => $((await request(app).get('/search')).text)(`label[for="genre-${id}"]`);
+    expect((await label(top)).text()).toBe('防災');
+    // Straight into the database, as another process or a hand edit would: the tree is kept in memory
+    // between pages, and must still never show a name that is gone.
+    db.prepare('UPDATE genres SET name = ? WHERE id = ?').run('防災・減災', top);
+    expect((await label(top)).text()).toBe('防災・減災');
+    const child = createGenre(db, '避難所運営', top);
+    expect((await label(child)).text()).toBe('避難所運営');
+    db.prepare('DELETE FROM genres WHERE id = ?').run(child);
+    expect((await label(child)).length).toBe(0);
+  });
+
+  it('the genre tree › a name with markup in it is shown as text, in the form and on the refine panel', async () => {
+    const { app, db } = createTestPortal();
+    const name = '<img src=x onerror=alert(1)>&"\'';
+    const id = createGenre(db, name);
+    for (const [path, prefix] of [['/search', ''], ['/search/results', 'refine-']] as const) {
+      const res = await request(app).get(path);
+      expect(res.text).not.toContain('<img src=x');
+      expect($(res.text)(`label[for="${prefix}genre-${id}"]`).text()).toBe(name);
+    }
+  });
+
   it('info types and the keyword › the three types as labelled checkboxes and a q field, submitting GET /search/results', async () => {
     const { app } = createTestPortal();
     const doc = $((await request(app).get('/search')).text);

@@ -19,7 +19,7 @@ type Deps = {
 };
 
 /** Each genre's path from the top, names joined by '/' (防災/避難所運営/避難者名簿管理). */
-function slashPaths(all: Genre[]): Map<number, string> {
+function slashPaths(all: readonly Genre[]): Map<number, string> {
   const { path } = genrePaths(all, '/');
   return new Map(all.map((g) => [g.id, path(g.id)]));
 }

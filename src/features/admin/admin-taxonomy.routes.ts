@@ -33,7 +33,7 @@ function idOf(req: Request): number {
 type TreeNode = Genre & { children: TreeNode[]; depth: number };
 
 /** Every genre, retired ones included, as a tree in display order. */
-function fullTree(all: Genre[]): TreeNode[] {
+function fullTree(all: readonly Genre[]): TreeNode[] {
   const nodes = new Map(all.map((g) => [g.id, { ...g, children: [] as TreeNode[], depth: 0 }]));
   const roots: TreeNode[] = [];
   for (const node of nodes.values()) {

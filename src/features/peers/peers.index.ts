@@ -9,7 +9,7 @@ export type PeerSnapshot = {
   /** 「防災 › 避難所運営」 */
   path(genreId: number): string;
   /** The genres offered in forms (retired ones left out). */
-  tree: GenreNode[];
+  tree: readonly GenreNode[];
   /** By name, the order ties are shown in. */
   organisations: PeerSummary[];
   byId: Map<number, PeerSummary>;
@@ -29,7 +29,7 @@ export class PeerIndex {
 
   constructor(
     private readonly repository: PeersRepository,
-    private readonly listGenres: () => Genre[],
+    private readonly listGenres: () => readonly Genre[],
   ) {}
 
   current(): PeerSnapshot {
