@@ -30,6 +30,11 @@ import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { homeRoutes } from './features/home/home.routes.js';
+import { freshnessLocals } from './features/freshness/freshness.locals.js';
+import { freshnessRepository } from './features/freshness/freshness.repository.js';
+import { freshnessRoutes } from './features/freshness/freshness.routes.js';
+import { linkChecker, STRIKES, type LinkChecker, type LinkCheckerConfig } from './features/freshness/link-checker.js';
+import { staleReminders, type StaleReminders } from './features/freshness/stale-reminders.js';
 import { savedSearchDigests, type SavedSearchDigests } from './features/saved-searches/saved-searches.digest.js';
 import { savedSearchesRepository } from './features/saved-searches/saved-searches.repository.js';
 import { savedSearchesRoutes } from './features/saved-searches/saved-searches.routes.js';
@@ -58,6 +63,8 @@ export type AppDeps = {
   logger: Logger;
   lockPolicy?: LockPolicy;
   ipThrottle?: IpThrottle;
+  /** The link checker's timeouts and pacing (tests shorten them). */
+  linkCheck?: Partial<LinkCheckerConfig>;
 };
 
 // The guidebook's text is content, read once per process.
@@ -73,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** What runs beside the requests on the same in-memory indexes: server.ts puts these on timers. */
-export type PortalJobs = { savedSearchDigests: SavedSearchDigests };
+export type PortalJobs = { savedSearchDigests: SavedSearchDigests; linkChecks: LinkChecker; staleReminders: StaleReminders };
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
 export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } {
@@ -121,6 +128,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.use(sessions({ db, secret: deps.sessionSecret, idleMinutes: config.sessionIdleMinutes }));
   app.use(loadCurrentUser(accounts));
   app.use(requestLocals);
+  const freshness = freshnessRepository(db);
+  app.use(freshnessLocals(freshness, clock));
   app.use(csrf.exposeToken);
   // Every POST must carry the session's token (multipart routes check it after their upload parser).
   app.use(csrf.global);
@@ -160,11 +169,14 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       clock,
     }),
   );
+  const linkChecks = linkChecker({ db, repository: freshness, outbox, clock, config: deps.linkCheck, onMailQueued: kickMail });
+  app.use(freshnessRoutes({ db, repository: freshness, checker: linkChecks, audit, clock, logger }));
   app.use(
     '/admin',
     requireKind('secretariat'),
     adminRoutes({
       db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
+      brokenLinks: () => freshness.failing(STRIKES, 20),
     }),
   );
   const savedSearches = savedSearchesRepository(db);
@@ -174,5 +186,12 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
 
   app.use(notFound);
   app.use(errorHandler({ logger, showStack: config.nodeEnv === 'development' }));
-  return { app, jobs: { savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, onMailQueued: kickMail }) } };
+  return {
+    app,
+    jobs: {
+      savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, onMailQueued: kickMail }),
+      linkChecks,
+      staleReminders: staleReminders({ db, repository: freshness, outbox, clock, onMailQueued: kickMail }),
+    },
+  };
 }

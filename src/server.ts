@@ -64,7 +64,8 @@ async function main(): Promise<void> {
 
 /**
  * What runs beside the requests: sending what the outbox holds (retries included), removing
- * registration drafts that were never saved, and the saved searches' daily digests. Timers are unref'd so they never keep the process up.
+ * registration drafts that were never saved, the saved searches' daily digests, link checks and
+ * stale-entry reminders. Timers are unref'd so they never keep the process up.
  */
 function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mailer: MailSender | undefined; jobs: PortalJobs }): void {
   const { db, config, logger, mailer, jobs } = deps;
@@ -93,6 +94,25 @@ function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mai
   };
   digests();
   setInterval(digests, 10 * 60_000).unref();
+  // Freshness (issue 10): the links that are due, and stale-entry reminders, once an hour. The
+  // checker paces itself (a few hosts at a time, a pause between requests to one host).
+  const freshness = () => {
+    jobs.linkChecks.run().then(
+      (summary) => { if (summary.checked > 0) logger.info(summary, 'links checked'); },
+      (error: unknown) => logger.error({ err: error }, 'link check failed'),
+    );
+    try {
+      const queued = jobs.staleReminders.run();
+      if (queued > 0) logger.info({ queued }, 'stale-entry reminders queued');
+    } catch (error) {
+      logger.error({ err: error }, 'stale-entry reminders failed');
+    }
+  };
+  // The first run waits a few minutes, so a restart does not start with a burst of requests.
+  setTimeout(() => {
+    freshness();
+    setInterval(freshness, 60 * 60_000).unref();
+  }, 5 * 60_000).unref();
   if (mailer) {
     const deliver = () => void mailer.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
     deliver();

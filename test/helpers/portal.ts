@@ -36,7 +36,7 @@ export type TestPortal = {
   restart(): Express;
 };
 
-type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock' | 'mailer'>> & {
+type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock' | 'mailer' | 'linkCheck'>> & {
   config?: Partial<AppDeps['config']>;
   uploadDir?: string;
 };
@@ -60,6 +60,7 @@ export function portalOn(db: Db, options: PortalOptions = {}): { app: Express; j
     logger: pino({ level: 'silent' }),
     lockPolicy: options.lockPolicy,
     ipThrottle: options.ipThrottle,
+    linkCheck: options.linkCheck,
   });
 }
 

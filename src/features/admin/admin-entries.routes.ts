@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
+import type { FailingLink } from '../freshness/freshness.repository.js';
 import type { Db } from '../../db/connection.js';
 import { HttpError, NotFoundError } from '../../http-error.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
@@ -28,6 +29,8 @@ type Deps = {
   db: Db; entries: AdminEntriesRepository; audit: AuditRepository; outbox: OutboxRepository;
   security: SecurityRepository; clock: Clock; onMailQueued: () => void;
   unsentMailCount: () => number;
+  /** Links failing the last checks in a row, shown with the dashboard's other alerts (issue 10). */
+  brokenLinks: () => FailingLink[];
 };
 
 function idOf(req: Request): number {
@@ -48,6 +51,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
       waiting: entries.waitingForReview(20),
       anomalies: deps.security.recentAnomalies(10),
       unsentMail: deps.unsentMailCount(),
+      brokenLinks: deps.brokenLinks(),
     });
   });
 

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { Clock } from '../../clock.js';
+import type { FailingLink } from '../freshness/freshness.repository.js';
 import type { Db } from '../../db/connection.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
@@ -19,6 +20,7 @@ type Deps = {
   db: Db; clock: Clock; audit: AuditRepository; outbox: OutboxRepository; security: SecurityRepository;
   entries: EntriesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository;
   verifyCsrf: RequestHandler; onMailQueued: () => void;
+  brokenLinks: () => FailingLink[];
 };
 
 /** 管理者側機能: everything under /admin. Mounted behind requireKind('secretariat') in app.ts. */
@@ -29,7 +31,7 @@ export function adminRoutes(deps: Deps): Router {
   const router = Router();
   router.use(adminEntriesRoutes({
     db, entries: adminEntries, audit, outbox, security: deps.security, clock, onMailQueued: deps.onMailQueued,
-    unsentMailCount: () => outbox.unsentCount(),
+    unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks,
   }));
   router.use(adminTaxonomyRoutes({ db, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }));
   router.use(adminAccountsRoutes({ db, accounts, audit, clock }));

@@ -33,6 +33,9 @@ export type EntryListItem = {
   organisationId: number;
   updatedAt: string;
   likeCount: number;
+  /** Freshness (issue 10): the last "no changes" confirmation, and the link's failed checks in a row. */
+  confirmedAt?: string | null;
+  linkFailures?: number | null;
 };
 
 /** Everything the detail page shows, plus the state the access rules look at. */
@@ -55,6 +58,10 @@ export type EntryDetail = {
   suspendedReason: string | null;
   deletedAt: string | null;
   likeCount: number;
+  confirmedAt: string | null;
+  linkFailures: number | null;
+  linkCheckedAt: string | null;
+  linkDetail: string | null;
 };
 
 export type Attachment = { storedName: string; originalName: string; size: number };
@@ -65,7 +72,8 @@ const PUBLISHED = 'e.deleted_at IS NULL AND e.suspended_at IS NULL';
 export function entriesRepository(db: Db) {
   const newest = db.prepare<[number], EntryListItem>(`
     SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
-           e.updated_at AS updatedAt,
+           e.updated_at AS updatedAt, e.confirmed_at AS confirmedAt,
+           (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
            (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
       FROM entries e JOIN info_types t ON t.id = e.type_id
      WHERE ${PUBLISHED}
@@ -92,6 +100,10 @@ export function entriesRepository(db: Db) {
            e.organisation_id AS organisationId, o.name AS organisationName,
            e.created_at AS createdAt, e.updated_at AS updatedAt,
            e.suspended_at AS suspendedAt, e.suspended_reason AS suspendedReason, e.deleted_at AS deletedAt,
+           e.confirmed_at AS confirmedAt,
+           (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
+           (SELECT c.checked_at FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkCheckedAt,
+           (SELECT c.detail FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkDetail,
            (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
       FROM entries e
       JOIN info_types t ON t.id = e.type_id

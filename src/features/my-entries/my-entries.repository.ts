@@ -3,7 +3,9 @@ import { bigramText, type EntryListItem } from '../entries/entries.repository.js
 import type { EntryValues } from './my-entries.schemas.js';
 
 /** A row of the own-entries list: the results row plus the suspension the owner must see. */
-export type OwnListItem = EntryListItem & { suspendedAt: string | null; suspendedReason: string | null };
+export type OwnListItem = EntryListItem & {
+  suspendedAt: string | null; suspendedReason: string | null; url: string | null; linkDetail: string | null;
+};
 
 /** An own entry as the edit form and the audit diff need it. */
 export type OwnEntry = EntryValues & {
@@ -61,6 +63,9 @@ export function myEntriesRepository(db: Db) {
     page: db.prepare(`
       SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
              e.updated_at AS updatedAt, e.suspended_at AS suspendedAt, e.suspended_reason AS suspendedReason,
+             e.confirmed_at AS confirmedAt, e.url,
+             (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
+             (SELECT c.detail FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkDetail,
              (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
         FROM entries e JOIN info_types t ON t.id = e.type_id
        WHERE ${listWhere(terms)}

@@ -215,6 +215,8 @@ export function myEntriesRoutes(deps: Deps): Router {
       attachment: entries.findAttachment(own.id),
       categories: [...genres.pathsOf(own.genre).values()].sort(),
       registrant: entries.findRegistrant(own.id),
+      // Back from 「内容に変更なし」 (freshness.routes.ts).
+      reconfirmed: req.query.reconfirmed === '1',
     });
   });
 

@@ -52,7 +52,8 @@ export function searchRepository(db: Db) {
     ),
     listItems: db.prepare<[string], EntryListItem>(
       `SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
-              e.updated_at AS updatedAt,
+              e.updated_at AS updatedAt, e.confirmed_at AS confirmedAt,
+              (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
               (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
          FROM entries e JOIN info_types t ON t.id = e.type_id
         WHERE e.id IN (SELECT value FROM json_each(?))`,

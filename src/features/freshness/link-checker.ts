@@ -1,0 +1,120 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
+import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import { brokenLinksMail } from './freshness.mail.js';
+import type { FailingLink, FreshnessRepository } from './freshness.repository.js';
+import { checkLink, type LinkOutcome } from './link-check.js';
+
+export type LinkCheckerConfig = {
+  timeoutMs: number;
+  maxRedirects: number;
+  /** Hosts checked at the same time. */
+  concurrency: number;
+  /** Pause between two requests to the same host. */
+  perHostIntervalMs: number;
+  /** Links checked by one scheduled run at most (the rest wait for the next). */
+  batch: number;
+  /** A working link is checked again after this long; a failing one sooner, to confirm or clear it. */
+  recheckOkMs: number;
+  recheckFailedMs: number;
+  userAgent: string;
+};
+
+const DAY = 24 * 60 * 60_000;
+
+export const defaultLinkCheckerConfig: LinkCheckerConfig = {
+  timeoutMs: 10_000, maxRedirects: 5, concurrency: 4, perHostIntervalMs: 2_000, batch: 300,
+  recheckOkMs: 7 * DAY, recheckFailedMs: DAY, userAgent: 'APPLIC-Matching-Portal-LinkChecker/1.0',
+};
+
+/** An owner hears of a link when it has failed this many checks in a row: one outage is not enough. */
+export const STRIKES = 2;
+/** On demand, every link: bounded all the same. */
+const MAX_ON_DEMAND = 20_000;
+
+export type LinkCheckSummary = { checked: number; states: Record<LinkOutcome['state'], number>; digests: number };
+
+/**
+ * The link checker (issue 10). Runs on a timer in the server process and on demand from
+ * /admin/freshness. Links are grouped by host: `concurrency` hosts at a time, one request at a time to
+ * each host with a pause between, so no vendor's server sees more than a trickle. After the checks,
+ * each organisation with newly twice-failed links gets one digest through the outbox.
+ * One run at a time: asking while one runs returns that run.
+ */
+export function linkChecker(deps: {
+  db: Db; repository: FreshnessRepository; outbox: OutboxRepository; clock: Clock; config?: Partial<LinkCheckerConfig>; onMailQueued?: () => void;
+}) {
+  const { db, repository, outbox, clock } = deps;
+  const config = { ...defaultLinkCheckerConfig, ...deps.config };
+  let current: Promise<LinkCheckSummary> | null = null;
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function checkAll(links: { entryId: number; url: string }[]): Promise<LinkCheckSummary['states']> {
+    const states = { ok: 0, broken: 0, unreachable: 0, refused: 0 };
+    const allowPrivate = repository.allowPrivate();
+    const byHost = new Map<string, { entryId: number; url: string }[]>();
+    for (const link of links) {
+      const host = URL.canParse(link.url) ? new URL(link.url).host : '';
+      byHost.set(host, [...(byHost.get(host) ?? []), link]);
+    }
+    const queues = [...byHost.values()];
+    let next = 0;
+    const worker = async () => {
+      while (next < queues.length) {
+        const queue = queues[next++]!;
+        for (const [i, link] of queue.entries()) {
+          if (i > 0) await sleep(config.perHostIntervalMs);
+          const outcome = await checkLink(link.url, { ...config, allowPrivate });
+          repository.record(link.entryId, link.url, outcome, clock.now().toISOString());
+          states[outcome.state]++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, queues.length) }, worker));
+    return states;
+  }
+
+  /** One digest per organisation for the links that reached STRIKES since they were last reported. */
+  function mailDigests(): number {
+    const byOrganisation = new Map<number, FailingLink[]>();
+    for (const link of repository.failing(STRIKES, 10_000, true)) {
+      byOrganisation.set(link.organisationId, [...(byOrganisation.get(link.organisationId) ?? []), link]);
+    }
+    let queued = 0;
+    const at = clock.now().toISOString();
+    for (const [organisationId, links] of byOrganisation) {
+      db.transaction(() => {
+        const id = outbox.enqueue(brokenLinksMail(links[0]!.organisationName, repository.recipients(organisationId), links), at);
+        // Without anyone to mail, the links stay unreported (and listed so on /admin/freshness).
+        if (id === null) return;
+        repository.markReported(links.map((l) => l.entryId), at);
+        queued++;
+      })();
+    }
+    if (queued > 0) deps.onMailQueued?.();
+    return queued;
+  }
+
+  async function run(all: boolean): Promise<LinkCheckSummary> {
+    const now = clock.now().getTime();
+    const links = all
+      ? repository.allLinks(MAX_ON_DEMAND)
+      : repository.dueLinks(new Date(now - config.recheckOkMs).toISOString(), new Date(now - config.recheckFailedMs).toISOString(), config.batch);
+    const states = await checkAll(links);
+    return { checked: links.length, states, digests: mailDigests() };
+  }
+
+  return {
+    /** Checks the links that are due (or, with all, every link), then mails the digests. */
+    run(options: { all?: boolean } = {}): Promise<LinkCheckSummary> {
+      current ??= run(options.all === true).finally(() => (current = null));
+      return current;
+    },
+    running(): boolean {
+      return current !== null;
+    },
+  };
+}
+
+export type LinkChecker = ReturnType<typeof linkChecker>;
