@@ -280,13 +280,13 @@ export class SearchIndex {
   }
 
   /**
-   * Each genre subtree's share of `mask`. Few matches (a keyword, a rare type): walk them and add one
-   * to each subtree each entry is in. Many: one AND-popcount per subtree. The two cost the same at
-   * about a quarter of the entries.
+   * Each genre subtree's share of `mask`. Up to about two thirds of the entries (a keyword, a type):
+   * walk the matches and add one to each subtree each is in (1.5 ms for 43,000 matches over the flat
+   * slots). Beyond: one AND-popcount per subtree, about 2.5 ms whatever the mask.
    */
   private subtreeCounts(mask: Bitset): Map<number, number> {
     const matches = popcount(mask);
-    if (matches * 4 > this.order.length) return new Map([...this.genreSubtree].map(([id, bits]) => [id, andCount(bits, mask)]));
+    if (matches * 3 > this.order.length * 2) return new Map([...this.genreSubtree].map(([id, bits]) => [id, andCount(bits, mask)]));
     let maxGenre = 0;
     for (const id of this.genreSubtree.keys()) maxGenre = Math.max(maxGenre, id);
     const counts = new Int32Array(maxGenre + 1);

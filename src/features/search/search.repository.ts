@@ -35,9 +35,11 @@ export function searchRepository(db: Db) {
     genreParents: db.prepare<[], [number, number | null]>('SELECT id, parent_id FROM genres').raw(),
     typeIds: db.prepare<[], number>('SELECT id FROM info_types').pluck(),
     // Three or more characters: the trigram index finds substrings directly.
-    matchLong: db.prepare<[string], number>('SELECT rowid FROM entry_search WHERE entry_search MATCH ?').pluck(),
+    // The ids come back as one JSON array: a common term matches tens of thousands of rows, and one
+    // string parsed natively costs a third less than a JavaScript value per row.
+    matchLong: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_search WHERE entry_search MATCH ?').pluck(),
     // Two characters: one token of entry_bigrams.
-    matchPair: db.prepare<[string], number>('SELECT rowid FROM entry_bigrams WHERE entry_bigrams MATCH ?').pluck(),
+    matchPair: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_bigrams WHERE entry_bigrams MATCH ?').pluck(),
     missingPairs: db.prepare<[], [number, string, string]>(
       'SELECT s.rowid, s.title, s.summary FROM entry_search s WHERE NOT EXISTS (SELECT 1 FROM entry_bigrams b WHERE b.rowid = s.rowid)',
     ).raw(),
@@ -105,7 +107,7 @@ export function searchRepository(db: Db) {
      * copy of the text for them (a LIKE scan over the FTS table measured 75-105 ms at 100,000 entries).
      */
     entriesContaining(term: string): number[] {
-      return statements.matchLong.all(ftsPhrase(term));
+      return JSON.parse(statements.matchLong.get(ftsPhrase(term)) ?? '[]') as number[];
     },
     /** The CSV rows of the given published entries, in the order given. */
     exportRows(ids: number[]): ExportRow[] {
@@ -115,7 +117,7 @@ export function searchRepository(db: Db) {
     },
     /** Ids of entries whose normalised title or summary contains the two-character term (see isBigramTerm). */
     entriesWithPair(term: string): number[] {
-      return statements.matchPair.all(`"${term.replace(/"/g, '""')}"`);
+      return JSON.parse(statements.matchPair.get(`"${term.replace(/"/g, '""')}"`) ?? '[]') as number[];
     },
     /**
      * Fills entry_bigrams for entries written before it existed (migration 0007), in one transaction.
