@@ -2,7 +2,8 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { brokenLinksMail } from './freshness.mail.js';
-import type { FailingLink, FreshnessRepository } from './freshness.repository.js';
+import { groupBy } from '../../group-by.js';
+import type { FreshnessRepository } from './freshness.repository.js';
 import { checkLink, type LinkOutcome } from './link-check.js';
 
 export type LinkCheckerConfig = {
@@ -53,12 +54,7 @@ export function linkChecker(deps: {
   async function checkAll(links: { entryId: number; url: string }[]): Promise<LinkCheckSummary['states']> {
     const states = { ok: 0, broken: 0, unreachable: 0, refused: 0 };
     const allowPrivate = repository.allowPrivate();
-    const byHost = new Map<string, { entryId: number; url: string }[]>();
-    for (const link of links) {
-      const host = URL.canParse(link.url) ? new URL(link.url).host : '';
-      byHost.set(host, [...(byHost.get(host) ?? []), link]);
-    }
-    const queues = [...byHost.values()];
+    const queues = [...groupBy(links, (link) => (URL.canParse(link.url) ? new URL(link.url).host : '')).values()];
     let next = 0;
     const worker = async () => {
       while (next < queues.length) {
@@ -77,13 +73,9 @@ export function linkChecker(deps: {
 
   /** One digest per organisation for the links that reached STRIKES since they were last reported. */
   function mailDigests(): number {
-    const byOrganisation = new Map<number, FailingLink[]>();
-    for (const link of repository.failing(STRIKES, 10_000, true)) {
-      byOrganisation.set(link.organisationId, [...(byOrganisation.get(link.organisationId) ?? []), link]);
-    }
     let queued = 0;
     const at = clock.now().toISOString();
-    for (const [organisationId, links] of byOrganisation) {
+    for (const [organisationId, links] of groupBy(repository.failing(STRIKES, 10_000, true), (link) => link.organisationId)) {
       db.transaction(() => {
         const id = outbox.enqueue(brokenLinksMail(links[0]!.organisationName, repository.recipients(organisationId), links), at);
         // Without anyone to mail, the links stay unreported (and listed so on /admin/freshness).

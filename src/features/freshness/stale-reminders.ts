@@ -2,7 +2,8 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { staleEntriesMail } from './freshness.mail.js';
-import type { FreshnessRepository, StaleEntry } from './freshness.repository.js';
+import { groupBy } from '../../group-by.js';
+import type { FreshnessRepository } from './freshness.repository.js';
 
 /** An organisation with stale entries is reminded at most once in this period. */
 export const REMIND_EVERY_MS = 30 * 24 * 60 * 60_000;
@@ -28,12 +29,8 @@ export function staleReminders(deps: { db: Db; repository: FreshnessRepository; 
       const now = clock.now();
       const months = repository.staleAfterMonths();
       const remindedBefore = new Date(now.getTime() - REMIND_EVERY_MS).toISOString();
-      const byOrganisation = new Map<number, StaleEntry[]>();
-      for (const entry of repository.staleToRemind(staleBefore(now, months), remindedBefore)) {
-        byOrganisation.set(entry.organisationId, [...(byOrganisation.get(entry.organisationId) ?? []), entry]);
-      }
       let queued = 0;
-      for (const [organisationId, entries] of byOrganisation) {
+      for (const [organisationId, entries] of groupBy(repository.staleToRemind(staleBefore(now, months), remindedBefore), (e) => e.organisationId)) {
         db.transaction(() => {
           if (!repository.recordReminder(organisationId, now.toISOString(), entries.length, remindedBefore)) return;
           const name = repository.organisationName(organisationId);
