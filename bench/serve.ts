@@ -15,7 +15,7 @@ let app: express.Express;
 if (mode === 'portal' && dbPath) {
   app = createApp({
     db: openDatabase(dbPath),
-    config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: 'uploads', adminEmail: 'bench@example.jp' },
+    config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: 'uploads', adminEmail: 'bench@example.jp', publicUrl: 'http://localhost' },
     sessionSecret: 'bench-session-secret-bench-session-secret',
     clock: systemClock,
     logger: pino({ level: 'silent' }),

@@ -20,6 +20,7 @@ import { myEntriesService } from './features/my-entries/my-entries.service.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
 import { securityRepository } from './features/security/security.repository.js';
 import { securityService } from './features/security/security.service.js';
+import { linkTo } from './mail/links.js';
 import { outboxRepository } from './mail/outbox.repository.js';
 import type { MailSender } from './mail/sender.js';
 import { SearchIndex } from './features/search/search.index.js';
@@ -55,7 +56,7 @@ import { publicDir, viewsDir } from './paths.js';
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail'>;
+  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail' | 'publicUrl'>;
   /** Sends queued mail right after a change queues some; without it mail waits in the outbox. */
   mailer?: MailSender;
   sessionSecret: string;
@@ -98,11 +99,12 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   logger.info(searchIndex.stats(), 'search index built');
   // The routes that take multipart forms and check the CSRF token after their upload parser.
   const outbox = outboxRepository(db);
+  const link = linkTo(config.publicUrl);
   /** Sends what a change has just queued, outside the request; the outbox keeps it if that fails. */
   const kickMail = () =>
     void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
   const securityRepo = securityRepository(db);
-  const security = securityService({ repository: securityRepo, outbox, clock, adminEmail: config.adminEmail });
+  const security = securityService({ repository: securityRepo, outbox, clock, adminEmail: config.adminEmail, link });
   const csrf = csrfProtection([/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/]);
 
   const app = express();
@@ -143,7 +145,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
   app.use(peersRoutes({
     repository: peers, genres, index: peerIndex,
-    service: peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, onMailQueued: kickMail }),
+    service: peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, link, onMailQueued: kickMail }),
   }));
   app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);
@@ -152,7 +154,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       repository: myEntries,
       service: myEntriesService({
         db, repository: myEntries, entries, audit, outbox, clock, logger,
-        uploadDir: config.uploadDir, adminEmail: config.adminEmail,
+        uploadDir: config.uploadDir, adminEmail: config.adminEmail, link,
         onMailQueued: kickMail,
         onFlaggedChange: (change) => security.mailChangeInFlaggedSession(change),
       }),
@@ -169,7 +171,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       clock,
     }),
   );
-  const linkChecks = linkChecker({ db, repository: freshness, outbox, clock, config: deps.linkCheck, onMailQueued: kickMail });
+  const linkChecks = linkChecker({ db, repository: freshness, outbox, clock, link, config: deps.linkCheck, onMailQueued: kickMail });
   app.use(freshnessRoutes({ db, repository: freshness, checker: linkChecks, audit, clock, logger }));
   app.use(
     '/admin',
@@ -189,9 +191,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   return {
     app,
     jobs: {
-      savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, onMailQueued: kickMail }),
+      savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, link, onMailQueued: kickMail }),
       linkChecks,
-      staleReminders: staleReminders({ db, repository: freshness, outbox, clock, onMailQueued: kickMail }),
+      staleReminders: staleReminders({ db, repository: freshness, outbox, clock, link, onMailQueued: kickMail }),
     },
   };
 }

@@ -47,6 +47,10 @@ const envSchema = z
       .optional(),
     MAIL_FROM: email.default('noreply@applic-portal.invalid'),
     ADMIN_EMAIL: email.default('secretariat@applic-portal.invalid'),
+    PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s?#]+$/, 'http:// または https:// で始まるURL（? や # を含まない）を指定してください')
+      .optional(),
     TRUST_PROXY: trustProxy.default(false),
     SEED_DEMO: flag.default(true),
     LOG_LEVEL: z
@@ -70,6 +74,8 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   adminEmail: string;
+  /** Where users reach the portal, for the links in mail (default http://localhost:PORT). */
+  publicUrl: string;
   trustProxy: boolean | number | string;
   seedDemo: boolean;
   logLevel: string;
@@ -100,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     adminEmail: e.ADMIN_EMAIL,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     trustProxy: e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,

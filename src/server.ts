@@ -10,6 +10,7 @@ import { outboxRepository } from './mail/outbox.repository.js';
 import { mailSender, type MailSender } from './mail/sender.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
+import { linkTo } from './mail/links.js';
 import { DEMO_PASSWORD, seedDemo } from './db/seed.js';
 import { settingsRepository } from './features/settings/settings.repository.js';
 import { organisationKindLabels } from './features/accounts/accounts.types.js';
@@ -72,6 +73,7 @@ function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mai
   const drafts = myEntriesService({
     db, repository: myEntriesRepository(db), entries: entriesRepository(db), audit: auditRepository(db),
     outbox: outboxRepository(db), clock: systemClock, logger, uploadDir: config.uploadDir, adminEmail: config.adminEmail,
+    link: linkTo(config.publicUrl),
   });
   const cleanup = () => {
     try {

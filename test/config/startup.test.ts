@@ -30,6 +30,15 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) }).sessionSecret).toBe('s'.repeat(40));
   });
 
+  it('PUBLIC_URL › the base of the links in mail: http(s) only, defaulting to this machine and PORT', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://portal.applic.example.jp/matching' }).publicUrl).toBe('https://portal.applic.example.jp/matching');
+    for (const bad of ['portal.applic.example.jp', 'ftp://x.example.jp', 'https://x.example.jp/?a=1']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL/);
+    }
+  });
+
   it('TRUST_PROXY › accepts a hop count, true, or a list of addresses', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);

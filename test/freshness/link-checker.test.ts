@@ -7,7 +7,7 @@ import { outboxRepository } from '../../src/mail/outbox.repository.js';
 import { mailSender } from '../../src/mail/sender.js';
 import { createEntry, createUser, PASSWORD } from '../helpers/factories.js';
 import { $, loggedInAgent } from '../helpers/http.js';
-import { createTestPortal, portalOn } from '../helpers/portal.js';
+import { createTestPortal, portalOn, PUBLIC_URL } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -131,6 +131,7 @@ describe('the link checker', () => {
       expect(toAlpha.to && !Array.isArray(toAlpha.to) ? toAlpha.to.text : '').toBe('web@alpha.example.jp, sales@alpha.example.jp');
       expect(toAlpha.subject).toBe('【APPLIC マッチングポータル】掲載情報のリンク切れ（2件）のお知らせ');
       expect([...toAlpha.text!.matchAll(/\/my\/entries\/(\d+)\/edit/g)].map((m) => Number(m[1])).sort()).toEqual([alphaMissing, alphaHang].sort());
+      expect(toAlpha.text).toContain(`修正: ${PUBLIC_URL}/my/entries/${alphaHang}/edit`); // absolute: a mail is read outside the portal
       expect(toAlpha.text).not.toContain('アルファ窓口システム');
       expect(toAlpha.text).not.toContain('ベータ');
       expect([...toBeta.text!.matchAll(/\/my\/entries\/(\d+)\/edit/g)].map((m) => Number(m[1]))).toEqual([betaMissing]);

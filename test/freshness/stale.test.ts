@@ -6,7 +6,7 @@ import { outboxRepository } from '../../src/mail/outbox.repository.js';
 import { mailSender } from '../../src/mail/sender.js';
 import { createEntry, createUser, PASSWORD } from '../helpers/factories.js';
 import { $, csrfFrom, listedIds, loggedInAgent } from '../helpers/http.js';
-import { createTestPortal, portalOn } from '../helpers/portal.js';
+import { createTestPortal, portalOn, PUBLIC_URL } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -51,6 +51,7 @@ describe('stale-entry reminders', () => {
       expect(toAlpha.subject).toBe('【APPLIC マッチングポータル】12か月以上更新のない登録情報（2件）のご確認のお願い');
       expect([...toAlpha.text!.matchAll(/\/my\/entries\/(\d+)/g)].map((m) => Number(m[1])).sort()).toEqual([entries.alphaOld, entries.alphaOlder].sort());
       expect(toAlpha.text).toContain('内容に変更なし');
+      expect(toAlpha.text).toContain(`${PUBLIC_URL}/my/entries/${entries.alphaOld}\n`);
 
       clock.advance(29 * DAY);
       expect(jobs.staleReminders.run()).toBe(0); // still within the period

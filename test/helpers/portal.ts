@@ -11,8 +11,12 @@ import { auditRepository } from '../../src/features/audit/audit.repository.js';
 import { entriesRepository } from '../../src/features/entries/entries.repository.js';
 import { myEntriesRepository } from '../../src/features/my-entries/my-entries.repository.js';
 import { myEntriesService } from '../../src/features/my-entries/my-entries.service.js';
+import { linkTo } from '../../src/mail/links.js';
 import { outboxRepository } from '../../src/mail/outbox.repository.js';
 import { migrationsDir } from '../../src/paths.js';
+
+/** Where the test portal says it lives, in the links of its mails. */
+export const PUBLIC_URL = 'https://portal.applic.example.jp';
 
 export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
 
@@ -52,7 +56,7 @@ export function portalOn(db: Db, options: PortalOptions = {}): { app: Express; j
     db,
     config: {
       nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, uploadDir: options.uploadDir ?? tempDir('uploads-'),
-      adminEmail: 'secretariat@applic.example.jp', ...options.config,
+      adminEmail: 'secretariat@applic.example.jp', publicUrl: PUBLIC_URL, ...options.config,
     },
     mailer: options.mailer,
     sessionSecret: TEST_SESSION_SECRET,
@@ -80,5 +84,6 @@ export function myEntriesServiceOn(db: Db, uploadDir: string, clock: Clock) {
   return myEntriesService({
     db, repository: myEntriesRepository(db), entries: entriesRepository(db), audit: auditRepository(db),
     outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }), uploadDir, adminEmail: 'secretariat@applic.example.jp',
+    link: linkTo(PUBLIC_URL),
   });
 }

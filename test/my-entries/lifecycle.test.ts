@@ -8,7 +8,7 @@ import { mailSender } from '../../src/mail/sender.js';
 import { createGenre, createUser, PASSWORD } from '../helpers/factories.js';
 import { hiddenFields, openForm, PDF_BYTES, postEntryForm } from '../helpers/entry-form.js';
 import { $, hitCount, listedIds, loggedInAgent } from '../helpers/http.js';
-import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
+import { appOn, createTestPortal, PUBLIC_URL, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 import { until } from '../helpers/wait.js';
 
@@ -93,8 +93,10 @@ describe('registrant side › the whole path', () => {
     const toRegistrant = smtp.messages.find((m) => m.subject?.includes('受け付けました'));
     expect(toRegistrant?.to && 'text' in toRegistrant.to ? toRegistrant.to.text : '').toContain('sato@vendor.example.jp');
     expect(toRegistrant?.text).toContain('避難所受付クラウド');
+    expect(toRegistrant?.text).toContain(`自団体の登録情報: ${PUBLIC_URL}/my/entries/${id}`);
     const toSecretariat = smtp.messages.find((m) => m.subject?.includes('【要確認】'));
     expect(toSecretariat?.to && 'text' in toSecretariat.to ? toSecretariat.to.text : '').toContain('secretariat@applic.example.jp');
+    expect(toSecretariat?.text).toContain(`管理画面: ${PUBLIC_URL}/admin/entries/${id}`);
     expect(db.prepare(`SELECT count(*) FROM mail_outbox WHERE status = 'sent'`).pluck().get()).toBe(2);
 
     // List and detail.

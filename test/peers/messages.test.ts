@@ -5,7 +5,7 @@ import { mailSender } from '../../src/mail/sender.js';
 import { MESSAGES_PER_DAY } from '../../src/features/peers/peers.service.js';
 import { createGenre, createIssueProfile, createOrganisation, createUser, PASSWORD } from '../helpers/factories.js';
 import { $, csrfFrom, loggedInAgent, type Agent } from '../helpers/http.js';
-import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
+import { appOn, createTestPortal, PUBLIC_URL, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 import { until } from '../helpers/wait.js';
 
@@ -62,7 +62,7 @@ describe('relayed messages', () => {
     expect(JSON.stringify(copy.headerLines) + copy.text).not.toContain(RECIPIENT_EMAIL);
     expect(relayed.text).toContain('藤沢市 IT推進課 鈴木 一郎');
     expect(relayed.text).toContain('名簿の電子化について\n伺えますか。');
-    expect(relayed.text).toContain(`/peers/${senderOrg}/message`);
+    expect(relayed.text).toContain(`${PUBLIC_URL}/peers/${senderOrg}/message`);
   });
 
   it('the recipient can reply although the sender’s organisation is not visible; a third one cannot write to it', async () => {

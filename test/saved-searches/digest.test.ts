@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { outboxRepository } from '../../src/mail/outbox.repository.js';
 import { mailSender } from '../../src/mail/sender.js';
 import { createEntry, createGenre, createUser, deleteEntry, suspendEntry, TYPE } from '../helpers/factories.js';
-import { createTestPortal, portalOn, testClock } from '../helpers/portal.js';
+import { createTestPortal, portalOn, PUBLIC_URL, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -48,6 +48,8 @@ describe('saved-search digests', () => {
       expect(mail!.subject).toBe('【APPLIC マッチングポータル】保存した検索「防災の製品」に新しい情報が3件あります');
       const named = [...mail!.text!.matchAll(/\/entries\/(\d+)/g)].map((m) => Number(m[1]));
       expect(named).toEqual([before, freshTop, fresh]); // newest update first
+      expect(mail!.text).toContain(`${PUBLIC_URL}/entries/${fresh}\n`); // absolute: a mail is read outside the portal
+      expect(mail!.text).toContain(`${PUBLIC_URL}/my/searches`);
       for (const title of ['避難所の事例', '観光アプリ', '削除された避難所製品', '停止された避難所製品']) expect(mail!.text).not.toContain(title);
 
       // The next day: only what is new since the first digest.

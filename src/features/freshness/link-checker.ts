@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
+import type { LinkTo } from '../../mail/links.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { brokenLinksMail } from './freshness.mail.js';
 import { groupBy } from '../../group-by.js';
@@ -43,7 +44,8 @@ export type LinkCheckSummary = { checked: number; states: Record<LinkOutcome['st
  * One run at a time: asking while one runs returns that run.
  */
 export function linkChecker(deps: {
-  db: Db; repository: FreshnessRepository; outbox: OutboxRepository; clock: Clock; config?: Partial<LinkCheckerConfig>; onMailQueued?: () => void;
+  db: Db; repository: FreshnessRepository; outbox: OutboxRepository; clock: Clock; link: LinkTo;
+  config?: Partial<LinkCheckerConfig>; onMailQueued?: () => void;
 }) {
   const { db, repository, outbox, clock } = deps;
   const config = { ...defaultLinkCheckerConfig, ...deps.config };
@@ -77,7 +79,7 @@ export function linkChecker(deps: {
     const at = clock.now().toISOString();
     for (const [organisationId, links] of groupBy(repository.failing(STRIKES, 10_000, true), (link) => link.organisationId)) {
       db.transaction(() => {
-        const id = outbox.enqueue(brokenLinksMail(links[0]!.organisationName, repository.recipients(organisationId), links), at);
+        const id = outbox.enqueue(brokenLinksMail(links[0]!.organisationName, repository.recipients(organisationId), links, deps.link), at);
         // Without anyone to mail, the links stay unreported (and listed so on /admin/freshness).
         if (id === null) return;
         repository.markReported(links.map((l) => l.entryId), at);

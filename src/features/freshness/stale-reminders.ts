@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
+import type { LinkTo } from '../../mail/links.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { staleEntriesMail } from './freshness.mail.js';
 import { groupBy } from '../../group-by.js';
@@ -21,7 +22,9 @@ export function staleBefore(now: Date, months: number): string {
  * reminder's mark and its mail are written in one transaction, the mark compare-and-set, so two
  * processes cannot both send it.
  */
-export function staleReminders(deps: { db: Db; repository: FreshnessRepository; outbox: OutboxRepository; clock: Clock; onMailQueued?: () => void }) {
+export function staleReminders(deps: {
+  db: Db; repository: FreshnessRepository; outbox: OutboxRepository; clock: Clock; link: LinkTo; onMailQueued?: () => void;
+}) {
   const { db, repository, outbox, clock } = deps;
   return {
     /** Queues the reminders that are due; returns how many. */
@@ -34,7 +37,7 @@ export function staleReminders(deps: { db: Db; repository: FreshnessRepository; 
         db.transaction(() => {
           if (!repository.recordReminder(organisationId, now.toISOString(), entries.length, remindedBefore)) return;
           const name = repository.organisationName(organisationId);
-          if (outbox.enqueue(staleEntriesMail(name, repository.recipients(organisationId), entries, months), now.toISOString()) !== null) queued++;
+          if (outbox.enqueue(staleEntriesMail(name, repository.recipients(organisationId), entries, months, deps.link), now.toISOString()) !== null) queued++;
         })();
       }
       if (queued > 0) deps.onMailQueued?.();

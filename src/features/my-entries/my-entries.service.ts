@@ -8,6 +8,7 @@ import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
 import { searchText, type EntriesRepository } from '../entries/entries.repository.js';
+import type { LinkTo } from '../../mail/links.js';
 import { registrationMails } from './my-entries.mail.js';
 import type { Draft, DraftUpload, MyEntriesRepository, OwnEntry, Registrant } from './my-entries.repository.js';
 import type { EntryValues } from './my-entries.schemas.js';
@@ -25,6 +26,8 @@ type Deps = {
   logger: Logger;
   uploadDir: string;
   adminEmail: string;
+  /** Absolute links for the mails. */
+  link: LinkTo;
   onMailQueued?: () => void;
   /** Called (inside the change's transaction) for changes made in a session flagged as outside-range. */
   onFlaggedChange?: (change: { loginId: string; action: string; entryId: number; diff: Diff; at: string }) => void;
@@ -167,7 +170,7 @@ export function myEntriesService(deps: Deps) {
         const action = draft.entryId === null ? 'entry.create' : 'entry.update';
         audit.record(actor, at, action, { type: 'entry', id: entryId }, change);
         if (actor.outsideRange) deps.onFlaggedChange?.({ loginId: actor.loginId ?? '', action, entryId, diff: change, at });
-        for (const mail of registrationMails({ entryId, values, user, registrant, adminEmail: deps.adminEmail, created: draft.entryId === null })) {
+        for (const mail of registrationMails({ entryId, values, user, registrant, adminEmail: deps.adminEmail, created: draft.entryId === null, link: deps.link })) {
           outbox.enqueue(mail, at);
         }
         return { entryId, created: draft.entryId === null };

@@ -1,3 +1,4 @@
+import type { LinkTo } from '../../mail/links.js';
 import type { OutgoingMail } from '../../mail/outbox.repository.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 
@@ -7,7 +8,7 @@ import type { SessionUser } from '../accounts/accounts.types.js';
  * portal (the mail's From is the portal's own address), so neither side ever sees the other's.
  */
 export function relayedMails(input: {
-  from: SessionUser; to: { id: number; name: string }; recipients: string[]; subject: string; body: string;
+  from: SessionUser; to: { id: number; name: string }; recipients: string[]; subject: string; body: string; link: LinkTo;
 }): OutgoingMail[] {
   const { from, to } = input;
   const sender = [from.organisationName, from.department, from.name].filter((s) => s !== '').join(' ');
@@ -20,7 +21,7 @@ export function relayedMails(input: {
       body: `${to.name} ご担当者 様\n\n` +
         `APPLIC マッチングポータルの「同じ課題を持つ仲間を探す」から、${sender} さんがメッセージを送りました。\n` +
         'お互いのメールアドレスは相手に知らされません。このメールへの返信は相手に届きませんので、' +
-        `返信はポータルからお送りください: /peers/${from.organisationId}/message\n\n` +
+        `返信はポータルからお送りください: ${input.link(`/peers/${from.organisationId}/message`)}\n\n` +
         `----------------------------------------\n${quoted}\n----------------------------------------\n`,
     },
     {

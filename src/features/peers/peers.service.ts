@@ -5,6 +5,7 @@ import type { FieldErrors } from '../../validation.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import type { Actor, AuditRepository } from '../audit/audit.repository.js';
 import { genrePaths, isWithin, type GenresRepository } from '../genres/genres.repository.js';
+import type { LinkTo } from '../../mail/links.js';
 import { relayedMails } from './peers.mail.js';
 import { sharedIssues, type IssueSet, type Relation } from './peers.ranking.js';
 import type { PeerIndex } from './peers.index.js';
@@ -41,9 +42,11 @@ export type PeersPage = {
 type Deps = {
   db: Db; repository: PeersRepository; index: PeerIndex; genres: GenresRepository; outbox: OutboxRepository; audit: AuditRepository; clock: Clock;
   onMailQueued?: () => void;
+  /** Absolute links for the mails. */
+  link: LinkTo;
 };
 
-export function peersService({ db, repository, index, genres, outbox, audit, clock, onMailQueued }: Deps) {
+export function peersService({ db, repository, index, genres, outbox, audit, clock, link, onMailQueued }: Deps) {
   /** Who may be written to: an opted-in municipality, or one that has written to the user's organisation. */
   function writableTarget(user: SessionUser, organisationId: number): { id: number; name: string } | undefined {
     if (user.organisationKind !== 'municipality') return undefined;
@@ -165,7 +168,7 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
       }
       const recipients = repository.recipientsOf(target.id);
       if (recipients.length === 0) return { status: 409, error: 'この団体には連絡先のメールアドレスが登録されていないため、送れません。ＡＰＰＬＩＣ事務局にお問い合わせください。' };
-      const mails = relayedMails({ from: user, to: target, recipients, ...message });
+      const mails = relayedMails({ from: user, to: target, recipients, ...message, link });
       db.transaction(() => {
         repository.insertMessage({ fromOrganisationId: user.organisationId, fromUserId: user.id, toOrganisationId: target.id, ...message, at: at.toISOString() });
         for (const mail of mails) outbox.enqueue(mail, at.toISOString());

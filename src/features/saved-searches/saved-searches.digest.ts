@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
+import type { LinkTo } from '../../mail/links.js';
 import type { OutboxRepository, OutgoingMail } from '../../mail/outbox.repository.js';
 import { formatDate } from '../../text.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
@@ -16,8 +17,8 @@ export const DIGEST_EVERY_MS = 24 * 60 * 60_000;
 const SETTLE_MS = 60_000;
 const LISTED = 50;
 
-function digestMail(saved: DueSearch, items: EntryListItem[]): OutgoingMail {
-  const lines = items.slice(0, LISTED).map((e) => `・${e.title}（${e.typeName}、${formatDate(e.updatedAt)}更新）\n  /entries/${e.id}`);
+function digestMail(saved: DueSearch, items: EntryListItem[], link: LinkTo): OutgoingMail {
+  const lines = items.slice(0, LISTED).map((e) => `・${e.title}（${e.typeName}、${formatDate(e.updatedAt)}更新）\n  ${link(`/entries/${e.id}`)}`);
   if (items.length > LISTED) lines.push(`ほか${items.length - LISTED}件`);
   const conditions = searchQueryString({ genre: saved.genreIds, type: saved.typeIds, q: saved.q });
   return {
@@ -25,8 +26,8 @@ function digestMail(saved: DueSearch, items: EntryListItem[]): OutgoingMail {
     to: [saved.email],
     subject: `【APPLIC マッチングポータル】保存した検索「${saved.name}」に新しい情報が${items.length}件あります`,
     body: `${saved.userName || 'ご担当者'} 様\n\n保存した検索「${saved.name}」の条件に合う情報が、前回のお知らせ以降に${items.length}件登録・更新されました。\n\n` +
-      `${lines.join('\n')}\n\nこの検索をもう一度実行する: /search/results${conditions ? `?${conditions}` : ''}\n` +
-      'お知らせの停止・保存した検索の管理: /my/searches\n',
+      `${lines.join('\n')}\n\nこの検索をもう一度実行する: ${link(`/search/results${conditions ? `?${conditions}` : ''}`)}\n` +
+      `お知らせの停止・保存した検索の管理: ${link('/my/searches')}\n`,
   };
 }
 
@@ -37,7 +38,7 @@ function digestMail(saved: DueSearch, items: EntryListItem[]): OutgoingMail {
  * published, so it is never reported; nothing is mailed when nothing is new.
  */
 export function savedSearchDigests(deps: {
-  db: Db; repository: SavedSearchesRepository; search: SearchService; outbox: OutboxRepository; clock: Clock; onMailQueued?: () => void;
+  db: Db; repository: SavedSearchesRepository; search: SearchService; outbox: OutboxRepository; clock: Clock; link: LinkTo; onMailQueued?: () => void;
 }) {
   const { db, repository, search, outbox, clock } = deps;
   return {
@@ -50,7 +51,7 @@ export function savedSearchDigests(deps: {
         const items = search.updatedBetween({ genre: saved.genreIds, type: saved.typeIds, q: saved.q }, new Date(saved.checkedUntil), until);
         db.transaction(() => {
           if (!repository.markChecked(saved.id, saved.checkedUntil, until.toISOString())) return;
-          if (items.length > 0 && outbox.enqueue(digestMail(saved, items), now.toISOString()) !== null) queued++;
+          if (items.length > 0 && outbox.enqueue(digestMail(saved, items, deps.link), now.toISOString()) !== null) queued++;
         })();
       }
       if (queued > 0) deps.onMailQueued?.();

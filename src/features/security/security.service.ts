@@ -1,3 +1,4 @@
+import type { LinkTo } from '../../mail/links.js';
 import type { Clock } from '../../clock.js';
 import type { OutboxRepository, OutgoingMail } from '../../mail/outbox.repository.js';
 import type { Diff } from '../audit/audit.repository.js';
@@ -13,7 +14,7 @@ type LoginFacts = { loginEventId: number; loginId: string; userId: number; organ
  * organisation has several users who share its address, so the shared-address rule counts IDs of
  * different organisations, not colleagues (design.md).
  */
-export function securityService(deps: { repository: SecurityRepository; outbox: OutboxRepository; clock: Clock; adminEmail: string }) {
+export function securityService(deps: { repository: SecurityRepository; outbox: OutboxRepository; clock: Clock; adminEmail: string; link: LinkTo }) {
   const { repository, outbox, adminEmail } = deps;
   const alert = (mail: Omit<OutgoingMail, 'to'>, at: string) => outbox.enqueue({ ...mail, to: [adminEmail] }, at);
 
@@ -39,7 +40,7 @@ export function securityService(deps: { repository: SecurityRepository; outbox: 
         subject: `【APPLIC マッチングポータル】登録外のIPアドレスからのログイン${facts.denied ? 'を拒否しました' : 'がありました'}（${facts.loginId}）`,
         body: `団体の登録IPアドレス範囲の外からログインが${facts.denied ? '試みられ、方針（拒否）により拒否しました' : 'ありました。方針（通知）によりログインは許可し、このセッションでの編集・削除を差分とともにお知らせします'}。\n\n` +
           `ログインID: ${facts.loginId}\n団体: ${facts.organisationName}\nIPアドレス: ${ip}\n日時: ${facts.at}\n\n` +
-          '心当たりがない場合は、利用者の無効化や団体のIPアドレス範囲を /admin で確認してください。\n',
+          `心当たりがない場合は、利用者の無効化や団体のIPアドレス範囲を ${deps.link('/admin/security')} で確認してください。\n`,
       }, facts.at);
     },
 
