@@ -129,11 +129,14 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
       }
 
       const area = query.prefecture === null ? null : prefectureArea(query.prefecture, query.near);
+      // The chosen genre's subtree, found once: walking up from every genre of every peer instead was
+      // 18,000 walks a request at 1,800 profiles.
+      const subtree = query.genre === null ? null : new Set([...parentOf.keys()].filter((g) => isWithin(parentOf, g, query.genre!)));
       const ranked = index.rank(own).ranked.filter(({ organisationId }) => {
         const o = snapshot.byId.get(organisationId)!;
         return (area === null || (o.prefecture !== null && area.has(o.prefecture)))
           && (query.population_band === null || o.populationBand === query.population_band)
-          && (query.genre === null || o.genreIds.some((g) => isWithin(parentOf, g, query.genre!)));
+          && (subtree === null || o.genreIds.some((g) => subtree.has(g)));
       });
 
       const totalPages = Math.max(1, Math.ceil(ranked.length / PEERS_PER_PAGE));
