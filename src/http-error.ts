@@ -22,3 +22,13 @@ export class NotFoundError extends HttpError {
     super(404, message);
   }
 }
+
+/**
+ * The `:id` of a route as a row id: a positive integer of at most ten digits, anything else a 404
+ * (a hand-edited URL is a page that does not exist, not a server error).
+ */
+export function idParam(req: { params: Record<string, unknown> }, notFoundMessage?: string): number {
+  const raw = String(req.params.id ?? '');
+  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError(notFoundMessage);
+  return Number(raw);
+}

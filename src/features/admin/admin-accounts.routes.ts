@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
-import { NotFoundError } from '../../http-error.js';
+import { idParam, NotFoundError } from '../../http-error.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { organisationKindLabels, organisationKinds } from '../accounts/accounts.types.js';
 import { hashPassword } from '../accounts/passwords.js';
@@ -41,12 +41,6 @@ const userForm = (passwordRequired: boolean) => z.object({
 });
 
 type Deps = { db: Db; accounts: AdminAccountsRepository; audit: AuditRepository; clock: Clock };
-
-function idOf(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError();
-  return Number(raw);
-}
 
 const raw = (req: Request, ...names: string[]) => Object.fromEntries(names.map((n) => [n, typeof req.body?.[n] === 'string' ? req.body[n] : '']));
 
@@ -96,9 +90,9 @@ export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Route
 
   router.get('/orgs', (_req, res) => renderOrgs(res));
   router.post('/orgs', (req, res) => saveOrganisation(req, res, undefined));
-  router.get('/orgs/:id', (req, res) => renderOrg(res, idOf(req)));
+  router.get('/orgs/:id', (req, res) => renderOrg(res, idParam(req)));
   router.post('/orgs/:id', (req, res) => {
-    const id = idOf(req);
+    const id = idParam(req);
     if (!accounts.findOrganisation(id)) throw new NotFoundError();
     saveOrganisation(req, res, id);
   });
@@ -160,9 +154,9 @@ export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Route
 
   router.get('/users', (_req, res) => renderUsers(res));
   router.post('/users', (req, res) => saveUser(req, res, undefined));
-  router.get('/users/:id', (req, res) => renderUser(res, idOf(req)));
+  router.get('/users/:id', (req, res) => renderUser(res, idParam(req)));
   router.post('/users/:id', async (req, res) => {
-    const id = idOf(req);
+    const id = idParam(req);
     if (!accounts.findUser(id)) throw new NotFoundError();
     await saveUser(req, res, id);
   });

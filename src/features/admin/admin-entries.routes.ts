@@ -1,9 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import type { Db } from '../../db/connection.js';
-import { HttpError, NotFoundError } from '../../http-error.js';
+import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { fieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
@@ -32,12 +32,6 @@ type Deps = {
   /** Links failing the last checks in a row, shown with the dashboard's other alerts (issue 10). */
   brokenLinks: () => FailingLink[];
 };
-
-function idOf(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError();
-  return Number(raw);
-}
 
 /** Dashboard, all entries, one entry with its history, suspension and review (管理者側機能 3). */
 export function adminEntriesRoutes(deps: Deps): Router {
@@ -77,10 +71,10 @@ export function adminEntriesRoutes(deps: Deps): Router {
     });
   };
 
-  router.get('/entries/:id', (req, res) => renderEntry(res, idOf(req)));
+  router.get('/entries/:id', (req, res) => renderEntry(res, idParam(req)));
 
   router.post('/entries/:id/suspend', (req, res) => {
-    const id = idOf(req);
+    const id = idParam(req);
     const parsed = suspendForm.safeParse(req.body ?? {});
     if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), String(req.body?.reason ?? ''));
     const at = clock.now().toISOString();
@@ -105,7 +99,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
   });
 
   router.post('/entries/:id/unsuspend', (req, res) => {
-    const id = idOf(req);
+    const id = idParam(req);
     const at = clock.now().toISOString();
     const done = db.transaction(() => {
       const entry = entries.find(id);
@@ -118,7 +112,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
   });
 
   router.post('/entries/:id/review', (req, res) => {
-    const id = idOf(req);
+    const id = idParam(req);
     if (!entries.markReviewed(id, res.locals.currentUser!.id, clock.now().toISOString())) throw new NotFoundError();
     res.redirect(303, '/admin');
   });

@@ -1,8 +1,8 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
-import { NotFoundError } from '../../http-error.js';
+import { idParam, NotFoundError } from '../../http-error.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
@@ -23,12 +23,6 @@ const typeAddForm = z.object({ name: name('情報種別名', 50) });
 const typeEditForm = z.object({ name: name('情報種別名', 50), sort_order: sortOrder });
 
 type Deps = { db: Db; genres: GenresRepository; infoTypes: InfoTypesRepository; audit: AuditRepository; clock: Clock };
-
-function idOf(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError();
-  return Number(raw);
-}
 
 type TreeNode = Genre & { children: TreeNode[]; depth: number };
 
@@ -91,13 +85,13 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
   });
 
   router.get('/genres/:id', (req, res) => {
-    const genre = genres.findGenre(idOf(req));
+    const genre = genres.findGenre(idParam(req));
     if (!genre) throw new NotFoundError();
     renderGenre(res, genre);
   });
 
   router.post('/genres/:id', (req, res) => {
-    const genre = genres.findGenre(idOf(req));
+    const genre = genres.findGenre(idParam(req));
     if (!genre) throw new NotFoundError();
     const values = { name: String(req.body?.name ?? ''), parent_id: String(req.body?.parent_id ?? ''), sort_order: String(req.body?.sort_order ?? '') };
     const parsed = genreEditForm.safeParse(req.body ?? {});
@@ -122,7 +116,7 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
 
   for (const [action, retire] of [['retire', true], ['restore', false]] as const) {
     router.post(`/genres/:id/${action}`, (req, res) => {
-      const genre = genres.findGenre(idOf(req));
+      const genre = genres.findGenre(idParam(req));
       if (!genre) throw new NotFoundError();
       const at = clock.now().toISOString();
       db.transaction(() => {
@@ -156,7 +150,7 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
   });
 
   router.post('/types/:id', (req, res) => {
-    const id = idOf(req);
+    const id = idParam(req);
     const current = infoTypes.listInfoTypes().find((t) => t.id === id);
     if (!current) throw new NotFoundError();
     const parsed = typeEditForm.safeParse(req.body ?? {});

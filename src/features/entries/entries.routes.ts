@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router, type Request } from 'express';
 import type { Clock } from '../../clock.js';
-import { HttpError, NotFoundError } from '../../http-error.js';
+import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind, requireLogin } from '../../middleware/auth.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { GenresRepository } from '../genres/genres.repository.js';
@@ -19,12 +19,6 @@ type Deps = {
   clock: Clock;
   uploadDir: string;
 };
-
-function entryId(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError();
-  return Number(raw);
-}
 
 /**
  * The search the visitor came from, carried in the detail page's query string so the breadcrumbs lead
@@ -44,7 +38,7 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
 
   router.get('/entries/:id', requireLogin, (req, res) => {
     const user = res.locals.currentUser!;
-    const entry = entries.findEntry(entryId(req));
+    const entry = entries.findEntry(idParam(req));
     assertCanOpen(user, entry);
     const context = searchContext(req);
     res.render('entries/detail', {
@@ -66,7 +60,7 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
 
   router.post('/entries/:id/like', requireKind('municipality'), (req, res) => {
     const user = res.locals.currentUser!;
-    const id = entryId(req);
+    const id = idParam(req);
     assertCanOpen(user, entries.findEntry(id));
     // The button says what it will do (intent), so a page loaded before a colleague's click, or a
     // double click, does what the user saw; a form without intent toggles, as the contract says.
@@ -90,12 +84,12 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
   // A visitor sent to the login page by the like button comes back to this URL (the contract keeps the
   // original path in `next`); as a GET it leads to the detail page, where the button is.
   router.get('/entries/:id/like', requireLogin, (req, res) => {
-    res.redirect(302, `/entries/${entryId(req)}#like`);
+    res.redirect(302, `/entries/${idParam(req)}#like`);
   });
 
   router.get('/entries/:id/attachment', requireLogin, (req, res, next) => {
     const user = res.locals.currentUser!;
-    const id = entryId(req);
+    const id = idParam(req);
     assertCanOpen(user, entries.findEntry(id));
     const attachment = entries.findAttachment(id);
     if (!attachment) throw new NotFoundError('この情報には資料（PDF）が登録されていません。');

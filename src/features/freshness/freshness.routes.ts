@@ -1,8 +1,8 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
-import { NotFoundError } from '../../http-error.js';
+import { idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
@@ -67,10 +67,8 @@ export function freshnessRoutes({ db, repository, checker, audit, clock, logger 
   });
 
   // 「内容に変更なし」: one click from the owner's list or detail page.
-  router.post('/my/entries/:id/reconfirm', requireKind('vendor', 'secretariat'), (req: Request, res) => {
-    const raw = String(req.params.id ?? '');
-    if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError(NOT_OWN);
-    const id = Number(raw);
+  router.post('/my/entries/:id/reconfirm', requireKind('vendor', 'secretariat'), (req, res) => {
+    const id = idParam(req, NOT_OWN);
     const user = res.locals.currentUser!;
     const at = clock.now().toISOString();
     const confirmed = db.transaction(() => {

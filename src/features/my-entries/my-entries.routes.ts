@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import { HttpError, NotFoundError } from '../../http-error.js';
+import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { looksLikePdf, singleUpload } from '../../middleware/upload.js';
 import { normalizeForSearch } from '../../text.js';
@@ -28,12 +28,6 @@ const emptyValues: EntryValues = {
   type: 0, title: '', summary: '', url: '', genre: [],
   contact_company: '', contact_department: '', contact_name: '', contact_phone: '', contact_email: '',
 };
-
-function entryIdOf(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError();
-  return Number(raw);
-}
 
 
 /** 情報登録者側機能: the organisation's own entries, for vendors and the secretariat. */
@@ -69,7 +63,7 @@ export function myEntriesRoutes(deps: Deps): Router {
   };
 
   const ownOr404 = (req: Request, res: Response) => {
-    const entry = repository.findOwn(entryIdOf(req), res.locals.currentUser!.organisationId);
+    const entry = repository.findOwn(idParam(req), res.locals.currentUser!.organisationId);
     if (!entry) throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
     return entry;
   };
@@ -247,7 +241,7 @@ export function myEntriesRoutes(deps: Deps): Router {
   });
 
   router.post('/my/entries/:id/delete', (req, res) => {
-    const id = entryIdOf(req);
+    const id = idParam(req);
     if (!service.deleteOwn(id, res.locals.currentUser!, actorOf(req, res))) {
       throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
     }
