@@ -143,9 +143,10 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
   app.use(searchRoutes({ search, genres, infoTypes, entries, clock }));
   app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
+  const peerService = peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, link, onMailQueued: kickMail });
   app.use(peersRoutes({
     repository: peers, genres, index: peerIndex,
-    service: peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, link, onMailQueued: kickMail }),
+    service: peerService,
   }));
   app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);
@@ -179,6 +180,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     adminRoutes({
       db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
       brokenLinks: () => freshness.failing(STRIKES, 20),
+      issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),
     }),
   );
   const savedSearches = savedSearchesRepository(db);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createUser, PASSWORD } from '../helpers/factories.js';
+import { createGenre, createIssueProfile, createUser, PASSWORD } from '../helpers/factories.js';
 import { $, login, loggedInAgent } from '../helpers/http.js';
 import { createTestPortal } from '../helpers/portal.js';
 import { adminAgent } from './helpers.js';
@@ -24,6 +24,33 @@ describe('organisations and accounts', () => {
     expect(portal.db.prepare('SELECT count(*) FROM organisation_ip_ranges WHERE organisation_id = ?').pluck().get(id)).toBe(0);
     expect((await post('/admin/orgs', '/admin/orgs', { name: '横浜市', kind: 'vendor', ip_ranges: '' })).text).toContain('同じ名前の団体が既にあります。');
     expect((await post('/admin/orgs', '/admin/orgs', { name: 'x', kind: 'other', ip_ranges: '' })).status).toBe(400);
+  });
+
+  it('a municipality’s page › shows its issue profile to the secretariat: visibility, issues with status and note, contact, relayed-message counts', async () => {
+    const portal = createTestPortal();
+    const { agent } = await adminAgent(portal);
+    const { db } = portal;
+    const bousai = createGenre(db, '防災');
+    const hinanjo = createGenre(db, '避難所運営', bousai);
+    const city = createUser(db, 'municipality', { name: '鈴木 一郎', department: '防災課' });
+    const hidden = createUser(db, 'municipality');
+    const silent = createUser(db, 'municipality');
+    createIssueProfile(db, city.organisationId, [{ genreId: hinanjo, status: 'working', note: '受付の行列が課題' }], { contactUserId: city.id, publishContact: false });
+    createIssueProfile(db, hidden.organisationId, [bousai], { visible: false });
+    db.prepare(`INSERT INTO peer_messages (from_organisation_id, from_user_id, to_organisation_id, subject, body, created_at)
+                VALUES (?, ?, ?, '件名', '本文', '2026-11-20T00:00:00.000Z')`).run(hidden.organisationId, hidden.id, city.organisationId);
+
+    const page = $((await agent.get(`/admin/orgs/${city.organisationId}`)).text);
+    const section = page('[data-issue-profile]');
+    expect(section.attr('data-issue-profile')).toBe('visible');
+    expect(section.find(`tr[data-genre-id="${hinanjo}"]`).text()).toMatch(/防災 › 避難所運営\s*取組中\s*受付の行列が課題/);
+    expect(section.text()).toContain('防災課 鈴木 一郎（非公開）');
+    expect(section.text()).toContain('送信 0件・受信 1件');
+    expect(section.text()).not.toContain('本文'); // counts only: the message stays between the two
+    expect($((await agent.get(`/admin/orgs/${hidden.organisationId}`)).text)('[data-issue-profile]').attr('data-issue-profile')).toBe('hidden');
+    expect($((await agent.get(`/admin/orgs/${silent.organisationId}`)).text)('[data-issue-profile]').attr('data-issue-profile')).toBe('none');
+    const vendor = createUser(db, 'vendor');
+    expect($((await agent.get(`/admin/orgs/${vendor.organisationId}`)).text)('[data-issue-profile]').length).toBe(0);
   });
 
   it('a new account › can log in; its organisation is chosen from a select of names', async () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { axeViolations, browserAvailable, loginAs, useDemoBrowser } from '../helpers/browser.js';
 
+// A demo municipality with an issue profile, whose page shows it.
+let cityWithProfile = 0;
 const env = useDemoBrowser(async (portal) => {
   const { db } = portal;
+  cityWithProfile = db.prepare('SELECT organisation_id FROM organisation_profiles ORDER BY organisation_id LIMIT 1').pluck().get() as number;
   db.prepare(`INSERT INTO login_events (at, login_id, ip, success, reason) VALUES ('2026-11-26T00:00:00Z', 'x', '127.0.0.9', 1, 'ok')`).run();
   db.prepare(`INSERT INTO login_anomalies (kind, login_event_id, at, ip, detail) VALUES ('shared-ip', 1, '2026-11-26T00:00:00Z', '127.0.0.9', '{}')`).run();
 });
@@ -13,7 +16,7 @@ describe.skipIf(!browserAvailable)('secretariat screens in a real browser', () =
     const page = await context.newPage();
     await loginAs(page, env.base.url, 'admin');
     const pages = ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs',
-      '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/mail', '/admin/import'];
+      '/admin/orgs/1', `/admin/orgs/${cityWithProfile}`, '/admin/users', '/admin/users/1', '/admin/security', '/admin/mail', '/admin/import', '/admin/freshness'];
     const found: Record<string, string[]> = {};
     for (const path of pages) {
       const res = await page.goto(env.base.url + path);

@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
+import type { PeersService } from '../peers/peers.service.js';
+import { issueStatusLabels, populationBandLabels, prefectureName } from '../peers/regions.js';
 import type { Db } from '../../db/connection.js';
 import { idParam, NotFoundError } from '../../http-error.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
@@ -40,12 +42,19 @@ const userForm = (passwordRequired: boolean) => z.object({
   active: z.literal('1').optional(),
 });
 
-type Deps = { db: Db; accounts: AdminAccountsRepository; audit: AuditRepository; clock: Clock };
+/** What /admin/orgs/:id shows of a municipality's issue profile. */
+export type IssueProfileView = ReturnType<PeersService['profileForSecretariat']>;
+
+type Deps = {
+  db: Db; accounts: AdminAccountsRepository; audit: AuditRepository; clock: Clock;
+  /** A municipality's issue profile (peers), shown on its page. */
+  issueProfileOf: (organisationId: number) => IssueProfileView | undefined;
+};
 
 const raw = (req: Request, ...names: string[]) => Object.fromEntries(names.map((n) => [n, typeof req.body?.[n] === 'string' ? req.body[n] : '']));
 
 /** Organisations with their IP ranges, and accounts (管理者側機能: 団体・アカウントの管理). */
-export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Router {
+export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf }: Deps): Router {
   const router = Router();
   /** 事務局管理 › the section › (the record being edited). */
   const crumbs = (section: { label: string; href: string }, current?: string) =>
@@ -66,6 +75,8 @@ export function adminAccountsRoutes({ db, accounts, audit, clock }: Deps): Route
       title: `団体「${org.name}」`, breadcrumbs: crumbs(orgsSection, org.name), org,
       kinds: organisationKinds, kindLabels: organisationKindLabels, errors,
       values: values ?? { name: org.name, kind: org.kind, ip_ranges: org.ipRanges.join('\n') },
+      issueProfile: org.kind === 'municipality' ? issueProfileOf(org.id) : undefined,
+      prefectureName, populationBandLabels, issueStatusLabels,
     });
   };
 

@@ -9,7 +9,7 @@ import type { GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 import { adminAccountsRepository } from './admin-accounts.repository.js';
-import { adminAccountsRoutes } from './admin-accounts.routes.js';
+import { adminAccountsRoutes, type IssueProfileView } from './admin-accounts.routes.js';
 import { adminEntriesRepository } from './admin-entries.repository.js';
 import { adminEntriesRoutes } from './admin-entries.routes.js';
 import { adminImportRoutes } from './admin-import.routes.js';
@@ -21,6 +21,7 @@ type Deps = {
   entries: EntriesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository;
   verifyCsrf: RequestHandler; onMailQueued: () => void;
   brokenLinks: () => FailingLink[];
+  issueProfileOf: (organisationId: number) => IssueProfileView;
 };
 
 /** 管理者側機能: everything under /admin. Mounted behind requireKind('secretariat') in app.ts. */
@@ -34,7 +35,7 @@ export function adminRoutes(deps: Deps): Router {
     unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks,
   }));
   router.use(adminTaxonomyRoutes({ db, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }));
-  router.use(adminAccountsRoutes({ db, accounts, audit, clock }));
+  router.use(adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf: deps.issueProfileOf }));
   router.use(adminSecurityRoutes({ db, security: deps.security, outbox, audit, clock }));
   router.use(adminImportRoutes({
     db, entries: deps.entries, adminEntries, genres: deps.genres, infoTypes: deps.infoTypes, accounts, audit, clock, verifyCsrf: deps.verifyCsrf,

@@ -123,6 +123,14 @@ export function peersRepository(db: Db) {
     hasWritten: db.prepare<[number, number], number>(
       `SELECT 1 FROM peer_messages WHERE from_organisation_id = ? AND to_organisation_id = ? LIMIT 1`,
     ).pluck(),
+    messageCounts: db.prepare<[{ organisationId: number }], { sent: number; received: number; lastAt: string | null }>(`
+      SELECT (SELECT count(*) FROM peer_messages WHERE from_organisation_id = @organisationId) AS sent,
+             (SELECT count(*) FROM peer_messages WHERE to_organisation_id = @organisationId) AS received,
+             (SELECT max(created_at) FROM peer_messages WHERE from_organisation_id = @organisationId OR to_organisation_id = @organisationId) AS lastAt`),
+    contactOf: db.prepare<[number], { name: string; department: string }>(
+      `SELECT u.name, u.department FROM organisation_profiles p JOIN users u ON u.id = p.contact_user_id AND u.organisation_id = p.organisation_id
+        WHERE p.organisation_id = ?`,
+    ),
     sentSince: db.prepare<[number, string], number>(
       `SELECT count(*) FROM peer_messages WHERE from_user_id = ? AND created_at > ?`,
     ).pluck(),
@@ -132,6 +140,16 @@ export function peersRepository(db: Db) {
   };
 
   return {
+    /** Relayed messages to and from the organisation: counts only (their text stays between the two). */
+    messageCounts(organisationId: number) {
+      return statements.messageCounts.get({ organisationId })!;
+    },
+
+    /** The chosen contact person, published or not (for the secretariat). */
+    contactOf(organisationId: number): { name: string; department: string } | undefined {
+      return statements.contactOf.get(organisationId);
+    },
+
     profileOf(organisationId: number): Profile | undefined {
       const row = statements.profile.get(organisationId);
       return row && {

@@ -98,6 +98,23 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
      * filters then pick.
      */
     /** Where the asking municipality stands: its issues and whether it is visible (empty for others). */
+    /**
+     * A municipality's profile as the secretariat sees it on /admin/orgs/:id, to answer "why are we
+     * not found?": whether it is visible, its issues, its contact and how many messages were relayed.
+     * Undefined for an organisation that has never saved a profile.
+     */
+    profileForSecretariat(organisationId: number) {
+      const profile = repository.profileOf(organisationId);
+      if (!profile) return undefined;
+      const { path } = genrePaths(genres.listGenres());
+      return {
+        profile,
+        issues: repository.issuesOf(organisationId).map((i) => ({ ...i, path: path(i.genreId) })).sort((a, b) => a.path.localeCompare(b.path, 'ja')),
+        contact: repository.contactOf(organisationId),
+        messages: repository.messageCounts(organisationId),
+      };
+    },
+
     standingOf(user: SessionUser): Standing {
       if (user.organisationKind !== 'municipality') return { issueGenreIds: [], visible: false };
       return {
