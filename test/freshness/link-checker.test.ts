@@ -74,6 +74,7 @@ describe('the link checker', () => {
     expect(stored(db, missing!)).toMatchObject({ state: 'broken', httpStatus: 404, failures: 1, detail: 'HTTP 404' });
     expect(stored(db, headRefused!)).toMatchObject({ state: 'ok', httpStatus: 200, failures: 0 });
     expect(site.seen.filter((r) => r.endsWith('/head-refused'))).toEqual(['HEAD /head-refused', 'GET /head-refused']);
+    expect(site.seen.filter((r) => r.endsWith('/missing'))).toEqual(['HEAD /missing', 'GET /missing']); // broken only once GET fails too
     expect(stored(db, chain!)).toMatchObject({ state: 'ok', httpStatus: 200, finalUrl: site.url('/final'), failures: 0 });
     expect(stored(db, loop!)).toMatchObject({ state: 'broken', httpStatus: 302, failures: 1 });
     expect(site.seen.filter((r) => r === 'HEAD /loop')).toHaveLength(6); // the first request and five redirects

@@ -25,13 +25,14 @@ export type LinkCheckOptions = {
   userAgent: string;
 };
 
-// Statuses with which servers refuse HEAD while serving GET (or refuse methods they think odd).
-const HEAD_REFUSED = new Set([400, 403, 405, 406, 501]);
+// Servers refuse HEAD with 405 or 501, but also with 400, 403 or even 404 while serving GET: a link is
+// only called broken once GET has failed too. A redirect or a success answered to HEAD is believed.
+const headFailed = (status: number) => status >= 400;
 
 type Target = { address: string; family: 4 | 6 };
 type Answer = { status: number; location: string | undefined } | { error: string };
 
-/** Checks one URL: HEAD (GET where HEAD is refused), following redirects, each hop under the address rule. */
+/** Checks one URL: HEAD (GET where HEAD fails), following redirects, each hop under the address rule. */
 export async function checkLink(url: string, options: LinkCheckOptions): Promise<LinkOutcome> {
   let current: URL;
   try {
@@ -48,7 +49,7 @@ export async function checkLink(url: string, options: LinkCheckOptions): Promise
     if ('error' in target) return { state: 'unreachable', httpStatus: null, finalUrl: current.href, detail: target.error };
 
     let answer = await request(current, target, 'HEAD', options);
-    if ('status' in answer && HEAD_REFUSED.has(answer.status)) answer = await request(current, target, 'GET', options);
+    if ('status' in answer && headFailed(answer.status)) answer = await request(current, target, 'GET', options);
     if ('error' in answer) return { state: 'unreachable', httpStatus: null, finalUrl: current.href, detail: answer.error };
 
     const { status, location } = answer;
