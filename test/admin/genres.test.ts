@@ -22,6 +22,21 @@ describe('genre tree editor', () => {
     expect(dup.text).toContain('同じ親の下に同じ名前のジャンルがあります。');
   });
 
+  it('a name with / or ; (full-width too) › 400 with the reason at the field, on add and on edit: the CSV import could not name it', async () => {
+    const portal = createTestPortal();
+    const top = createGenre(portal.db, '防災');
+    const { post } = await adminAgent(portal);
+    for (const name of ['防災/減災', '防災；減災', '防災／減災', '防災;減災']) {
+      const added = await post('/admin/genres', '/admin/genres', { name, parent_id: '' });
+      expect(added.status, name).toBe(400);
+      expect($(added.text)('#name-error').text()).toContain('「/」「;」は使えません');
+      expect($(added.text)('#name').val()).toBe(name);
+      const edited = await post(`/admin/genres/${top}`, `/admin/genres/${top}`, { name, parent_id: '', sort_order: '1' });
+      expect(edited.status, name).toBe(400);
+    }
+    expect(portal.db.prepare('SELECT name FROM genres').pluck().all()).toEqual(['防災']);
+  });
+
   it('a move under its own descendant › refused with a message, tree unchanged', async () => {
     const portal = createTestPortal();
     const top = createGenre(portal.db, '防災');

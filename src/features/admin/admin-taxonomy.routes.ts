@@ -17,8 +17,13 @@ const optionalId = z.string().optional().transform((v) => (v ?? '').trim())
 const sortOrder = z.string({ message: '並び順は整数で入力してください。' }).trim()
   .regex(/^-?\d{1,6}$/, '並び順は整数で入力してください。').transform(Number);
 
-const genreAddForm = z.object({ name: name('ジャンル名', 50), parent_id: optionalId });
-const genreEditForm = z.object({ name: name('ジャンル名', 50), parent_id: optionalId, sort_order: sortOrder });
+// The CSV import writes a genre as its path joined by '/' and separates genres by ';' (full-width
+// forms too, after NFKC): a name containing either could not be written there.
+const genreName = name('ジャンル名', 50).refine((v) => !/[/;]/.test(v.normalize('NFKC')), {
+  message: 'ジャンル名に「/」「;」は使えません（CSVの取り込みでジャンルの区切りに使います）。',
+});
+const genreAddForm = z.object({ name: genreName, parent_id: optionalId });
+const genreEditForm = z.object({ name: genreName, parent_id: optionalId, sort_order: sortOrder });
 const typeAddForm = z.object({ name: name('情報種別名', 50) });
 const typeEditForm = z.object({ name: name('情報種別名', 50), sort_order: sortOrder });
 
