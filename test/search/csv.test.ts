@@ -53,7 +53,7 @@ describe('GET /search/results.csv', () => {
     const trickyRow = body.find((r) => r[10]!.endsWith(`/entries/${tricky}`))!;
     expect(trickyRow[1]).toBe('名簿, "受付" システム');
     expect(trickyRow[2]).toBe('1行目、カンマ, と "引用符"\n2行目\r\n3行目');
-    expect(trickyRow[8]).toBe('観光、防災 › 避難所運営');
+    expect(trickyRow[8]).toBe('防災 › 避難所運営、観光'); // in the tree's order, as the forms list them
     expect(trickyRow[9]).toMatch(/^\d{4}\/\d{2}\/\d{2}$/);
     expect(trickyRow[10]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/entries\/\d+$/);
     expect(text).toContain('"名簿, ""受付"" システム"');
@@ -61,6 +61,16 @@ describe('GET /search/results.csv', () => {
     expect(text).not.toContain('停止した避難所製品');
     // Only what members see on the detail page: the registrant's own details stay out.
     expect(text).not.toContain('registrant@example.jp');
+  });
+
+  it('an entry’s genres follow the tree’s order: reordering the top genres reorders them in the CSV', async () => {
+    const { app, db, g, tricky } = setup();
+    const agent = await loggedInAgent(app, createUser(db, 'municipality').loginId, PASSWORD);
+    const genresOf = async () => (parse((await agent.get(`/search/results.csv?genre=${g.kanko}`)).text, { bom: true }) as string[][])
+      .find((r) => r[10]!.endsWith(`/entries/${tricky}`))![8];
+    expect(await genresOf()).toBe('防災 › 避難所運営、観光');
+    db.prepare('UPDATE genres SET sort_order = -1 WHERE id = ?').run(g.kanko);
+    expect(await genresOf()).toBe('観光、防災 › 避難所運営');
   });
 
   it('the results page links to it for members; vendors get 403 and visitors log in first', async () => {

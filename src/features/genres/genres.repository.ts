@@ -160,10 +160,40 @@ export function isWithin(parentOf: ReadonlyMap<number, number | null>, genreId: 
   return ancestorChain(parentOf, genreId).includes(ancestorId);
 }
 
-/** Genre id → 「防災 › 避難所運営」 (or 「防災/避難所運営」 with '/'), from one read of the table. */
-export function genrePaths(genres: readonly Genre[], separator = ' › '): { parentOf: Map<number, number | null>; path(id: number): string } {
+/**
+ * Genre id → 「防災 › 避難所運営」 (or 「防災/避難所運営」 with '/'), from one read of the table, and each
+ * genre's place in the tree as the forms show it (depth first, siblings in sort order), for listing
+ * an entry's genres in that order rather than by character code.
+ */
+export function genrePaths(genres: readonly Genre[], separator = ' › '): {
+  parentOf: Map<number, number | null>; path(id: number): string; treeRank(id: number): number;
+} {
   const names = new Map(genres.map((g) => [g.id, g.name]));
   const parentOf = new Map(genres.map((g) => [g.id, g.parentId]));
   const path = (id: number): string => ancestorChain(parentOf, id).filter((g) => names.has(g)).map((g) => names.get(g)!).reverse().join(separator);
-  return { parentOf, path };
+  let ranks: Map<number, number> | undefined;
+  const treeRank = (id: number): number => {
+    ranks ??= depthFirstRanks(genres);
+    return ranks.get(id) ?? Number.MAX_SAFE_INTEGER; // a genre caught in a cycle sorts last
+  };
+  return { parentOf, path, treeRank };
+}
+
+/** `genres` come in sort order (listGenres), so children are pushed in the order they are shown. */
+function depthFirstRanks(genres: readonly Genre[]): Map<number, number> {
+  const children = new Map<number | null, number[]>();
+  const known = new Set(genres.map((g) => g.id));
+  for (const g of genres) {
+    const parent = g.parentId !== null && known.has(g.parentId) ? g.parentId : null;
+    children.set(parent, [...(children.get(parent) ?? []), g.id]);
+  }
+  const ranks = new Map<number, number>();
+  const stack = [...(children.get(null) ?? [])].reverse();
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (ranks.has(id)) continue;
+    ranks.set(id, ranks.size);
+    stack.push(...[...(children.get(id) ?? [])].reverse());
+  }
+  return ranks;
 }

@@ -2,6 +2,9 @@ import { stringify } from 'csv-stringify/sync';
 import { formatSlashDate } from '../../text.js';
 import type { ExportRow } from './search.repository.js';
 
+/** An entry's genres as the CSV lists them: by path, in the tree's order. */
+export type GenreLabels = { path(id: number): string; treeRank(id: number): number };
+
 /** The columns an officer's memo needs (issue 9), in Japanese, as Excel shows them. */
 export const RESULT_CSV_HEADER = [
   '情報種別', 'タイトル', '概要', '会社・団体名', '部署', '担当者', '電話番号', 'メールアドレス', 'ジャンル', '更新日', '詳細ページのURL',
@@ -11,11 +14,12 @@ export const RESULT_CSV_HEADER = [
  * Rows of the result-set CSV: UTF-8, CRLF, fields quoted where they hold a comma, a quote or a line
  * break. The caller writes the BOM and the header once, then calls this per chunk of rows.
  */
-export function resultCsvRows(rows: ExportRow[], genrePath: (id: number) => string, detailUrl: (id: number) => string): string {
+export function resultCsvRows(rows: ExportRow[], genres: GenreLabels, detailUrl: (id: number) => string): string {
   return stringify(
     rows.map((r) => [
       r.typeName, r.title, r.summary, r.contactCompany, r.contactDepartment, r.contactName, r.contactPhone, r.contactEmail,
-      (JSON.parse(r.genreIds) as number[]).map(genrePath).sort().join('、'), formatSlashDate(r.updatedAt), detailUrl(r.id),
+      (JSON.parse(r.genreIds) as number[]).sort((a, b) => genres.treeRank(a) - genres.treeRank(b)).map(genres.path).join('、'),
+      formatSlashDate(r.updatedAt), detailUrl(r.id),
     ]),
     { record_delimiter: 'windows', quoted_match: /[",\r\n]/ },
   );

@@ -88,11 +88,11 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock }: Deps
   router.get('/search/results.csv', requireKind('municipality', 'secretariat'), (req, res) => {
     const query = parse(res, req.query);
     if (!query) return;
-    const { path } = genrePaths(genres.listGenres());
+    const labels = genrePaths(genres.listGenres());
     const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.attachment(`search-results-${formatSlashDate(clock.now()).replaceAll('/', '')}.csv`);
-    for (const chunk of search.csvChunks(query, path, (id) => `${origin}/entries/${id}`)) res.write(chunk);
+    for (const chunk of search.csvChunks(query, labels, (id) => `${origin}/entries/${id}`)) res.write(chunk);
     res.end();
   });
 

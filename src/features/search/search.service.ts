@@ -1,5 +1,5 @@
 import { normalizeForSearch } from '../../text.js';
-import { resultCsvHeader, resultCsvRows } from './search.csv.js';
+import { resultCsvHeader, resultCsvRows, type GenreLabels } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
 import type { SearchCounts, SearchIndex } from './search.index.js';
 import type { SearchRepository } from './search.repository.js';
@@ -55,11 +55,11 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
      * The whole result set as CSV, in result order, a thousand rows at a time so a large export never
      * holds every row in memory at once.
      */
-    *csvChunks(query: SearchQuery, genrePath: (id: number) => string, detailUrl: (id: number) => string): Generator<string> {
+    *csvChunks(query: SearchQuery, genres: GenreLabels, detailUrl: (id: number) => string): Generator<string> {
       const { entryIds } = index.search({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) }, 1, Number.MAX_SAFE_INTEGER);
       yield resultCsvHeader();
       for (let i = 0; i < entryIds.length; i += CSV_CHUNK) {
-        yield resultCsvRows(repository.exportRows(entryIds.slice(i, i + CSV_CHUNK)), genrePath, detailUrl);
+        yield resultCsvRows(repository.exportRows(entryIds.slice(i, i + CSV_CHUNK)), genres, detailUrl);
       }
     },
 
