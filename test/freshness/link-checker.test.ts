@@ -147,6 +147,7 @@ describe('the link checker', () => {
       const dashboard = $((await secretariat.get('/admin')).text);
       expect(dashboard('[data-broken-link]').map((_, el) => Number(dashboard(el).attr('data-broken-link'))).get().sort()).toEqual([alphaMissing, alphaHang, betaMissing].sort());
       const page = $((await secretariat.get('/admin/freshness')).text);
+      expect(page('[data-last-run]').text()).toContain('定期確認、3件：つながった 0件、エラー応答 2件、応答なし 1件、確認対象外 0件。登録団体へのお知らせ 0通');
       expect(page(`[data-broken-link="${alphaHang}"]`).text()).toContain('0.3秒以内に応答がありません');
       expect(page(`[data-broken-link="${alphaHang}"]`).text()).toContain('通知済み');
       const owner = await loggedInAgent(app, alpha.loginId, PASSWORD);

@@ -9,6 +9,11 @@ export type FailingLink = {
 
 export type StaleEntry = { entryId: number; organisationId: number; title: string; freshAt: string };
 
+export type LastLinkRun = {
+  startedAt: string; finishedAt: string; all: boolean; checked: number; digests: number;
+  states: Record<LinkOutcome['state'], number>;
+};
+
 /** The link state shown beside one entry (none when it has no URL or was never checked). */
 export type LinkState = { state: LinkOutcome['state']; checkedAt: string; failures: number; detail: string };
 
@@ -88,6 +93,14 @@ export function freshnessRepository(db: Db) {
     staleAfterMonths(): number {
       const months = Number(statements.setting.get('stale_after_months'));
       return Number.isInteger(months) && months > 0 ? months : 12;
+    },
+    /** What the last run of the checker did, for /admin/freshness (kept as a setting: one row, overwritten). */
+    lastRun(): LastLinkRun | undefined {
+      const value = statements.setting.get('link_check_last_run');
+      return value === undefined ? undefined : (JSON.parse(value) as LastLinkRun);
+    },
+    recordRun(run: LastLinkRun): void {
+      statements.setSetting.run('link_check_last_run', JSON.stringify(run), run.finishedAt);
     },
     saveSettings(settings: { allowPrivate: boolean; staleAfterMonths: number }, at: string): void {
       statements.setSetting.run('link_check_allow_private', settings.allowPrivate ? '1' : '0', at);

@@ -29,7 +29,7 @@ export function freshnessRoutes({ db, repository, checker, audit, clock, logger 
       title: '情報の鮮度', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '情報の鮮度' }],
       failing: repository.failing(1, 500), strikes: STRIKES, refused: repository.refusedCount(),
       staleCount: repository.staleCount(staleBefore(clock.now(), months)), months,
-      running: checker.running(), started: res.req.query.started === '1',
+      running: checker.running(), started: res.req.query.started === '1', lastRun: repository.lastRun(),
       values: values ?? { allow_private: repository.allowPrivate(), stale_after_months: String(months) }, errors,
     });
   };

@@ -91,12 +91,15 @@ export function linkChecker(deps: {
   }
 
   async function run(all: boolean): Promise<LinkCheckSummary> {
-    const now = clock.now().getTime();
+    const startedAt = clock.now().toISOString();
+    const now = Date.parse(startedAt);
     const links = all
       ? repository.allLinks(MAX_ON_DEMAND)
       : repository.dueLinks(new Date(now - config.recheckOkMs).toISOString(), new Date(now - config.recheckFailedMs).toISOString(), config.batch);
     const states = await checkAll(links);
-    return { checked: links.length, states, digests: mailDigests() };
+    const summary = { checked: links.length, states, digests: mailDigests() };
+    if (summary.checked > 0 || all) repository.recordRun({ startedAt, finishedAt: clock.now().toISOString(), all, ...summary });
+    return summary;
   }
 
   return {
