@@ -6,7 +6,8 @@ import type { Db } from '../../src/db/connection.js';
 import { outboxRepository } from '../../src/mail/outbox.repository.js';
 import { mailSender } from '../../src/mail/sender.js';
 import { createEntry, createUser, PASSWORD } from '../helpers/factories.js';
-import { $, loggedInAgent } from '../helpers/http.js';
+import { $, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { until } from '../helpers/wait.js';
 import { createTestPortal, portalOn, PUBLIC_URL } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 
@@ -167,6 +168,28 @@ describe('the link checker', () => {
     } finally {
       await smtp.close();
     }
+  });
+
+  it('on demand from /admin: every link is checked in the background, the request audited; others get 403', async () => {
+    const site = await startSite();
+    sites.push(site);
+    const { app, db } = createTestPortal({ linkCheck: { timeoutMs: 300, perHostIntervalMs: 0 } });
+    allowLoopback(db);
+    const vendor = createUser(db, 'vendor');
+    const ok = createEntry(db, vendor, { url: site.url('/ok') });
+    const missing = createEntry(db, vendor, { url: site.url('/missing') });
+    const adminUser = createUser(db, 'secretariat');
+    const admin = await loggedInAgent(app, adminUser.loginId, PASSWORD);
+    const token = csrfFrom((await admin.get('/admin')).text, '/admin/freshness/check');
+    const res = await admin.post('/admin/freshness/check').type('form').send({ _csrf: token });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/freshness?started=1');
+    await until(() => stored(db, missing) !== undefined && stored(db, ok) !== undefined);
+    expect(stored(db, ok)!.state).toBe('ok');
+    expect(stored(db, missing)!.state).toBe('broken');
+    expect(db.prepare(`SELECT user_id FROM audit_log WHERE action = 'freshness.check'`).pluck().all()).toEqual([adminUser.id]);
+    const owner = await loggedInAgent(app, vendor.loginId, PASSWORD);
+    expect((await owner.post('/admin/freshness/check').type('form').send({ _csrf: csrfFrom((await owner.get('/my/entries')).text, '/logout') })).status).toBe(403);
   });
 
   it('an edited URL starts over: the old address’s failures do not count against the new one', async () => {
