@@ -192,6 +192,25 @@ describe('the link checker', () => {
     expect((await owner.post('/admin/freshness/check').type('form').send({ _csrf: csrfFrom((await owner.get('/my/entries')).text, '/logout') })).status).toBe(403);
   });
 
+  it('two failures within the hour are one strike (a second process, or “check now” after the hourly run); a digest is never sent twice', async () => {
+    const site = await startSite();
+    sites.push(site);
+    const { db, clock } = createTestPortal();
+    allowLoopback(db);
+    const first = portalOn(db, { clock, linkCheck: { timeoutMs: 300, perHostIntervalMs: 0 } }).jobs;
+    const second = portalOn(db, { clock, linkCheck: { timeoutMs: 300, perHostIntervalMs: 0 } }).jobs; // another process on the same file
+    const vendor = createUser(db, 'vendor', { email: 'web@vendor.example.jp' });
+    const id = createEntry(db, vendor, { url: site.url('/missing') });
+    await first.linkChecks.run();
+    clock.advance(30 * 60_000);
+    await second.linkChecks.run({ all: true });
+    expect(stored(db, id)!.failures).toBe(1);
+    clock.advance(DAY + 1);
+    await Promise.all([first.linkChecks.run(), second.linkChecks.run()]);
+    expect(stored(db, id)!.failures).toBe(2);
+    expect(db.prepare(`SELECT count(*) FROM mail_outbox WHERE kind = 'freshness.broken-links'`).pluck().get()).toBe(1);
+  });
+
   it('an edited URL starts over: the old address’s failures do not count against the new one', async () => {
     const site = await startSite();
     sites.push(site);

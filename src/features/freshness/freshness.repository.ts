@@ -35,14 +35,18 @@ export function freshnessRepository(db: Db) {
       'SELECT id AS entryId, url FROM entries WHERE deleted_at IS NULL AND url IS NOT NULL ORDER BY id LIMIT ?',
     ),
     // Recorded only while the entry still has the URL that was checked (an edit during the check wins).
-    // A failure after a failure on the same URL counts on; success or another URL starts over.
+    // A failure after a failure on the same URL counts on, if at least @strikeGap after it: two runs
+    // close together (a second process, or "check now" after the hourly run) are one strike, not two.
+    // Success or another URL starts over.
     record: db.prepare(`
       INSERT INTO link_checks (entry_id, url, checked_at, state, http_status, final_url, detail, failures, reported_at)
       SELECT e.id, e.url, @at, @state, @httpStatus, @finalUrl, @detail, @failed, NULL
         FROM entries e WHERE e.id = @entryId AND e.url = @url
       ON CONFLICT (entry_id) DO UPDATE SET
         failures = CASE WHEN excluded.failures = 0 THEN 0
-                        WHEN link_checks.url = excluded.url THEN link_checks.failures + 1 ELSE 1 END,
+                        WHEN link_checks.url <> excluded.url THEN 1
+                        WHEN link_checks.failures > 0 AND link_checks.checked_at > @strikeGapStart THEN link_checks.failures
+                        ELSE link_checks.failures + 1 END,
         reported_at = CASE WHEN excluded.failures = 0 OR link_checks.url <> excluded.url THEN NULL ELSE link_checks.reported_at END,
         url = excluded.url, checked_at = excluded.checked_at, state = excluded.state, http_status = excluded.http_status,
         final_url = excluded.final_url, detail = excluded.detail`),
@@ -52,6 +56,7 @@ export function freshnessRepository(db: Db) {
         FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url JOIN organisations o ON o.id = e.organisation_id
        WHERE c.failures >= @minFailures AND e.deleted_at IS NULL AND (@onlyUnreported = 0 OR c.reported_at IS NULL)
        ORDER BY e.organisation_id, c.checked_at DESC, c.entry_id LIMIT @limit`),
+    // Compare-and-set: a link another process has just reported is not reported twice.
     markReported: db.prepare('UPDATE link_checks SET reported_at = ? WHERE entry_id = ? AND reported_at IS NULL'),
     refusedCount: db.prepare<[], number>(
       `SELECT count(*) FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url
@@ -112,16 +117,18 @@ export function freshnessRepository(db: Db) {
     allLinks(limit: number) {
       return statements.allLinks.all(limit);
     },
-    record(entryId: number, url: string, outcome: LinkOutcome, at: string): void {
+    record(entryId: number, url: string, outcome: LinkOutcome, at: string, strikeGapMs: number): void {
       const failed = outcome.state === 'broken' || outcome.state === 'unreachable' ? 1 : 0;
-      statements.record.run({ entryId, url, at, ...outcome, failed });
+      const strikeGapStart = new Date(Date.parse(at) - strikeGapMs).toISOString();
+      statements.record.run({ entryId, url, at, ...outcome, failed, strikeGapStart });
     },
     /** Links failing on `minFailures` checks in a row or more, grouped by organisation. */
     failing(minFailures: number, limit: number, onlyUnreported = false): FailingLink[] {
       return statements.failing.all({ minFailures, onlyUnreported: onlyUnreported ? 1 : 0, limit });
     },
-    markReported(entryIds: number[], at: string): void {
-      for (const id of entryIds) statements.markReported.run(at, id);
+    /** Marks the links reported; returns those this call marked (not already marked by another process). */
+    markReported(entryIds: number[], at: string): number[] {
+      return entryIds.filter((id) => statements.markReported.run(at, id).changes > 0);
     },
     refusedCount(): number {
       return statements.refusedCount.get() ?? 0;

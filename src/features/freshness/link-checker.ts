@@ -19,6 +19,8 @@ export type LinkCheckerConfig = {
   /** A working link is checked again after this long; a failing one sooner, to confirm or clear it. */
   recheckOkMs: number;
   recheckFailedMs: number;
+  /** Failures closer together than this count as one strike. */
+  strikeGapMs: number;
   userAgent: string;
 };
 
@@ -26,7 +28,7 @@ const DAY = 24 * 60 * 60_000;
 
 export const defaultLinkCheckerConfig: LinkCheckerConfig = {
   timeoutMs: 10_000, maxRedirects: 5, concurrency: 4, perHostIntervalMs: 2_000, batch: 300,
-  recheckOkMs: 7 * DAY, recheckFailedMs: DAY, userAgent: 'APPLIC-Matching-Portal-LinkChecker/1.0',
+  recheckOkMs: 7 * DAY, recheckFailedMs: DAY, strikeGapMs: 60 * 60_000, userAgent: 'APPLIC-Matching-Portal-LinkChecker/1.0',
 };
 
 /** An owner hears of a link when it has failed this many checks in a row: one outage is not enough. */
@@ -64,7 +66,7 @@ export function linkChecker(deps: {
         for (const [i, link] of queue.entries()) {
           if (i > 0) await sleep(config.perHostIntervalMs);
           const outcome = await checkLink(link.url, { ...config, allowPrivate });
-          repository.record(link.entryId, link.url, outcome, clock.now().toISOString());
+          repository.record(link.entryId, link.url, outcome, clock.now().toISOString(), config.strikeGapMs);
           states[outcome.state]++;
         }
       }
@@ -79,10 +81,12 @@ export function linkChecker(deps: {
     const at = clock.now().toISOString();
     for (const [organisationId, links] of groupBy(repository.failing(STRIKES, 10_000, true), (link) => link.organisationId)) {
       db.transaction(() => {
-        const id = outbox.enqueue(brokenLinksMail(links[0]!.organisationName, repository.recipients(organisationId), links, deps.link), at);
+        const recipients = repository.recipients(organisationId);
         // Without anyone to mail, the links stay unreported (and listed so on /admin/freshness).
-        if (id === null) return;
-        repository.markReported(links.map((l) => l.entryId), at);
+        if (recipients.length === 0) return;
+        const marked = new Set(repository.markReported(links.map((l) => l.entryId), at));
+        if (marked.size === 0) return;
+        outbox.enqueue(brokenLinksMail(links[0]!.organisationName, recipients, links.filter((l) => marked.has(l.entryId)), deps.link), at);
         queued++;
       })();
     }
