@@ -30,6 +30,42 @@ export function normalizeForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
+/** A keyword as the searches use it: normalised, split on spaces, each term once. */
+export function keywordTerms(q: string): string[] {
+  return [...new Set(normalizeForSearch(q).split(' ').filter((t) => t !== ''))];
+}
+
+/**
+ * The text cut where any of the (normalised) terms occurs, for <mark> on a results row; the parts
+ * joined give the text back unchanged. Each character is normalised on its own, so a match that only
+ * exists across characters NFKC joins (ｶ + ﾞ) goes unmarked: the row is still right, just plainer.
+ */
+export function markTerms(text: string, terms: readonly string[]): { text: string; mark: boolean }[] {
+  if (terms.length === 0 || text === '') return [{ text, mark: false }];
+  const chars = [...text];
+  let normalised = '';
+  const charAt: number[] = []; // normalised UTF-16 index → index in chars
+  chars.forEach((c, i) => {
+    const n = normalizeForSearch(c);
+    for (let k = 0; k < n.length; k++) charAt.push(i);
+    normalised += n;
+  });
+  const marked = new Uint8Array(chars.length);
+  for (const term of terms) {
+    for (let at = normalised.indexOf(term); at !== -1; at = normalised.indexOf(term, at + 1)) {
+      for (let k = at; k < at + term.length; k++) marked[charAt[k]!] = 1;
+    }
+  }
+  const parts: { text: string; mark: boolean }[] = [];
+  chars.forEach((c, i) => {
+    const mark = marked[i] === 1;
+    const last = parts[parts.length - 1];
+    if (last && last.mark === mark) last.text += c;
+    else parts.push({ text: c, mark });
+  });
+  return parts;
+}
+
 const TOKYO_OFFSET_MS = 9 * 60 * 60_000;
 
 /**

@@ -1,6 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import { genreTreeHtml } from '../features/genres/genre-tree.html.js';
-import { formatCount, formatDate, formatDateTime, summaryHead } from '../text.js';
+import { formatCount, formatDate, formatDateTime, markTerms, summaryHead } from '../text.js';
 
 export type Breadcrumb = { label: string; href?: string };
 
@@ -19,6 +19,7 @@ export function setTemplateDefaults(app: Express): void {
   Object.assign(app.locals, {
     formatDateTime,
     formatCount,
+    markTerms,
     genreTreeHtml,
     formatDate,
     summaryHead,

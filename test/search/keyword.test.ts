@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEntry, createUser } from '../helpers/factories.js';
-import { listedIds } from '../helpers/http.js';
+import { $, listedIds } from '../helpers/http.js';
 import { createTestPortal, type TestPortal } from '../helpers/portal.js';
 
 let portal: TestPortal;
@@ -70,5 +70,18 @@ describe('GET /search/results › keyword', () => {
   it('several words › must all occur', async () => {
     expect(await find('DX 名簿')).toEqual([e.plain]);
     expect(await find('DX　計画')).toEqual([e.dx]);
+  });
+
+  it('the matches are marked on the results rows, in titles and summaries, the text still escaped', async () => {
+    const vendor = createUser(portal.db, 'vendor');
+    const tricky = createEntry(portal.db, vendor, { title: '<b>見守り</b>タグの見守りサービス', summary: '夜間も見守ります。' });
+    const res = await request(portal.app).get(`/search/results?q=${encodeURIComponent('見守り')}`);
+    const row = $(res.text)(`[data-entry-id="${tricky}"]`);
+    expect(row.find('.entry-row__title mark').map((_, m) => $(res.text)(m).text()).get()).toEqual(['見守り', '見守り']);
+    expect(row.find('.entry-row__title').text().trim()).toBe('<b>見守り</b>タグの見守りサービス');
+    expect(row.find('.entry-row__summary mark').text()).toBe('見守り');
+    expect(res.text).not.toContain('<b>');
+    // Without a keyword, nothing is marked.
+    expect($((await request(portal.app).get('/search/results')).text)('.entry-row mark').length).toBe(0);
   });
 });

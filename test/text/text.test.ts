@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, normalizeForSearch, summaryHead } from '../../src/text.js';
+import { formatDate, formatDateTime, markTerms, normalizeForSearch, summaryHead } from '../../src/text.js';
 
 const segmenter = new Intl.Segmenter('ja', { granularity: 'grapheme' });
 const reference = (text: string, n = 30) => {
@@ -43,5 +43,23 @@ describe('normalizeForSearch', () => {
   it('folds full-width to half-width and case', () => {
     expect(normalizeForSearch('ＤＸ推進　ＡＩ')).toBe('dx推進 ai');
     expect(normalizeForSearch('ｶﾞｲﾄﾞ')).toBe('ガイド');
+  });
+});
+
+describe('markTerms', () => {
+  const marked = (text: string, terms: string[]) => markTerms(text, terms).map((p) => (p.mark ? `[${p.text}]` : p.text)).join('');
+
+  it('marks every occurrence of every term, full- and half-width alike, and gives the text back unchanged', () => {
+    expect(marked('防災アプリと防災無線', ['防災'])).toBe('[防災]アプリと[防災]無線');
+    expect(marked('ＡＩ窓口とai相談', ['ai'])).toBe('[ＡＩ]窓口と[ai]相談');
+    expect(marked('避難所の受付', ['避難所', '受付'])).toBe('[避難所]の[受付]');
+    expect(marked('防災無線', ['災無'])).toBe('防[災無]線');
+    expect(markTerms('防災🙂アプリ', ['アプリ']).map((p) => p.text).join('')).toBe('防災🙂アプリ');
+  });
+
+  it('overlapping terms make one mark; no terms or no match leave the text whole', () => {
+    expect(marked('子育て支援', ['子育', '育て支'])).toBe('[子育て支]援');
+    expect(markTerms('防災', [])).toEqual([{ text: '防災', mark: false }]);
+    expect(markTerms('防災', ['観光'])).toEqual([{ text: '防災', mark: false }]);
   });
 });

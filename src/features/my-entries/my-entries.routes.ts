@@ -3,7 +3,7 @@ import multer from 'multer';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { looksLikePdf, singleUpload } from '../../middleware/upload.js';
-import { normalizeForSearch } from '../../text.js';
+import { keywordTerms } from '../../text.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
@@ -73,7 +73,7 @@ export function myEntriesRoutes(deps: Deps): Router {
     const user = res.locals.currentUser!;
     const parsed = ownListQuerySchema.safeParse(req.query);
     const query = parsed.success ? parsed.data : { q: '', genre: [], page: 1 };
-    const terms = [...new Set(normalizeForSearch(query.q).split(' ').filter((t) => t !== ''))];
+    const terms = keywordTerms(query.q);
     const { total, items } = repository.listOwn(user.organisationId, terms, query.genre, query.page, PER_PAGE);
     const params = (page: number) => {
       const p = new URLSearchParams();

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Clock } from '../../clock.js';
 import { requireKind } from '../../middleware/auth.js';
-import { formatSlashDate } from '../../text.js';
+import { formatSlashDate, keywordTerms } from '../../text.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { showsDetailLink } from '../entries/entries.access.js';
 import type { EntriesRepository, EntryListItem } from '../entries/entries.repository.js';
@@ -80,6 +80,8 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock }: Deps
       },
       conditions,
       detailQuery: searchQueryString(query),
+      // The keyword's terms, marked in the rows' titles and summaries.
+      keywordTerms: keywordTerms(query.q),
       pageHref: (page: number) => `/search/results?${searchQueryString({ ...query, page }) || 'page=1'}`,
     });
   });

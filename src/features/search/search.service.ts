@@ -1,4 +1,4 @@
-import { normalizeForSearch } from '../../text.js';
+import { keywordTerms } from '../../text.js';
 import { resultCsvHeader, resultCsvRows, type GenreLabels } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
 import type { SearchCounts, SearchIndex } from './search.index.js';
@@ -22,7 +22,7 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
   const { index, repository } = deps;
 
   /** The keyword's terms: normalised like the indexed texts, split on spaces, each once. */
-  const keyword = (q: string): { terms: string[] } => ({ terms: [...new Set(normalizeForSearch(q).split(' ').filter((t) => t !== ''))] });
+  const keyword = (q: string): { terms: string[] } => ({ terms: keywordTerms(q) });
 
   return {
     /** Unknown genre or type ids, as field errors (a stale bookmark, or a hand-made URL). */
