@@ -42,6 +42,11 @@ export function keywordTerms(q: string): string[] {
  */
 export function markTerms(text: string, terms: readonly string[]): { text: string; mark: boolean }[] {
   if (terms.length === 0 || text === '') return [{ text, mark: false }];
+  // Usual Japanese text is already NFKC and keeps its length in lower case: match in place.
+  if (text.normalize('NFKC') === text) {
+    const lower = text.toLowerCase();
+    if (lower.length === text.length) return partsOf(text, markedUnits(lower, terms));
+  }
   const chars = [...text];
   let normalised = '';
   const charAt: number[] = []; // normalised UTF-16 index → index in chars
@@ -51,18 +56,30 @@ export function markTerms(text: string, terms: readonly string[]): { text: strin
     normalised += n;
   });
   const marked = new Uint8Array(chars.length);
-  for (const term of terms) {
-    for (let at = normalised.indexOf(term); at !== -1; at = normalised.indexOf(term, at + 1)) {
-      for (let k = at; k < at + term.length; k++) marked[charAt[k]!] = 1;
-    }
-  }
-  const parts: { text: string; mark: boolean }[] = [];
-  chars.forEach((c, i) => {
-    const mark = marked[i] === 1;
-    const last = parts[parts.length - 1];
-    if (last && last.mark === mark) last.text += c;
-    else parts.push({ text: c, mark });
+  markedUnits(normalised, terms).forEach((m, k) => {
+    if (m === 1) marked[charAt[k]!] = 1;
   });
+  return partsOf(chars, marked);
+}
+
+/** Which UTF-16 units of `normalised` fall inside an occurrence of a term. */
+function markedUnits(normalised: string, terms: readonly string[]): Uint8Array {
+  const marked = new Uint8Array(normalised.length);
+  for (const term of terms) {
+    for (let at = normalised.indexOf(term); at !== -1; at = normalised.indexOf(term, at + 1)) marked.fill(1, at, at + term.length);
+  }
+  return marked;
+}
+
+/** Runs of marked and unmarked pieces (characters, or the UTF-16 units of a string: a term never splits a pair). */
+function partsOf(pieces: string | string[], marked: Uint8Array): { text: string; mark: boolean }[] {
+  const parts: { text: string; mark: boolean }[] = [];
+  let start = 0;
+  for (let i = 1; i <= marked.length; i++) {
+    if (i < marked.length && marked[i] === marked[start]) continue;
+    parts.push({ text: typeof pieces === 'string' ? pieces.slice(start, i) : pieces.slice(start, i).join(''), mark: marked[start] === 1 });
+    start = i;
+  }
   return parts;
 }
 
