@@ -35,7 +35,7 @@ import { freshnessLocals } from './features/freshness/freshness.locals.js';
 import { freshnessRepository } from './features/freshness/freshness.repository.js';
 import { freshnessRoutes } from './features/freshness/freshness.routes.js';
 import { linkChecker, STRIKES, type LinkChecker, type LinkCheckerConfig } from './features/freshness/link-checker.js';
-import { staleReminders, type StaleReminders } from './features/freshness/stale-reminders.js';
+import { staleBefore, staleReminders, type StaleReminders } from './features/freshness/stale-reminders.js';
 import { savedSearchDigests, type SavedSearchDigests } from './features/saved-searches/saved-searches.digest.js';
 import { savedSearchesRepository } from './features/saved-searches/saved-searches.repository.js';
 import { savedSearchesRoutes } from './features/saved-searches/saved-searches.routes.js';
@@ -160,6 +160,10 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
         onFlaggedChange: (change) => security.mailChangeInFlaggedSession(change),
       }),
       entries, genres, infoTypes, verifyCsrf: csrf.verify,
+      attentionOf: (organisationId) => {
+        const staleMonths = freshness.staleAfterMonths();
+        return { ...freshness.ownAttention(organisationId, staleBefore(clock.now(), staleMonths), STRIKES), staleMonths };
+      },
     }),
   );
   app.use(

@@ -155,6 +155,7 @@ describe('the link checker', () => {
       const own = $((await owner.get('/my/entries')).text);
       expect(own(`[data-entry-id="${alphaMissing}"] [data-freshness="link-broken"]`).length).toBe(1);
       expect(own(`[data-entry-id="${alphaOk}"] [data-freshness="link-broken"]`).length).toBe(0);
+      expect(own('[data-attention]').attr('data-attention')).toBe('2 0');
       const city = createUser(db, 'municipality');
       const reader = await loggedInAgent(app, city.loginId, PASSWORD);
       expect($((await reader.get(`/entries/${alphaMissing}`)).text)('[data-freshness="link-broken"]').text()).toContain('続けてつながりませんでした');

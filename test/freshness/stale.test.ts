@@ -83,12 +83,15 @@ describe('「内容に変更なし」', () => {
     expect(list(`[data-entry-id="${entries.alphaOld}"] form[action="/my/entries/${entries.alphaOld}/reconfirm"]`).length).toBe(1);
     expect(list(`[data-entry-id="${entries.alphaOld}"] [data-freshness="stale"]`).length).toBe(1);
     expect(list(`[data-entry-id="${entries.alphaFresh}"] form[action$="/reconfirm"]`).length).toBe(0);
+    expect(list('[data-attention]').attr('data-attention')).toBe('0 2'); // no broken link, two stale entries
+    expect(list('[data-attention]').text()).toContain('12か月以上更新・確認されていない情報が2件');
 
     const res = await reconfirm(owner, entries.alphaOld);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/my/entries/${entries.alphaOld}?reconfirmed=1`);
     expect(confirmedAt(db, entries.alphaOld)).toBe(clock.now().toISOString());
     expect($((await owner.get(res.headers.location!)).text)('[role="status"]').text()).toContain('内容に変更がないことを記録しました');
+    expect($((await owner.get('/my/entries')).text)('[data-attention]').attr('data-attention')).toBe('0 1');
     const audit = db.prepare(`SELECT user_id AS userId, diff FROM audit_log WHERE action = 'entry.reconfirm' AND target_id = ?`).all(entries.alphaOld) as { userId: number; diff: string }[];
     expect(audit).toEqual([{ userId: alpha.id, diff: JSON.stringify({ confirmed_at: [null, clock.now().toISOString()] }) }]);
 
@@ -107,7 +110,9 @@ describe('「内容に変更なし」', () => {
   });
 
   it('another organisation’s entry, a deleted one or a missing token: refused, nothing recorded', async () => {
-    const { app, db, beta, entries } = setup();
+    const { app, db, beta, gamma, entries } = setup();
+    const calm = await loggedInAgent(app, gamma.loginId, PASSWORD);
+    expect($((await calm.get('/my/entries')).text)('[data-attention]').length).toBe(0); // nothing to ask of gamma
     const other = await loggedInAgent(app, beta.loginId, PASSWORD);
     expect((await reconfirm(other, entries.alphaOld)).status).toBe(404);
     expect((await other.post('/my/entries/abc/reconfirm').type('form').send({ _csrf: csrfFrom((await other.get('/my/entries')).text) })).status).toBe(404);

@@ -85,6 +85,13 @@ export function freshnessRepository(db: Db) {
     staleCount: db.prepare<[string], number>(
       `SELECT count(*) FROM entries WHERE deleted_at IS NULL AND suspended_at IS NULL AND max(updated_at, coalesce(confirmed_at, '')) < ?`,
     ).pluck(),
+    // What needs the owner's attention across all its entries (not only the page shown).
+    ownAttention: db.prepare<{ organisationId: number; staleBefore: string; strikes: number }, { broken: number; stale: number }>(`
+      SELECT (SELECT count(*) FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url
+               WHERE e.organisation_id = @organisationId AND e.deleted_at IS NULL AND c.failures >= @strikes) AS broken,
+             (SELECT count(*) FROM entries e
+               WHERE e.organisation_id = @organisationId AND e.deleted_at IS NULL
+                 AND max(e.updated_at, coalesce(e.confirmed_at, '')) < @staleBefore) AS stale`),
     ownFreshness: db.prepare<[number, number], { updatedAt: string; confirmedAt: string | null }>(
       'SELECT updated_at AS updatedAt, confirmed_at AS confirmedAt FROM entries WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL',
     ),
@@ -151,6 +158,9 @@ export function freshnessRepository(db: Db) {
     },
     staleCount(staleBefore: string): number {
       return statements.staleCount.get(staleBefore) ?? 0;
+    },
+    ownAttention(organisationId: number, staleBefore: string, strikes: number): { broken: number; stale: number } {
+      return statements.ownAttention.get({ organisationId, staleBefore, strikes })!;
     },
     ownFreshness(id: number, organisationId: number) {
       return statements.ownFreshness.get(id, organisationId);

@@ -22,6 +22,8 @@ type Deps = {
   genres: GenresRepository;
   infoTypes: InfoTypesRepository;
   verifyCsrf: RequestHandler;
+  /** Broken links and stale entries among all of an organisation's entries, for the list's notice. */
+  attentionOf: (organisationId: number) => { broken: number; stale: number; staleMonths: number };
 };
 
 const emptyValues: EntryValues = {
@@ -91,6 +93,7 @@ export function myEntriesRoutes(deps: Deps): Router {
       page: query.page,
       totalPages: Math.max(1, Math.ceil(total / PER_PAGE)),
       items,
+      attention: deps.attentionOf(user.organisationId),
       tree: activeGenreTree(genres.listGenres()),
       pageHref: (page: number) => `/my/entries${params(page) ? `?${params(page)}` : ''}`,
     });
