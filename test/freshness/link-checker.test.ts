@@ -212,6 +212,31 @@ describe('the link checker', () => {
     expect(db.prepare(`SELECT count(*) FROM mail_outbox WHERE kind = 'freshness.broken-links'`).pluck().get()).toBe(1);
   });
 
+  it('when nothing on three or more hosts answers, the server’s own network is suspected: no strike, no mail, a warning for the secretariat', async () => {
+    // Ports nobody listens on, on three loopback hosts: every connection is refused, as when the
+    // server cannot get out at all.
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = http.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const { app, db, clock } = createTestPortal({ linkCheck: { timeoutMs: 300, perHostIntervalMs: 0 } });
+    allowLoopback(db);
+    const { jobs } = portalOn(db, { clock, linkCheck: { timeoutMs: 300, perHostIntervalMs: 0 } });
+    const vendor = createUser(db, 'vendor', { email: 'web@vendor.example.jp' });
+    const ids = ['127.0.0.1', '127.0.0.2', '[::1]'].map((host) => createEntry(db, vendor, { url: `http://${host}:${closedPort}/` }));
+    for (let day = 0; day < 3; day++) {
+      const summary = await jobs.linkChecks.run();
+      expect(summary).toMatchObject({ checked: 3, networkDown: true, digests: 0 });
+      clock.advance(DAY + 1);
+    }
+    for (const id of ids) expect(stored(db, id)).toBeUndefined();
+    expect(outboxRepository(db).unsentCount()).toBe(0);
+    const admin = await loggedInAgent(app, createUser(db, 'secretariat').loginId, PASSWORD);
+    expect($((await admin.get('/admin/freshness')).text)('[data-network-down]').text()).toContain('どのリンクにも接続できませんでした');
+  });
+
   it('an edited URL starts over: the old address’s failures do not count against the new one', async () => {
     const site = await startSite();
     sites.push(site);

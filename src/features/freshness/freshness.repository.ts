@@ -10,7 +10,7 @@ export type FailingLink = {
 export type StaleEntry = { entryId: number; organisationId: number; title: string; freshAt: string };
 
 export type LastLinkRun = {
-  startedAt: string; finishedAt: string; all: boolean; checked: number; digests: number;
+  startedAt: string; finishedAt: string; all: boolean; checked: number; digests: number; networkDown: boolean;
   states: Record<LinkOutcome['state'], number>;
 };
 

@@ -36,7 +36,18 @@ export const STRIKES = 2;
 /** On demand, every link: bounded all the same. */
 const MAX_ON_DEMAND = 20_000;
 
-export type LinkCheckSummary = { checked: number; states: Record<LinkOutcome['state'], number>; digests: number };
+export type LinkCheckSummary = {
+  checked: number; states: Record<LinkOutcome['state'], number>; digests: number;
+  /** Every link of several hosts went unanswered: the server's own connection is the likely fault. */
+  networkDown: boolean;
+};
+
+/**
+ * When every link checked, on at least this many different hosts, went unanswered, the fault is far
+ * more likely the server's own way out (a closed network, a proxy it is not told about) than every
+ * vendor's site at once: the run is recorded as such and counts no strike, so no vendor is mailed.
+ */
+const NETWORK_DOWN_HOSTS = 3;
 
 /**
  * The link checker (issue 10). Runs on a timer in the server process and on demand from
@@ -55,24 +66,31 @@ export function linkChecker(deps: {
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  async function checkAll(links: { entryId: number; url: string }[]): Promise<LinkCheckSummary['states']> {
-    const states = { ok: 0, broken: 0, unreachable: 0, refused: 0 };
+  /** Checks the links, host by host; the outcomes are recorded together at the end (see NETWORK_DOWN_HOSTS). */
+  async function checkAll(links: { entryId: number; url: string }[]): Promise<Omit<LinkCheckSummary, 'digests'>> {
     const allowPrivate = repository.allowPrivate();
     const queues = [...groupBy(links, (link) => (URL.canParse(link.url) ? new URL(link.url).host : '')).values()];
+    const outcomes: { entryId: number; url: string; outcome: LinkOutcome; at: string }[] = [];
     let next = 0;
     const worker = async () => {
       while (next < queues.length) {
         const queue = queues[next++]!;
         for (const [i, link] of queue.entries()) {
           if (i > 0) await sleep(config.perHostIntervalMs);
-          const outcome = await checkLink(link.url, { ...config, allowPrivate });
-          repository.record(link.entryId, link.url, outcome, clock.now().toISOString(), config.strikeGapMs);
-          states[outcome.state]++;
+          outcomes.push({ ...link, outcome: await checkLink(link.url, { ...config, allowPrivate }), at: clock.now().toISOString() });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, queues.length) }, worker));
-    return states;
+    const states = { ok: 0, broken: 0, unreachable: 0, refused: 0 };
+    for (const { outcome } of outcomes) states[outcome.state]++;
+    const networkDown = queues.length >= NETWORK_DOWN_HOSTS && states.unreachable === outcomes.length;
+    if (!networkDown) {
+      db.transaction(() => {
+        for (const { entryId, url, outcome, at } of outcomes) repository.record(entryId, url, outcome, at, config.strikeGapMs);
+      })();
+    }
+    return { checked: outcomes.length, states, networkDown };
   }
 
   /** One digest per organisation for the links that reached STRIKES since they were last reported. */
@@ -100,8 +118,8 @@ export function linkChecker(deps: {
     const links = all
       ? repository.allLinks(MAX_ON_DEMAND)
       : repository.dueLinks(new Date(now - config.recheckOkMs).toISOString(), new Date(now - config.recheckFailedMs).toISOString(), config.batch);
-    const states = await checkAll(links);
-    const summary = { checked: links.length, states, digests: mailDigests() };
+    const checked = await checkAll(links);
+    const summary = { ...checked, digests: checked.networkDown ? 0 : mailDigests() };
     if (summary.checked > 0 || all) repository.recordRun({ startedAt, finishedAt: clock.now().toISOString(), all, ...summary });
     return summary;
   }
