@@ -75,40 +75,31 @@ function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mai
     outbox: outboxRepository(db), clock: systemClock, logger, uploadDir: config.uploadDir, adminEmail: config.adminEmail,
     link: linkTo(config.publicUrl),
   });
-  const cleanup = () => {
+  /** A synchronous job that logs what it did (when it did anything) or why it failed, never throwing. */
+  const logged = (job: () => number, done: string, failed: string) => () => {
     try {
-      const removed = drafts.cleanupDrafts();
-      if (removed > 0) logger.info({ removed }, 'stale registration drafts removed');
+      const count = job();
+      if (count > 0) logger.info({ count }, done);
     } catch (error) {
-      logger.error({ err: error }, 'draft cleanup failed');
+      logger.error({ err: error }, failed);
     }
   };
+  const cleanup = logged(() => drafts.cleanupDrafts(), 'stale registration drafts removed', 'draft cleanup failed');
   cleanup();
   setInterval(cleanup, 60 * 60_000).unref();
   // Each saved search is mailed at most once a day; checking every ten minutes spreads the digests.
-  const digests = () => {
-    try {
-      const queued = jobs.savedSearchDigests.run();
-      if (queued > 0) logger.info({ queued }, 'saved-search digests queued');
-    } catch (error) {
-      logger.error({ err: error }, 'saved-search digests failed');
-    }
-  };
+  const digests = logged(() => jobs.savedSearchDigests.run(), 'saved-search digests queued', 'saved-search digests failed');
   digests();
   setInterval(digests, 10 * 60_000).unref();
   // Freshness (issue 10): the links that are due, and stale-entry reminders, once an hour. The
   // checker paces itself (a few hosts at a time, a pause between requests to one host).
+  const reminders = logged(() => jobs.staleReminders.run(), 'stale-entry reminders queued', 'stale-entry reminders failed');
   const freshness = () => {
     jobs.linkChecks.run().then(
       (summary) => { if (summary.checked > 0) logger.info(summary, 'links checked'); },
       (error: unknown) => logger.error({ err: error }, 'link check failed'),
     );
-    try {
-      const queued = jobs.staleReminders.run();
-      if (queued > 0) logger.info({ queued }, 'stale-entry reminders queued');
-    } catch (error) {
-      logger.error({ err: error }, 'stale-entry reminders failed');
-    }
+    reminders();
   };
   // The first run waits a few minutes, so a restart does not start with a burst of requests.
   setTimeout(() => {

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { CURRENT_LINK_CHECK } from '../freshness/freshness.repository.js';
 import { bigrams, normalizeForSearch } from '../../text.js';
 
 export type NewEntry = {
@@ -73,6 +74,8 @@ export function entriesRepository(db: Db) {
   const newest = db.prepare<[number], EntryListItem>(`
     SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
            e.updated_at AS updatedAt, e.confirmed_at AS confirmedAt,
+           -- A correlated subquery, not a join: it runs for the rows kept after the sort only, where
+           -- a join would first touch every published entry (13 ms against 0.02 at 100,000).
            (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
            (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
       FROM entries e JOIN info_types t ON t.id = e.type_id
@@ -100,14 +103,12 @@ export function entriesRepository(db: Db) {
            e.organisation_id AS organisationId, o.name AS organisationName,
            e.created_at AS createdAt, e.updated_at AS updatedAt,
            e.suspended_at AS suspendedAt, e.suspended_reason AS suspendedReason, e.deleted_at AS deletedAt,
-           e.confirmed_at AS confirmedAt,
-           (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
-           (SELECT c.checked_at FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkCheckedAt,
-           (SELECT c.detail FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkDetail,
+           e.confirmed_at AS confirmedAt, c.failures AS linkFailures, c.checked_at AS linkCheckedAt, c.detail AS linkDetail,
            (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
       FROM entries e
       JOIN info_types t ON t.id = e.type_id
       JOIN organisations o ON o.id = e.organisation_id
+      ${CURRENT_LINK_CHECK}
      WHERE e.id = ?`);
   const insertAttachment = db.prepare(
     `INSERT INTO attachments (entry_id, stored_name, original_name, size, sha256, created_at)

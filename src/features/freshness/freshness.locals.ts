@@ -15,15 +15,17 @@ export function freshAt(entry: Fresh): string {
 /** Sets res.locals.freshness for every page: the stale age in force and the two tests on an entry. */
 export function freshnessLocals(repository: FreshnessRepository, clock: Clock): RequestHandler {
   return (_req, res, next) => {
+    // Read once a page, when first asked (most requests show no entry).
+    let months: number | undefined;
     let cutoff: string | undefined;
-    const months = () => repository.staleAfterMonths();
+    const staleMonths = () => (months ??= repository.staleAfterMonths());
     res.locals.freshness = {
       freshAt,
-      /** Neither updated nor confirmed for the configured months (read once a page, when first asked). */
-      isStale: (entry: Fresh) => freshAt(entry) < (cutoff ??= staleBefore(clock.now(), months())),
+      /** Neither updated nor confirmed for the configured months. */
+      isStale: (entry: Fresh) => freshAt(entry) < (cutoff ??= staleBefore(clock.now(), staleMonths())),
       /** Failed the last STRIKES checks in a row. */
       isLinkBroken: (entry: Fresh) => (entry.linkFailures ?? 0) >= STRIKES,
-      staleMonths: months,
+      staleMonths,
     };
     next();
   };

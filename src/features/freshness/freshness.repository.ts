@@ -14,8 +14,12 @@ export type LastLinkRun = {
   states: Record<LinkOutcome['state'], number>;
 };
 
-/** The link state shown beside one entry (none when it has no URL or was never checked). */
-export type LinkState = { state: LinkOutcome['state']; checkedAt: string; failures: number; detail: string };
+/**
+ * The last check of an entry's current URL, joined as `c` to entries `e` where the rows are already
+ * chosen (one entry, a page of ids); a check of an address the entry no longer has does not count.
+ * Sorted lists use a correlated subquery instead, which runs for the kept rows only.
+ */
+export const CURRENT_LINK_CHECK = 'LEFT JOIN link_checks c ON c.entry_id = e.id AND c.url = e.url';
 
 /** All SQL of the freshness feature (issue 10): link checks, stale reminders, confirmations, settings. */
 export function freshnessRepository(db: Db) {
@@ -62,9 +66,6 @@ export function freshnessRepository(db: Db) {
       `SELECT count(*) FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url
         WHERE c.state = 'refused' AND e.deleted_at IS NULL`,
     ).pluck(),
-    linkState: db.prepare<[number], LinkState>(`
-      SELECT c.state, c.checked_at AS checkedAt, c.failures, c.detail FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url
-       WHERE c.entry_id = ?`),
     organisationName: db.prepare<[number], string>('SELECT name FROM organisations WHERE id = ?').pluck(),
     recipients: db.prepare<[number], string>(
       `SELECT email FROM users WHERE organisation_id = ? AND active = 1 AND email <> '' ORDER BY id`,
@@ -139,9 +140,6 @@ export function freshnessRepository(db: Db) {
     },
     refusedCount(): number {
       return statements.refusedCount.get() ?? 0;
-    },
-    linkState(entryId: number): LinkState | undefined {
-      return statements.linkState.get(entryId);
     },
     organisationName(organisationId: number): string {
       return statements.organisationName.get(organisationId) ?? '';

@@ -11,5 +11,3 @@ export const freshnessSettingsSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 60, { message: '月数は1から60までの半角数字で入力してください。' }),
 });
-
-export type FreshnessSettingsForm = z.input<typeof freshnessSettingsSchema>;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { groupBy } from '../../group-by.js';
 
 export type Genre = { id: number; parentId: number | null; name: string; sortOrder: number; retired: boolean };
 
@@ -181,12 +182,9 @@ export function genrePaths(genres: readonly Genre[], separator = ' › '): {
 
 /** `genres` come in sort order (listGenres), so children are pushed in the order they are shown. */
 function depthFirstRanks(genres: readonly Genre[]): Map<number, number> {
-  const children = new Map<number | null, number[]>();
   const known = new Set(genres.map((g) => g.id));
-  for (const g of genres) {
-    const parent = g.parentId !== null && known.has(g.parentId) ? g.parentId : null;
-    children.set(parent, [...(children.get(parent) ?? []), g.id]);
-  }
+  const children = new Map([...groupBy(genres, (g) => (g.parentId !== null && known.has(g.parentId) ? g.parentId : null))]
+    .map(([parent, list]) => [parent, list.map((g) => g.id)]));
   const ranks = new Map<number, number>();
   const stack = [...(children.get(null) ?? [])].reverse();
   while (stack.length > 0) {

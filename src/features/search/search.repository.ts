@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { CURRENT_LINK_CHECK } from '../freshness/freshness.repository.js';
 import { bigramText, type EntryListItem } from '../entries/entries.repository.js';
 
 /** An FTS5 phrase: the term in double quotes, quotes inside doubled, so no FTS syntax gets through. */
@@ -57,10 +58,9 @@ export function searchRepository(db: Db) {
     ),
     listItems: db.prepare<[string], EntryListItem>(
       `SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
-              e.updated_at AS updatedAt, e.confirmed_at AS confirmedAt,
-              (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
+              e.updated_at AS updatedAt, e.confirmed_at AS confirmedAt, c.failures AS linkFailures,
               (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
-         FROM entries e JOIN info_types t ON t.id = e.type_id
+         FROM entries e JOIN info_types t ON t.id = e.type_id ${CURRENT_LINK_CHECK}
         WHERE e.id IN (SELECT value FROM json_each(?))`,
     ),
   };
