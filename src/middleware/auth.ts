@@ -45,16 +45,29 @@ export function requireKind(...kinds: OrganisationKind[]): RequestHandler {
 }
 
 /**
- * The `next` parameter is honoured only as a path on this site: "/x", never "//host", "/\\host" or
- * an absolute URL, so the login page cannot be used to send users elsewhere.
+ * The `next` parameter is honoured only as a path on this site. The check is made on what is returned,
+ * after the URL parser has applied a browser's normalisations (dot segments, %2e, backslashes): a raw
+ * "/.//evil.example" passes a check of the text but normalises to "//evil.example", which a browser
+ * reads as another host.
  */
 export function safeNextPath(next: unknown): string | null {
   if (typeof next !== 'string' || !next.startsWith('/') || next.length > 2000) return null;
-  if (next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f\\]/.test(next)) return null;
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return null;
   const base = 'http://portal.invalid';
-  const url = new URL(next, base);
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return null;
+  }
   if (url.origin !== base) return null;
-  return url.pathname + url.search + url.hash;
+  const path = url.pathname + url.search + url.hash;
+  return isSameSitePath(path) ? path : null;
+}
+
+/** "/" followed by anything but a second "/" or "\\": a path a browser resolves on this host. */
+function isSameSitePath(path: string): boolean {
+  return path.startsWith('/') && path[1] !== '/' && path[1] !== '\\' && !/[\u0000-\u001f\u007f]/.test(path);
 }
 
 /** Where a user lands after login when no `next` was given. */
