@@ -170,7 +170,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     accountsRoutes({
       accounts,
       service: accountsService({
-        accounts, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
+        db, accounts, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
         ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail,
       }),
       clock,

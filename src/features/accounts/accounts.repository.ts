@@ -15,6 +15,8 @@ export type LoginEvent = {
   userId: number | null;
   organisationId: number | null;
   ip: string;
+  /** What the per-address rule counts by (ipKey: the address, or an IPv6 address's /64). */
+  ipKey: string;
   userAgent: string;
   success: boolean;
   reason: LoginEventReason;
@@ -46,20 +48,30 @@ export function accountsRepository(db: Db) {
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.login_id = ?`,
     ),
     insertEvent: db.prepare(
-      `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, user_agent, success, reason)
-       VALUES (@at, @loginId, @userId, @organisationId, @ip, @userAgent, @success, @reason)`,
+      `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, ip_key, user_agent, success, reason)
+       VALUES (@at, @loginId, @userId, @organisationId, @ip, @ipKey, @userAgent, @success, @reason)`,
+    ),
+    settleEvent: db.prepare(
+      `UPDATE login_events SET user_id = @userId, organisation_id = @organisationId, success = @success, reason = @reason
+        WHERE id = @id`,
     ),
     lastEventAt: db.prepare<[string, string], { at: string | null }>(
       `SELECT max(at) AS at FROM login_events WHERE login_id = ? AND reason = ?`,
     ),
-    failuresSince: db.prepare<[string, string], { n: number }>(
+    // Failures after the ID's last success or lock (by row order: an attempt is recorded when it
+    // starts, so two in the same millisecond are still in order) and within the window.
+    failuresSince: db.prepare<[{ loginId: string; since: string }], { n: number }>(
       `SELECT count(*) AS n FROM login_events
-        WHERE login_id = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
+        WHERE login_id = @loginId AND at > @since AND reason IN ('bad_credentials', 'inactive')
+          AND id > coalesce((SELECT max(id) FROM login_events WHERE login_id = @loginId AND reason IN ('ok', 'lock_started')), 0)`,
     ),
-    failuresFromIp: db.prepare<[string, string], { n: number }>(
+    failuresFromIpKey: db.prepare<[string, string], { n: number }>(
       `SELECT count(*) AS n FROM login_events
-        WHERE ip = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
+        WHERE ip_key = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
     ),
+    loggedInFrom: db.prepare<[string, string, string], number>(
+      `SELECT 1 FROM login_events WHERE login_id = ? AND ip_key = ? AND reason = 'ok' AND at > ? LIMIT 1`,
+    ).pluck(),
     organisationByName: db.prepare<[string], { id: number; kind: OrganisationKind }>(
       `SELECT id, kind FROM organisations WHERE name = ?`,
     ),
@@ -96,12 +108,23 @@ export function accountsRepository(db: Db) {
       return statements.lastEventAt.get(loginId, reason)?.at ?? null;
     },
 
+    /** Failures within the window that came after the ID's last success or lock. */
     countFailuresSince(loginId: string, since: string): number {
-      return statements.failuresSince.get(loginId, since)?.n ?? 0;
+      return statements.failuresSince.get({ loginId, since })?.n ?? 0;
     },
 
-    countFailuresFromIpSince(ip: string, since: string): number {
-      return statements.failuresFromIp.get(ip, since)?.n ?? 0;
+    /** Gives an attempt recorded before its password check the outcome the check found. */
+    settleLoginEvent(id: number, outcome: Pick<LoginEvent, 'userId' | 'organisationId' | 'success' | 'reason'>): void {
+      statements.settleEvent.run({ id, ...outcome, success: outcome.success ? 1 : 0 });
+    },
+
+    countFailuresFromIpKeySince(ipKey: string, since: string): number {
+      return statements.failuresFromIpKey.get(ipKey, since)?.n ?? 0;
+    },
+
+    /** Whether the typed login ID has logged in successfully from this address key since `since`. */
+    hasLoggedInFrom(loginId: string, ipKey: string, since: string): boolean {
+      return statements.loggedInFrom.get(loginId, ipKey, since) !== undefined;
     },
 
     findOrganisationByName(name: string) {

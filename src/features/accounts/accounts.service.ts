@@ -1,5 +1,7 @@
 import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
 import type { Logger } from '../../logger.js';
+import { ipKey } from '../security/ip-ranges.js';
 import type { SecurityService } from '../security/security.service.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import { verifyPassword } from './passwords.js';
@@ -14,14 +16,19 @@ export const defaultLockPolicy: LockPolicy = {
 };
 
 /**
- * Failed logins allowed from one client address within the window; past that the address gets 429
- * until old failures leave the window. Counted from login_events, so only failures count (a whole
- * city hall behind one address is never slowed by its own logins, however many at once) and the
- * count survives restarts and holds across processes.
+ * Failed logins allowed from one client address (an IPv6 client's /64) within the window. Past that,
+ * the address may still log in to IDs that have logged in successfully from it before (a city hall's
+ * staff, or a prefecture's security cloud carrying many municipalities, share one address), but every
+ * other ID from it gets 429 until old failures leave the window: guessing unknown IDs and spraying a
+ * password across the membership from one address is stopped, a colleague's correct password is not.
+ * Counted from login_events, so the count survives restarts and holds across processes.
  */
 export type IpThrottle = { maxFailures: number; windowMs: number };
 
 export const defaultIpThrottle: IpThrottle = { maxFailures: 30, windowMs: 15 * 60_000 };
+
+/** How far back a successful login makes an (ID, address) pair known to the per-address rule. */
+const KNOWN_PAIR_MS = 180 * 24 * 60 * 60_000;
 
 export type LoginAttempt = { loginId: string; password: string; ip: string; userAgent: string };
 
@@ -37,12 +44,17 @@ export type LoginOutcome =
  * The lock is keyed on the typed login ID, not on the user row, so unknown IDs lock exactly like real
  * ones and a lock says nothing about whether an ID exists. Only failures count: a city hall's
  * colleagues logging in through one address never lock each other out.
+ *
+ * The limits and the count are one atomic step: in one write transaction the attempt is checked
+ * against them and recorded as a failure *before* the (slow) password check, which then settles it.
+ * Twenty-five simultaneous attempts at one ID therefore reach the password check at most
+ * `maxFailures` times, and forty from one address at most `maxFailures` of the address rule.
  */
 export function accountsService(deps: {
-  accounts: AccountsRepository; security: SecurityService; clock: Clock; logger: Logger; lockPolicy: LockPolicy;
+  db: Db; accounts: AccountsRepository; security: SecurityService; clock: Clock; logger: Logger; lockPolicy: LockPolicy;
   ipThrottle: IpThrottle; onMailQueued?: () => void;
 }) {
-  const { accounts, security, clock, logger, lockPolicy } = deps;
+  const { db, accounts, security, clock, logger, lockPolicy } = deps;
 
   function lockedUntil(loginId: string): number | null {
     const started = accounts.lastEventAt(loginId, 'lock_started');
@@ -51,32 +63,45 @@ export function accountsService(deps: {
     return until > clock.now().getTime() ? until : null;
   }
 
-  /** Failures since the window opened, the last success, or the last lock, whichever is latest. */
+  /** Failures (and attempts still being checked) in the window, after the last success or lock. */
   function recentFailures(loginId: string): number {
-    const windowStart = new Date(clock.now().getTime() - lockPolicy.windowMs).toISOString();
-    const since = [windowStart, accounts.lastEventAt(loginId, 'ok'), accounts.lastEventAt(loginId, 'lock_started')]
-      .filter((t): t is string => t !== null)
-      .sort()
-      .at(-1) as string;
-    return accounts.countFailuresSince(loginId, since);
+    return accounts.countFailuresSince(loginId, new Date(clock.now().getTime() - lockPolicy.windowMs).toISOString());
   }
+
+  type Admission = { admitted: true; eventId: number } | { admitted: false; outcome: LoginOutcome };
+
+  /** The limits, and the attempt counted against them, in one write transaction (see above). */
+  const admit = (attempt: LoginAttempt, key: string): Admission => db.transaction((): Admission => {
+    const { loginId, ip, userAgent } = attempt;
+    const now = clock.now();
+    const at = now.toISOString();
+    const base = { loginId, ip, ipKey: key, userAgent, userId: null, organisationId: null, at, success: false };
+
+    const ipWindowStart = new Date(now.getTime() - deps.ipThrottle.windowMs).toISOString();
+    if (accounts.countFailuresFromIpKeySince(key, ipWindowStart) >= deps.ipThrottle.maxFailures
+        && !accounts.hasLoggedInFrom(loginId, key, new Date(now.getTime() - KNOWN_PAIR_MS).toISOString())) {
+      accounts.recordLoginEvent({ ...base, reason: 'ip_throttled' });
+      return { admitted: false, outcome: { ok: false, reason: 'ip_throttled' } };
+    }
+
+    // A lock in force, or as many attempts as a lock takes already failed or still being checked.
+    const until = lockedUntil(loginId) ?? (recentFailures(loginId) >= lockPolicy.maxFailures ? now.getTime() + lockPolicy.lockMs : null);
+    if (until !== null) {
+      accounts.recordLoginEvent({ ...base, reason: 'locked' });
+      return { admitted: false, outcome: { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((until - now.getTime()) / 1000) } };
+    }
+
+    // Counted as a failure until the password check settles it.
+    return { admitted: true, eventId: accounts.recordLoginEvent({ ...base, reason: 'bad_credentials' }) };
+  }).immediate();
 
   return {
     async login(attempt: LoginAttempt): Promise<LoginOutcome> {
-      const { loginId, password, ip, userAgent } = attempt;
-      const base = { loginId, ip, userAgent, userId: null, organisationId: null };
-
-      const ipWindowStart = new Date(clock.now().getTime() - deps.ipThrottle.windowMs).toISOString();
-      if (accounts.countFailuresFromIpSince(ip, ipWindowStart) >= deps.ipThrottle.maxFailures) {
-        accounts.recordLoginEvent({ ...base, at: clock.now().toISOString(), success: false, reason: 'ip_throttled' });
-        return { ok: false, reason: 'ip_throttled' };
-      }
-
-      const until = lockedUntil(loginId);
-      if (until !== null) {
-        accounts.recordLoginEvent({ ...base, at: clock.now().toISOString(), success: false, reason: 'locked' });
-        return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((until - clock.now().getTime()) / 1000) };
-      }
+      const { loginId, password, ip } = attempt;
+      const key = ipKey(ip);
+      const admission = admit(attempt, key);
+      if (!admission.admitted) return admission.outcome;
+      const { eventId } = admission;
 
       const user = accounts.findCredentials(loginId);
       const passwordMatches = await verifyPassword(password, user?.passwordHash);
@@ -86,10 +111,8 @@ export function accountsService(deps: {
         const who = { userId: user.id, organisationId: user.organisationId };
         const outsideRange = security.isOutsideRange(user.organisationId, ip);
         const denied = outsideRange && security.policy() === 'deny';
-        const loginEventId = accounts.recordLoginEvent({
-          ...base, ...who, at: now, success: !denied, reason: denied ? 'outside_range_denied' : 'ok',
-        });
-        const facts = { ...who, loginEventId, loginId, ip, at: now };
+        accounts.settleLoginEvent(eventId, { ...who, success: !denied, reason: denied ? 'outside_range_denied' : 'ok' });
+        const facts = { ...who, loginEventId: eventId, loginId, ip, at: now };
         if (outsideRange) {
           security.recordOutsideRange({ ...facts, organisationName: user.organisationName, denied });
           logger.warn({ loginId, ip, denied }, 'login from outside the organisation\'s IP ranges');
@@ -101,18 +124,18 @@ export function accountsService(deps: {
         return { ok: true, ...who, outsideRange };
       }
 
-      accounts.recordLoginEvent({
-        ...base,
-        at: now,
-        userId: user?.id ?? null,
-        organisationId: user?.organisationId ?? null,
-        success: false,
-        reason: user && passwordMatches ? 'inactive' : 'bad_credentials',
-      });
-      if (recentFailures(loginId) >= lockPolicy.maxFailures) {
-        accounts.recordLoginEvent({ ...base, at: now, success: false, reason: 'lock_started' });
-        logger.warn({ loginId, ip, lockMinutes: lockPolicy.lockMs / 60_000 }, 'login ID locked after repeated failures');
-      }
+      db.transaction(() => {
+        accounts.settleLoginEvent(eventId, {
+          userId: user?.id ?? null, organisationId: user?.organisationId ?? null, success: false,
+          reason: user && passwordMatches ? 'inactive' : 'bad_credentials',
+        });
+        if (lockedUntil(loginId) === null && recentFailures(loginId) >= lockPolicy.maxFailures) {
+          accounts.recordLoginEvent({
+            loginId, ip, ipKey: key, userAgent: attempt.userAgent, userId: null, organisationId: null, at: now, success: false, reason: 'lock_started',
+          });
+          logger.warn({ loginId, ip, lockMinutes: lockPolicy.lockMs / 60_000 }, 'login ID locked after repeated failures');
+        }
+      }).immediate();
       return { ok: false, reason: 'bad_credentials' };
     },
   };

@@ -29,3 +29,15 @@ export function ipInRanges(ip: string, ranges: string[]): boolean {
     return range !== undefined && address.kind() === range[0].kind() && address.match(range);
   });
 }
+
+/**
+ * The key the per-address login rule counts by: an IPv4 address as it is, an IPv6 address by its /64,
+ * since one office or household is given a whole /64 and can pick any address in it.
+ */
+export function ipKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4);
+  return `${ipaddr.IPv6.parse(`${parts.map((p) => p.toString(16)).join(':')}::`).toString()}/64`;
+}
