@@ -18,6 +18,10 @@ import { myEntriesRepository } from './features/my-entries/my-entries.repository
 import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
 import { myEntriesService } from './features/my-entries/my-entries.service.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
+import { adminAccountsRepository } from './features/admin/admin-accounts.repository.js';
+import { adminImportRepository } from './features/admin/admin-import.repository.js';
+import { adminImportService } from './features/admin/admin-import.service.js';
+import { sweeper, type Sweeper } from './features/maintenance/sweep.js';
 import { securityRepository } from './features/security/security.repository.js';
 import { securityService } from './features/security/security.service.js';
 import { linkTo } from './mail/links.js';
@@ -81,7 +85,9 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** What runs beside the requests on the same in-memory indexes: server.ts puts these on timers. */
-export type PortalJobs = { savedSearchDigests: SavedSearchDigests; linkChecks: LinkChecker; staleReminders: StaleReminders };
+export type PortalJobs = {
+  savedSearchDigests: SavedSearchDigests; linkChecks: LinkChecker; staleReminders: StaleReminders; sweep: Sweeper;
+};
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
 export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } {
@@ -141,7 +147,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   const peerIndex = new PeerIndex(peers, () => genres.listGenres());
   const audit = auditRepository(db);
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
-  app.use(searchRoutes({ search, genres, infoTypes, entries, clock }));
+  app.use(searchRoutes({ search, genres, infoTypes, entries, clock, link }));
   app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
   const peerService = peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, link, onMailQueued: kickMail });
   app.use(peersRoutes({
@@ -150,15 +156,16 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   }));
   app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);
+  const registrations = myEntriesService({
+    db, repository: myEntries, entries, audit, outbox, clock, logger,
+    uploadDir: config.uploadDir, adminEmail: config.adminEmail, link,
+    onMailQueued: kickMail,
+    onFlaggedChange: (change) => security.mailChangeInFlaggedSession(change),
+  });
   app.use(
     myEntriesRoutes({
       repository: myEntries,
-      service: myEntriesService({
-        db, repository: myEntries, entries, audit, outbox, clock, logger,
-        uploadDir: config.uploadDir, adminEmail: config.adminEmail, link,
-        onMailQueued: kickMail,
-        onFlaggedChange: (change) => security.mailChangeInFlaggedSession(change),
-      }),
+      service: registrations,
       entries, genres, infoTypes, verifyCsrf: csrf.verify,
       attentionOf: (organisationId) => {
         const staleMonths = freshness.staleAfterMonths();
@@ -178,10 +185,14 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   );
   const linkChecks = linkChecker({ db, repository: freshness, outbox, clock, link, config: deps.linkCheck, onMailQueued: kickMail });
   app.use(freshnessRoutes({ db, repository: freshness, checker: linkChecks, audit, clock, logger }));
+  const csvImports = adminImportService({
+    db, repository: adminImportRepository(db), entries, genres, infoTypes, accounts: adminAccountsRepository(db), audit, clock,
+  });
   app.use(
     '/admin',
     requireKind('secretariat'),
     adminRoutes({
+      csvImports,
       db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
       brokenLinks: () => freshness.failing(STRIKES, 20),
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),
@@ -200,6 +211,11 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, link, onMailQueued: kickMail }),
       linkChecks,
       staleReminders: staleReminders({ db, repository: freshness, outbox, clock, link, onMailQueued: kickMail }),
+      sweep: sweeper({
+        db, uploadDir: config.uploadDir, clock, logger,
+        cleanupDrafts: () => registrations.cleanupDrafts(),
+        removeStalePreviews: () => csvImports.removeStalePreviews(),
+      }),
     },
   };
 }

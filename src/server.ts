@@ -1,16 +1,10 @@
 import { createPortal, type PortalJobs } from './app.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import type { Db } from './db/connection.js';
-import { auditRepository } from './features/audit/audit.repository.js';
-import { entriesRepository } from './features/entries/entries.repository.js';
-import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
-import { myEntriesService } from './features/my-entries/my-entries.service.js';
+import { ConfigError, loadConfig } from './config.js';
 import { outboxRepository } from './mail/outbox.repository.js';
 import { mailSender, type MailSender } from './mail/sender.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
-import { linkTo } from './mail/links.js';
 import { DEMO_PASSWORD, seedDemo } from './db/seed.js';
 import { settingsRepository } from './features/settings/settings.repository.js';
 import { organisationKindLabels } from './features/accounts/accounts.types.js';
@@ -44,7 +38,7 @@ async function main(): Promise<void> {
     ? mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: outboxRepository(db), clock: systemClock, logger })
     : undefined;
   const { app, jobs } = createPortal({ db, config, sessionSecret, clock: systemClock, logger, mailer });
-  startBackgroundWork({ db, config, logger, mailer, jobs });
+  startBackgroundWork({ logger, mailer, jobs });
   const server = app.listen(config.port, () => {
     console.log(`APPLIC マッチングポータル: http://localhost:${config.port}/ （データベース: ${config.databasePath}）`);
   });
@@ -64,17 +58,12 @@ async function main(): Promise<void> {
 }
 
 /**
- * What runs beside the requests: sending what the outbox holds (retries included), removing
- * registration drafts that were never saved, the saved searches' daily digests, link checks and
- * stale-entry reminders. Timers are unref'd so they never keep the process up.
+ * What runs beside the requests: sending what the outbox holds (retries included), the sweep of what
+ * was left behind (drafts, import previews, orphaned files), the saved searches' daily digests, link
+ * checks and stale-entry reminders. Timers are unref'd so they never keep the process up.
  */
-function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mailer: MailSender | undefined; jobs: PortalJobs }): void {
-  const { db, config, logger, mailer, jobs } = deps;
-  const drafts = myEntriesService({
-    db, repository: myEntriesRepository(db), entries: entriesRepository(db), audit: auditRepository(db),
-    outbox: outboxRepository(db), clock: systemClock, logger, uploadDir: config.uploadDir, adminEmail: config.adminEmail,
-    link: linkTo(config.publicUrl),
-  });
+function startBackgroundWork(deps: { logger: Logger; mailer: MailSender | undefined; jobs: PortalJobs }): void {
+  const { logger, mailer, jobs } = deps;
   /** A synchronous job that logs what it did (when it did anything) or why it failed, never throwing. */
   const logged = (job: () => number, done: string, failed: string) => () => {
     try {
@@ -84,9 +73,16 @@ function startBackgroundWork(deps: { db: Db; config: Config; logger: Logger; mai
       logger.error({ err: error }, failed);
     }
   };
-  const cleanup = logged(() => drafts.cleanupDrafts(), 'stale registration drafts removed', 'draft cleanup failed');
-  cleanup();
-  setInterval(cleanup, 60 * 60_000).unref();
+  // Stale drafts, uncommitted import previews and upload files nothing refers to (after a crash).
+  const sweep = () => {
+    try {
+      jobs.sweep.run();
+    } catch (error) {
+      logger.error({ err: error }, 'sweep failed');
+    }
+  };
+  sweep();
+  setInterval(sweep, 60 * 60_000).unref();
   // Each saved search is mailed at most once a day; checking every ten minutes spreads the digests.
   const digests = logged(() => jobs.savedSearchDigests.run(), 'saved-search digests queued', 'saved-search digests failed');
   digests();

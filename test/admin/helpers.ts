@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { createUser, PASSWORD } from '../helpers/factories.js';
-import { csrfFrom, loggedInAgent, type Agent } from '../helpers/http.js';
+import { $, csrfFrom, loggedInAgent, type Agent } from '../helpers/http.js';
 import type { TestPortal } from '../helpers/portal.js';
 
 /** A secretariat agent and a way to post any admin form with the token of the page it sits on. */
@@ -13,3 +13,28 @@ export async function adminAgent(portal: TestPortal | { app: Express; db: TestPo
   };
   return { admin, agent: agent as Agent, post };
 }
+
+/** Uploads the file: the answer is the preview (or the errors). */
+export async function previewCsv(agent: Agent, csv: string, createOrgs = false) {
+  const token = $((await agent.get('/admin/import')).text)('form[action="/admin/import"] input[name="_csrf"]').val() as string;
+  let req = agent.post('/admin/import').field('_csrf', token);
+  if (createOrgs) req = req.field('create_orgs', '1');
+  return req.attach('file', Buffer.from(csv, 'utf8'), { filename: 'entries.csv', contentType: 'text/csv' });
+}
+
+/** Commits a preview through its own form. */
+export async function commitPreview(agent: Agent, preview: { text: string }) {
+  const form = $(preview.text)('form[action="/admin/import/commit"]');
+  return agent.post('/admin/import/commit').type('form')
+    .send({ _csrf: form.find('input[name="_csrf"]').val() as string, key: form.find('input[name="key"]').val() as string });
+}
+
+export async function exportCsv(agent: Agent): Promise<string> {
+  const res = await agent.get('/admin/export.csv').buffer(true).parse((r, done) => {
+    const chunks: Buffer[] = [];
+    r.on('data', (c: Buffer) => chunks.push(c));
+    r.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+  return (res.body as Buffer).toString('utf8');
+}
+

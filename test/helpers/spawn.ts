@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts src/server.ts and resolves with its output once it says it is listening. */
+/** Starts src/server.ts and resolves once it says it is listening; `output` keeps growing after that. */
 export function startServer(env: Record<string, string>): Promise<{ output: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,
@@ -39,7 +39,7 @@ export function startServer(env: Record<string, string>): Promise<{ output: stri
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('http://localhost:')) resolve({ output, stop });
+      if (output.includes('http://localhost:')) resolve({ get output() { return output; }, stop });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

@@ -1,19 +1,24 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { fromFormulaSafe, stringifyCsv } from '../../csv.js';
 import { normalizeForSearch } from '../../text.js';
 
-/** The contract's CSV columns, in order, for import and export alike. */
+/** The contract's import columns, in order. The export writes `id` before them (EXPORT_COLUMNS). */
 export const CSV_COLUMNS = [
   'type', 'title', 'summary', 'url', 'genres', 'owner_org', 'contact_company', 'contact_department',
   'contact_name', 'contact_phone', 'contact_email', 'updated_at',
 ] as const;
 
-export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string>;
+export const EXPORT_COLUMNS = ['id', ...CSV_COLUMNS] as const;
 
-/** UTF-8 with a BOM and CRLF line ends, so Excel opens it as Japanese text. */
-export function toCsv(rows: CsvRow[]): string {
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], bom: true, record_delimiter: 'windows', quoted_match: /[",\r\n]/ });
+export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string> & { id?: string };
+
+/**
+ * UTF-8 with a BOM and CRLF line ends, so Excel opens it as Japanese text. With `withId` (the export)
+ * the entry id comes first, so that the edited file re-imports as updates.
+ */
+export function toCsv(rows: CsvRow[], withId = false): string {
+  return stringifyCsv(rows, { header: true, columns: withId ? [...EXPORT_COLUMNS] : [...CSV_COLUMNS], bom: true });
 }
 
 const chars = (s: string) => [...s].length;
@@ -21,6 +26,8 @@ const required = (label: string, max: number) => z.string().trim()
   .refine((v) => v !== '', `${label}が空です`).refine((v) => chars(v) <= max, `${label}が${max}文字を超えています`);
 
 export const csvRowSchema = z.object({
+  id: z.string().trim().refine((v) => v === '' || /^[1-9]\d{0,9}$/.test(v), 'id は登録情報の番号（数字）か空にしてください')
+    .transform((v) => (v === '' ? null : Number(v))),
   type: required('type（情報種別）', 50),
   title: required('title（タイトル）', 100),
   summary: required('summary（概要）', 4000),
@@ -36,7 +43,7 @@ export const csvRowSchema = z.object({
   updated_at: z.string().trim().refine((v) => v === '' || (/^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))), 'updated_at は ISO 8601 の日時で指定してください'),
 });
 
-export type ParsedCsvRow = z.infer<typeof csvRowSchema>;
+export type ParsedCsvRow = z.infer<typeof csvRowSchema> & { rowNumber: number };
 
 /**
  * Parses the file: header check, then every row (row 1 is the header, so the first data row is 2).
@@ -50,8 +57,10 @@ export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[] } | { errors: st
     return { errors: [`CSVとして読み取れません：${(error as Error).message.slice(0, 200)}`] };
   }
   const [header, ...data] = records;
-  if (!header || header.map((h) => h.trim()).join(',') !== CSV_COLUMNS.join(',')) {
-    return { errors: [`1行目（見出し）は ${CSV_COLUMNS.join(',')} にしてください。`] };
+  const names = (header ?? []).map((h) => h.trim()).join(',');
+  const columns: readonly string[] | undefined = names === CSV_COLUMNS.join(',') ? CSV_COLUMNS : names === EXPORT_COLUMNS.join(',') ? EXPORT_COLUMNS : undefined;
+  if (!columns) {
+    return { errors: [`1行目（見出し）は ${CSV_COLUMNS.join(',')} にしてください（先頭に id 列があっても構いません）。`] };
   }
   if (data.length === 0) return { errors: ['取り込む行がありません。'] };
   if (data.length > 20_000) return { errors: ['一度に取り込めるのは20,000行までです。'] };
@@ -59,12 +68,14 @@ export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[] } | { errors: st
   const errors: string[] = [];
   data.forEach((record, i) => {
     const rowNumber = i + 2;
-    if (record.length !== CSV_COLUMNS.length) {
-      errors.push(`${rowNumber}行目：列の数が${record.length}です（${CSV_COLUMNS.length}列必要です）`);
+    if (record.length !== columns.length) {
+      errors.push(`${rowNumber}行目：列の数が${record.length}です（${columns.length}列必要です）`);
       return;
     }
-    const parsed = csvRowSchema.safeParse(Object.fromEntries(CSV_COLUMNS.map((c, j) => [c, record[j] ?? ''])));
-    if (parsed.success) rows.push(parsed.data);
+    // The export made formula-like cells safe with one leading "'"; take exactly that one off again.
+    const cells = Object.fromEntries(columns.map((c, j) => [c, fromFormulaSafe(record[j] ?? '')]));
+    const parsed = csvRowSchema.safeParse({ id: '', ...cells });
+    if (parsed.success) rows.push({ ...parsed.data, rowNumber });
     else errors.push(`${rowNumber}行目：${parsed.error.issues.map((x) => x.message).join('、')}`);
   });
   return errors.length > 0 ? { errors } : { rows };

@@ -60,19 +60,9 @@ export function adminEntriesRepository(db: Db) {
        ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`),
     waitingCount: db.prepare<[], number>(`SELECT count(*) FROM entries WHERE deleted_at IS NULL AND (reviewed_at IS NULL OR reviewed_at < updated_at)`).pluck(),
     review: db.prepare(`UPDATE entries SET reviewed_at = @at, reviewed_by = @userId WHERE id = @id`),
-    exportRows: db.prepare(`
-      SELECT e.id, t.name AS type, e.title, e.summary, coalesce(e.url, '') AS url, o.name AS ownerOrg,
-             e.contact_company, e.contact_department, e.contact_name, e.contact_phone, e.contact_email, e.updated_at AS updatedAt
-        FROM ${from} WHERE e.deleted_at IS NULL ORDER BY e.id`),
   };
 
-  const allEntryGenres = db.prepare<[], [number, number]>('SELECT entry_id, genre_id FROM entry_genres').raw();
-
   return {
-    /** [entryId, genreId] of every link, read once for the CSV export instead of once per entry. */
-    allEntryGenres(): [number, number][] {
-      return allEntryGenres.all();
-    },
     list(status: AdminEntryStatus | 'all', q: string, page: number, perPage: number) {
       const statement = lists[status]!;
       const params = { q, limit: perPage, offset: (page - 1) * perPage };
@@ -98,9 +88,6 @@ export function adminEntriesRepository(db: Db) {
     },
     markReviewed(id: number, userId: number, at: string): boolean {
       return statements.review.run({ id, userId, at }).changes > 0;
-    },
-    exportRows() {
-      return statements.exportRows.all() as Record<string, string | number>[];
     },
   };
 }

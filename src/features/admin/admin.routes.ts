@@ -13,13 +13,14 @@ import { adminAccountsRoutes, type IssueProfileView } from './admin-accounts.rou
 import { adminEntriesRepository } from './admin-entries.repository.js';
 import { adminEntriesRoutes } from './admin-entries.routes.js';
 import { adminImportRoutes } from './admin-import.routes.js';
+import type { AdminImportService } from './admin-import.service.js';
 import { adminSecurityRoutes } from './admin-security.routes.js';
 import { adminTaxonomyRoutes } from './admin-taxonomy.routes.js';
 
 type Deps = {
   db: Db; clock: Clock; audit: AuditRepository; outbox: OutboxRepository; security: SecurityRepository;
   entries: EntriesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository;
-  verifyCsrf: RequestHandler; onMailQueued: () => void;
+  verifyCsrf: RequestHandler; onMailQueued: () => void; csvImports: AdminImportService;
   brokenLinks: () => FailingLink[];
   issueProfileOf: (organisationId: number) => IssueProfileView;
 };
@@ -37,8 +38,6 @@ export function adminRoutes(deps: Deps): Router {
   router.use(adminTaxonomyRoutes({ db, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }));
   router.use(adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf: deps.issueProfileOf }));
   router.use(adminSecurityRoutes({ db, security: deps.security, outbox, audit, clock }));
-  router.use(adminImportRoutes({
-    db, entries: deps.entries, adminEntries, genres: deps.genres, infoTypes: deps.infoTypes, accounts, audit, clock, verifyCsrf: deps.verifyCsrf,
-  }));
+  router.use(adminImportRoutes({ service: deps.csvImports, clock, verifyCsrf: deps.verifyCsrf }));
   return router;
 }

@@ -118,6 +118,15 @@ export function entriesRepository(db: Db) {
     `SELECT registrant_company AS company, registrant_department AS department, registrant_name AS name,
             registrant_phone AS phone, registrant_email AS email FROM entries WHERE id = ?`,
   );
+  const updateContent = db.prepare(`
+    UPDATE entries SET type_id = @typeId, title = @title, summary = @summary, url = @url,
+           contact_company = @contactCompany, contact_department = @contactDepartment, contact_name = @contactName,
+           contact_phone = @contactPhone, contact_email = @contactEmail, organisation_id = @organisationId,
+           updated_at = @updatedAt, operator_ip = @operatorIp
+     WHERE id = @id AND deleted_at IS NULL`);
+  const unlinkAll = db.prepare('DELETE FROM entry_genres WHERE entry_id = ?');
+  const reindex = db.prepare('UPDATE entry_search SET title = ?, summary = ?, details = ? WHERE rowid = ?');
+  const reindexPairs = db.prepare('INSERT OR REPLACE INTO entry_bigrams (rowid, text) VALUES (?, ?)');
   const attachment = db.prepare<[number], Attachment>(
     `SELECT stored_name AS storedName, original_name AS originalName, size FROM attachments WHERE entry_id = ?`,
   );
@@ -151,6 +160,26 @@ export function entriesRepository(db: Db) {
       index.run(id, ...text);
       indexPairs.run(id, bigramText(text));
       return id;
+    }),
+
+    /**
+     * The secretariat's update of an entry's content (the CSV import): fields, owner, genres and keyword
+     * index, all or nothing. The registrant snapshot stays as the owner left it. False if the entry is
+     * gone (deleted).
+     */
+    updateContent: db.transaction((id: number, entry: Omit<NewEntry, 'userId' | 'createdAt' | `registrant${string}`>): boolean => {
+      const { genreIds, ...row } = entry;
+      if (updateContent.run({ ...row, id }).changes === 0) return false;
+      unlinkAll.run(id);
+      for (const genreId of new Set(genreIds)) link.run(id, genreId);
+      const who = registrant.get(id)!;
+      const text = searchText({
+        ...row, registrantCompany: who.company, registrantDepartment: who.department, registrantName: who.name,
+        registrantPhone: who.phone, registrantEmail: who.email,
+      });
+      reindex.run(...text, id);
+      reindexPairs.run(id, bigramText(text));
+      return true;
     }),
 
     /** 新着情報: the newest published entries. */

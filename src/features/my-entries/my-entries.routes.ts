@@ -1,8 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import multer from 'multer';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
-import { looksLikePdf, singleUpload } from '../../middleware/upload.js';
+import { looksLikePdf, multipartForm, uploadProblemMessages } from '../../middleware/upload.js';
 import { keywordTerms } from '../../text.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
@@ -114,27 +113,16 @@ export function myEntriesRoutes(deps: Deps): Router {
     renderForm(res, 200, { entryId: null, values: { ...emptyValues, ...repository.lastContact(user.organisationId) }, errors: {} });
   });
 
-  /**
-   * Multipart: the upload parser first, then the CSRF check on the parsed token. A file over the limit
-   * still gets the token checked before the form comes back with the values that arrived.
-   */
-  const upload: RequestHandler = (req, res, next) => {
-    singleUpload('attachment')(req, res, (error?: unknown) => {
-      if (!error) return verifyCsrf(req, res, next);
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        return verifyCsrf(req, res, (csrfError?: unknown) => {
-          if (csrfError) return next(csrfError);
-          res.locals.uploadTooLarge = true;
-          next();
-        });
-      }
-      next(error instanceof multer.MulterError ? new HttpError(400, '送信された内容を読み取れませんでした。入力内容をご確認のうえ、もう一度お試しください。') : error);
-    });
-  };
+  /** Multipart: the upload parser first, then the CSRF check on the parsed token (middleware/upload.ts). */
+  const upload = multipartForm('attachment', verifyCsrf);
 
   /** Validates the multipart form; renders it again (400/413) or shows the confirmation page. */
-  const confirm = (entryId: number | null, currentFile: string | undefined) => (req: Request, res: Response) => {
+  const confirm = (entryId: number | null, currentFile: string | undefined, stored: EntryValues) => (req: Request, res: Response) => {
     const user = res.locals.currentUser!;
+    if (res.locals.uploadProblem === 'malformed') {
+      // Nothing that arrived can be trusted (no token was checked): the form as it was, and a message.
+      return renderForm(res, 400, { entryId, values: stored, errors: { _form: uploadProblemMessages.malformed }, currentFile });
+    }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = entryFormSchema.safeParse(body);
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
@@ -142,12 +130,13 @@ export function myEntriesRoutes(deps: Deps): Router {
     const carried = typeof body.draft_key === 'string' ? service.findDraft(body.draft_key, user) : undefined;
     if (values.type && !infoTypes.listInfoTypes().some((t) => t.id === values.type)) errors.type = '情報種別を選択してください。';
     if (values.genre.length > 0 && !genres.exist(values.genre)) errors.genre = '行政課題のジャンルの指定が正しくありません。';
-    if (res.locals.uploadTooLarge) errors.attachment = '添付ファイルが大きすぎます。PDFは10MB以内にしてください。';
+    const tooLarge = res.locals.uploadProblem === 'too_large';
+    if (tooLarge) errors.attachment = '添付ファイルが大きすぎます。PDFは10MB以内にしてください。';
     else if (req.file && !looksLikePdf(req.file.buffer)) errors.attachment = 'PDFファイルを選択してください（ファイルの中身がPDFではありません）。';
     else if (req.file && req.file.size === 0) errors.attachment = '空のファイルは添付できません。';
     if (Object.keys(errors).length > 0 || !parsed.success) {
       if (req.file && !errors.attachment) errors.attachment = 'お手数ですが、添付するファイルをもう一度選択してください。';
-      return renderForm(res, res.locals.uploadTooLarge ? 413 : 400, {
+      return renderForm(res, tooLarge ? 413 : 400, {
         entryId, values, errors, draft: carried, currentFile, agreed: body.agree_terms === '1',
       });
     }
@@ -179,7 +168,9 @@ export function myEntriesRoutes(deps: Deps): Router {
     });
   };
 
-  router.post('/my/entries/confirm', upload, confirm(null, undefined));
+  router.post('/my/entries/confirm', upload, (req, res) => {
+    confirm(null, undefined, { ...emptyValues, ...repository.lastContact(res.locals.currentUser!.organisationId) })(req, res);
+  });
 
   /** The save step (new or edit): only a draft of this user, for this entry, and not expired. */
   const save = (entryId: number | null) => (req: Request, res: Response) => {
@@ -229,7 +220,7 @@ export function myEntriesRoutes(deps: Deps): Router {
 
   router.post('/my/entries/:id/confirm', upload, (req, res) => {
     const own = ownOr404(req, res);
-    confirm(own.id, entries.findAttachment(own.id)?.originalName)(req, res);
+    confirm(own.id, entries.findAttachment(own.id)?.originalName, own)(req, res);
   });
 
   router.post('/my/entries/:id', (req, res) => save(ownOr404(req, res).id)(req, res));

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { stringifyCsv } from '../../csv.js';
 import { formatSlashDate } from '../../text.js';
 import type { ExportRow } from './search.repository.js';
 
@@ -11,20 +11,19 @@ export const RESULT_CSV_HEADER = [
 ];
 
 /**
- * Rows of the result-set CSV: UTF-8, CRLF, fields quoted where they hold a comma, a quote or a line
- * break. The caller writes the BOM and the header once, then calls this per chunk of rows.
+ * Rows of the result-set CSV (formula-safe, CRLF: see stringifyCsv). The caller writes the BOM and the
+ * header once, then calls this per chunk of rows.
  */
 export function resultCsvRows(rows: ExportRow[], genres: GenreLabels, detailUrl: (id: number) => string): string {
-  return stringify(
+  return stringifyCsv(
     rows.map((r) => [
       r.typeName, r.title, r.summary, r.contactCompany, r.contactDepartment, r.contactName, r.contactPhone, r.contactEmail,
       (JSON.parse(r.genreIds) as number[]).sort((a, b) => genres.treeRank(a) - genres.treeRank(b)).map(genres.path).join('、'),
       formatSlashDate(r.updatedAt), detailUrl(r.id),
     ]),
-    { record_delimiter: 'windows', quoted_match: /[",\r\n]/ },
   );
 }
 
 export function resultCsvHeader(): string {
-  return `\uFEFF${stringify([RESULT_CSV_HEADER], { record_delimiter: 'windows' })}`;
+  return `\uFEFF${stringifyCsv([RESULT_CSV_HEADER])}`;
 }

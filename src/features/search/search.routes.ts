@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Clock } from '../../clock.js';
+import type { LinkTo } from '../../mail/links.js';
 import { requireKind } from '../../middleware/auth.js';
 import { formatSlashDate, keywordTerms } from '../../text.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
@@ -12,11 +13,14 @@ import type { SearchService } from './search.service.js';
 
 const NEWEST_ON_SEARCH = 10;
 
-type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTypesRepository; entries: EntriesRepository; clock: Clock };
+type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTypesRepository; entries: EntriesRepository; clock: Clock;
+  /** Absolute links from PUBLIC_URL: the request's Host header is the client's to choose. */
+  link: LinkTo;
+};
 
 const emptyQuery: SearchQuery = { genre: [], type: [], q: '', page: 1 };
 
-export function searchRoutes({ search, genres, infoTypes, entries, clock }: Deps): Router {
+export function searchRoutes({ search, genres, infoTypes, entries, clock, link }: Deps): Router {
   const router = Router();
 
   const withLinks = (res: Response, items: EntryListItem[]) =>
@@ -91,10 +95,9 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock }: Deps
     const query = parse(res, req.query);
     if (!query) return;
     const labels = genrePaths(genres.listGenres());
-    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.attachment(`search-results-${formatSlashDate(clock.now()).replaceAll('/', '')}.csv`);
-    for (const chunk of search.csvChunks(query, labels, (id) => `${origin}/entries/${id}`)) res.write(chunk);
+    for (const chunk of search.csvChunks(query, labels, (id) => link(`/entries/${id}`))) res.write(chunk);
     res.end();
   });
 
