@@ -28,9 +28,11 @@ const trustProxy = z
 
 const envSchema = z
   .object({
+    // Unset behaves as production (no stack traces, cached views): `npm start` is safe as it is.
+    // Only an explicit NODE_ENV=production also demands SESSION_SECRET, so the demo starts without one.
     NODE_ENV: z
       .enum(['development', 'production', 'test'], { message: 'development, production, test のいずれかを指定してください' })
-      .default('development'),
+      .optional(),
     PORT: port.default(3000),
     DATABASE_PATH: z.string().min(1, '空にはできません').default('data/portal.db'),
     UPLOAD_DIR: z.string().min(1, '空にはできません').default('uploads'),
@@ -97,7 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   const e = parsed.data;
   return {
-    nodeEnv: e.NODE_ENV,
+    nodeEnv: e.NODE_ENV ?? 'production',
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
     uploadDir: e.UPLOAD_DIR,

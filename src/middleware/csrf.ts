@@ -1,5 +1,6 @@
 import { csrfSync } from 'csrf-sync';
 import type { RequestHandler } from 'express';
+import { isMultipart } from './upload.js';
 
 /**
  * CSRF protection with the synchroniser token pattern: the token lives in the session and every POST
@@ -26,7 +27,7 @@ export function csrfProtection(multipartPaths: RegExp[] = []) {
   };
 
   const global: RequestHandler = (req, res, next) => {
-    if (req.is('multipart/form-data') && multipartPaths.some((path) => path.test(req.path))) return next();
+    if (isMultipart(req) && multipartPaths.some((path) => path.test(req.path))) return next();
     csrfSynchronisedProtection(req, res, next);
   };
 

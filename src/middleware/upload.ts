@@ -1,5 +1,5 @@
 import multer from 'multer';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 /** The contract: an attachment is a PDF of at most 10 MB. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -40,9 +40,17 @@ export function multipartForm(field: string, verifyCsrf: RequestHandler): Reques
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 200, fieldSize: 64 * 1024, parts: 210 },
   }).single(field);
+  const malformed: RequestHandler = (req, res, next) => {
+    req.body = {};
+    req.file = undefined;
+    res.locals.uploadProblem = 'malformed';
+    next();
+  };
   return (req, res, next) => {
+    // A type the parser cannot read at all (`boundary=` empty, say) is skipped by it, body unparsed.
+    const declared = isMultipart(req);
     parse(req, res, (error?: unknown) => {
-      if (!error) return verifyCsrf(req, res, next);
+      if (!error) return declared && req.body === undefined ? malformed(req, res, next) : verifyCsrf(req, res, next);
       if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
         return verifyCsrf(req, res, (csrfError?: unknown) => {
           if (csrfError) return next(csrfError);
@@ -50,10 +58,12 @@ export function multipartForm(field: string, verifyCsrf: RequestHandler): Reques
           next();
         });
       }
-      req.body = {};
-      req.file = undefined;
-      res.locals.uploadProblem = 'malformed';
-      next();
+      malformed(req, res, next);
     });
   };
+}
+
+/** Whether the request says it is multipart, however badly (the CSRF check's exemption uses this too). */
+export function isMultipart(req: Request): boolean {
+  return /^\s*multipart\//i.test(req.get('content-type') ?? '');
 }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { loadConfig } from '../../src/config.js';
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/db/seed.js';
 import { seedsDir } from '../../src/paths.js';
@@ -104,6 +105,16 @@ describe('error pages', () => {
     expect(res.text).toContain('システムエラーが発生しました');
     expect(res.text).not.toMatch(/at .*\.ts:\d+/);
     expect(res.text).not.toContain('stack-trace');
+  });
+
+  it('500 › as `npm start` runs (NODE_ENV unset): no stack trace and no server path', async () => {
+    const { db } = createTestPortal();
+    const app = appOn(db, { config: { nodeEnv: loadConfig({}).nodeEnv } });
+    db.close();
+    const res = await request(app).get('/');
+    expect(res.status).toBe(500);
+    expect(res.text).not.toContain('stack-trace');
+    expect(res.text).not.toMatch(/node_modules|\/src\/|\.ts:\d+|\.js:\d+/);
   });
 
   it('500 › in development the page shows the stack to the developer', async () => {

@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { seedDemo, DEMO_PASSWORD } from '../../src/db/seed.js';
@@ -13,6 +14,9 @@ const PAYLOADS = [
   "' OR 1=1 --",
   'a'.repeat(100_000),
   'ctl\u0000\u0001\u0007\u001b[31m\u007f',
+  // Spreadsheet formulas (issue 15.4): stored as typed, never run from a CSV.
+  '=HYPERLINK("http://x","y")',
+  "+cmd|' /C calc'!A0",
 ];
 const RAW_MARKERS = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>'];
 
@@ -98,6 +102,11 @@ describe('hostile input in every text field of every form', () => {
     for (const page of ['/admin/genres', '/admin/types', '/admin/orgs', '/admin/users', '/admin/entries', '/search/results', '/']) {
       const html = (await admin.get(page)).text;
       expect(RAW_MARKERS.filter((m) => html.includes(m)), page).toEqual([]);
+    }
+    // Whatever was stored, no cell of a CSV the portal writes begins as a formula.
+    for (const csv of ['/admin/export.csv', '/search/results.csv']) {
+      const cells = (parse((await admin.get(csv)).text, { bom: true, relax_column_count: true }) as string[][]).flat();
+      expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c)), csv).toEqual([]);
     }
   }, 240_000);
 });
