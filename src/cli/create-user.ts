@@ -6,7 +6,7 @@ import { openDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { accountsRepository } from '../features/accounts/accounts.repository.js';
 import { organisationKinds } from '../features/accounts/accounts.types.js';
-import { hashPassword } from '../features/accounts/passwords.js';
+import { hashPassword, PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../features/accounts/passwords.js';
 import { migrationsDir } from '../paths.js';
 
 const USAGE =
@@ -14,7 +14,8 @@ const USAGE =
 
 const argsSchema = z.object({
   login: z.string({ message: '--login を指定してください' }).trim().min(1, '--login を指定してください').max(64, '--login は64文字以内です'),
-  password: z.string({ message: '--password を指定してください' }).min(12, '--password は12文字以上にしてください'),
+  password: z.string({ message: '--password を指定してください' }).min(12, '--password は12文字以上にしてください')
+    .refine((v) => !passwordTooLong(v), `--password：${PASSWORD_TOO_LONG_MESSAGE}`),
   org: z.string({ message: '--org を指定してください' }).trim().min(1, '--org を指定してください').max(100),
   kind: z.enum(organisationKinds, { message: '--kind は secretariat, municipality, vendor のいずれかです' }),
   name: z.string().default(''),

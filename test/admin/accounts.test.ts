@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createGenre, createIssueProfile, createUser, PASSWORD } from '../helpers/factories.js';
+import { BAD_CREDENTIALS_MESSAGE } from '../../src/features/accounts/accounts.routes.js';
+import { createGenre, createIssueProfile, createOrganisation, createUser, PASSWORD } from '../helpers/factories.js';
 import { $, login, loggedInAgent } from '../helpers/http.js';
 import { createTestPortal } from '../helpers/portal.js';
 import { adminAgent } from './helpers.js';
@@ -68,6 +69,24 @@ describe('organisations and accounts', () => {
     expect((await login(request.agent(portal.app), 'mitaka2', 'a-long-password-1')).status).toBe(302);
     expect((await post('/admin/users', '/admin/users', { login_id: 'mitaka2', password: 'a-long-password-2', org_id: String(orgId), active: '1' })).text)
       .toContain('このログインIDは既に使われています。');
+  });
+
+  it('a password over 72 bytes (bcrypt reads no further) › refused with a message; at login a longer one never matches (issue 15.5)', async () => {
+    const portal = createTestPortal();
+    const { post } = await adminAgent(portal);
+    const orgId = String(createOrganisation(portal.db, 'municipality'));
+    const japanese = 'あ'.repeat(24); // 72 bytes in UTF-8: the most bcrypt reads
+    const tooLong = await post('/admin/users', '/admin/users', { login_id: 'long1', password: `${japanese}い`, org_id: orgId, active: '1' });
+    expect(tooLong.status).toBe(400);
+    expect($(tooLong.text)('#password-error').text()).toContain('72バイト以内');
+    expect(portal.db.prepare(`SELECT count(*) FROM users WHERE login_id = 'long1'`).pluck().get()).toBe(0);
+
+    expect((await post('/admin/users', '/admin/users', { login_id: 'long1', password: japanese, org_id: orgId, active: '1' })).status).toBe(303);
+    expect((await login(request.agent(portal.app), 'long1', japanese)).status).toBe(302);
+    // A different password sharing the first 72 bytes: bcrypt alone would let it in.
+    const sharingPrefix = await login(request.agent(portal.app), 'long1', `${japanese}ちがう`);
+    expect(sharingPrefix.status).toBe(401);
+    expect(sharingPrefix.text).toContain(BAD_CREDENTIALS_MESSAGE);
   });
 
   it('deactivating an account › it cannot log in and its open sessions end; an empty password keeps the old one', async () => {

@@ -7,7 +7,7 @@ import type { Db } from '../../db/connection.js';
 import { idParam, NotFoundError } from '../../http-error.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { organisationKindLabels, organisationKinds } from '../accounts/accounts.types.js';
-import { hashPassword } from '../accounts/passwords.js';
+import { hashPassword, PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../accounts/passwords.js';
 import { actorOf } from '../audit/actor.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { parseRange } from '../security/ip-ranges.js';
@@ -33,7 +33,7 @@ const userForm = (passwordRequired: boolean) => z.object({
     .regex(/^[A-Za-z0-9._@-]*$/, 'ログインIDは半角英数字と . _ @ - で入力してください。'),
   password: z.string().optional().transform((v) => v ?? '')
     .refine((v) => (passwordRequired ? v.length >= 12 : v === '' || v.length >= 12), 'パスワードは12文字以上で入力してください。')
-    .refine((v) => v.length <= 200, 'パスワードは200文字以内で入力してください。'),
+    .refine((v) => !passwordTooLong(v), PASSWORD_TOO_LONG_MESSAGE),
   org_id: z.string({ message: '所属団体を選択してください。' }).regex(/^[1-9]\d{0,9}$/, '所属団体を選択してください。').transform(Number),
   name: text('氏名', 100),
   department: text('部署名', 100),
