@@ -77,7 +77,19 @@ describe('GET /entries/:id', () => {
     expect((await (await loggedInAgent(app, colleague.loginId, PASSWORD)).get(`/entries/${entry}`)).status).toBe(200);
   });
 
-  it('suspended › 404 for municipalities and other vendors; visible, marked 公開停止中, to its organisation and the secretariat', async () => {
+  it('another organisation’s entry, published or suspended › the same 403 page for a vendor, so a suspension is not revealed (issue 15.8)', async () => {
+    const { app, db, entry, rival } = setup();
+    const agent = await loggedInAgent(app, rival.loginId, PASSWORD);
+    const published = await agent.get(`/entries/${entry}`);
+    suspendEntry(db, entry);
+    const suspended = await agent.get(`/entries/${entry}`);
+    expect([published.status, suspended.status]).toEqual([403, 403]);
+    const page = (html: string) => html.replace(/name="_csrf" value="[^"]*"/g, '');
+    expect(page(suspended.text)).toBe(page(published.text));
+    expect((await agent.get(`/entries/${entry}/attachment`)).status).toBe(403);
+  });
+
+  it('suspended › 404 for municipalities; visible, marked 公開停止中, to its organisation and the secretariat', async () => {
     const { app, db, entry, city, vendor, secretariat } = setup();
     suspendEntry(db, entry);
     expect((await (await loggedInAgent(app, city.loginId, PASSWORD)).get(`/entries/${entry}`)).status).toBe(404);

@@ -19,15 +19,17 @@ export function showsDetailLink(user: SessionUser | undefined, entry: { organisa
 type EntryState = { organisationId: number; deletedAt: string | null; suspendedAt: string | null };
 
 /**
- * The detail page's rule, also for its PDF: a deleted entry is gone for everyone (404); a suspended one
- * is visible only to its organisation and the secretariat (404 for others); a vendor may open only its
- * own organisation's entries (403 with the contract's sentence).
+ * The detail page's rule, also for its PDF: a deleted entry is gone for everyone (404); a vendor may
+ * open only its own organisation's entries (403 with the contract's sentence, whether the other entry
+ * is published or suspended: a different answer would tell a competitor that the secretariat stopped
+ * its listing); a suspended one is visible only to its organisation and the secretariat (404 for
+ * municipalities).
  */
 export function assertCanOpen(user: SessionUser, entry: EntryState | undefined): asserts entry is EntryState {
   if (!entry || entry.deletedAt) throw new NotFoundError('お探しの情報は見つかりませんでした。削除されたか、公開が停止されている可能性があります。');
   const own = entry.organisationId === user.organisationId;
+  if (user.organisationKind === 'vendor' && !own) throw new ForbiddenError(DETAIL_FOR_MEMBERS_MESSAGE);
   if (entry.suspendedAt && !own && user.organisationKind !== 'secretariat') {
     throw new NotFoundError('お探しの情報は見つかりませんでした。削除されたか、公開が停止されている可能性があります。');
   }
-  if (user.organisationKind === 'vendor' && !own) throw new ForbiddenError(DETAIL_FOR_MEMBERS_MESSAGE);
 }

@@ -7,6 +7,7 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { GenresRepository } from '../genres/genres.repository.js';
 import type { LikesRepository } from '../likes/likes.repository.js';
 import { searchQuerySchema, searchQueryString } from '../search/search.schemas.js';
+import { attachmentName } from './attachment-name.js';
 import { assertCanOpen } from './entries.access.js';
 import type { EntriesRepository } from './entries.repository.js';
 import { likeFormSchema } from './entries.schemas.js';
@@ -97,8 +98,13 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
     const file = path.resolve(uploadDir, path.basename(attachment.storedName));
     res.download(
       file,
-      attachment.originalName,
-      { headers: { 'Content-Type': 'application/pdf', 'Cache-Control': 'private, no-store' }, dotfiles: 'deny' },
+      // Names stored before the rule (or written by hand) get it here too.
+      attachmentName(attachment.originalName),
+      {
+        // sandbox: should a browser render it anyway (a PDF that is also HTML), no script runs as the portal.
+        headers: { 'Content-Type': 'application/pdf', 'Cache-Control': 'private, no-store', 'Content-Security-Policy': "sandbox; default-src 'none'" },
+        dotfiles: 'deny',
+      },
       (error) => {
         if (error && !res.headersSent) next(new NotFoundError('資料（PDF）のファイルが見つかりませんでした。事務局にお問い合わせください。'));
       },

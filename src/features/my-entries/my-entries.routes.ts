@@ -5,6 +5,7 @@ import { looksLikePdf, multipartForm, uploadProblemMessages } from '../../middle
 import { keywordTerms } from '../../text.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
+import { attachmentName } from '../entries/attachment-name.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
 import { activeGenreTree, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
@@ -279,12 +280,9 @@ function rawValues(body: Record<string, unknown>): EntryValues {
 
 /**
  * The original file name as the user's browser sent it. busboy decodes the header as Latin-1, so a
- * Japanese (UTF-8) name arrives mangled; decode it back, keep only the base name, and cap its length.
+ * Japanese (UTF-8) name arrives mangled; decode it back, then make it a safe PDF name.
  */
 function fileName(raw: string): string {
   const decoded = Buffer.from(raw, 'latin1').toString('utf8');
-  const name = (decoded.includes('\uFFFD') ? raw : decoded).split(/[\\/]/).pop() ?? '';
-  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return ([...clean].slice(-120).join('') || 'attachment').replace(/^\.+/, '') || 'attachment.pdf';
+  return attachmentName(decoded.includes('\uFFFD') ? raw : decoded);
 }
-
