@@ -145,10 +145,16 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   const search = searchService({ index: searchIndex, repository: searchRepo });
   const peers = peersRepository(db);
   const peerIndex = new PeerIndex(peers, () => genres.listGenres());
-  const audit = auditRepository(db);
+  // Every audited change of a session flagged outside its ranges is mailed with its diff (policy notify).
+  const audit = auditRepository(db, {
+    onFlaggedChange: (change) => {
+      security.mailChangeInFlaggedSession(change);
+      setImmediate(kickMail); // after the change's transaction has committed
+    },
+  });
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
   app.use(searchRoutes({ search, genres, infoTypes, entries, clock, link }));
-  app.use(guidebookRoutes({ guidebook, repository: guidebookRepository(db), infoTypes, clock }));
+  app.use(guidebookRoutes({ db, guidebook, repository: guidebookRepository(db), infoTypes, audit, clock }));
   const peerService = peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, link, onMailQueued: kickMail });
   app.use(peersRoutes({
     repository: peers, genres, index: peerIndex,
@@ -160,7 +166,6 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     db, repository: myEntries, entries, audit, outbox, clock, logger,
     uploadDir: config.uploadDir, adminEmail: config.adminEmail, link,
     onMailQueued: kickMail,
-    onFlaggedChange: (change) => security.mailChangeInFlaggedSession(change),
   });
   app.use(
     myEntriesRoutes({
@@ -199,7 +204,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     }),
   );
   const savedSearches = savedSearchesRepository(db);
-  app.use(savedSearchesRoutes({ repository: savedSearches, genres, infoTypes, clock }));
+  app.use(savedSearchesRoutes({ db, repository: savedSearches, genres, infoTypes, audit, clock }));
   // Whatever else lies under /my needs a login (the registrant routes check the organisation kind).
   app.use('/my', requireLogin);
 

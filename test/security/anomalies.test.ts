@@ -66,6 +66,34 @@ describe('login anomalies (管理者側機能 5)', () => {
     await server.close();
   });
 
+  it('a secretariat session from outside its range under notify › creating an account and changing the policy are mailed with their diffs (issue 15.7)', async () => {
+    const { db, server } = await setup('notify');
+    const admin = createUser(db, 'secretariat');
+    db.prepare(`INSERT INTO organisation_ip_ranges (organisation_id, cidr) VALUES (?, '127.0.0.2/32')`).run(admin.organisationId);
+    const client = clientFrom('127.0.0.4', server.port);
+    expect((await client.login(admin.loginId, PASSWORD)).status).toBe(302);
+    const changeMails = () => smtp.messages.filter((m) => m.subject?.includes('登録外IPアドレスのセッションでの変更'));
+
+    const users = await client.get('/admin/users');
+    const created = await client.post('/admin/users', {
+      _csrf: $(users.text)('form[action="/admin/users"] input[name="_csrf"]').val() as string,
+      login_id: 'planted-admin', password: 'a-long-password-1', org_id: String(admin.organisationId), name: '不審', active: '1',
+    });
+    expect(created.status).toBe(303);
+    await until(() => changeMails().length === 1);
+    expect(changeMails()[0]!.subject).toContain(`（${admin.loginId}、アカウントID `);
+    expect(changeMails()[0]!.text).toContain('"planted-admin"');
+
+    const security = await client.get('/admin/security');
+    const policy = await client.post('/admin/security/policy', {
+      _csrf: $(security.text)('form[action="/admin/security/policy"] input[name="_csrf"]').val() as string, policy: 'deny',
+    });
+    expect(policy.status).toBeLessThan(400);
+    await until(() => changeMails().length === 2);
+    expect(changeMails()[1]!.text).toContain('"notify" → "deny"');
+    await server.close();
+  });
+
   it('outside the range under deny › 401 with the usual message, the anomaly kept and a mail', async () => {
     const { db, vendor, server } = await setup('deny');
     const res = await clientFrom('127.0.0.3', server.port).login(vendor.loginId, PASSWORD);

@@ -14,7 +14,16 @@ export type Actor = {
 /** A change's diff: field → [before, after]. */
 export type Diff = Record<string, [unknown, unknown]>;
 
-export function auditRepository(db: Db) {
+/** A change as the audit log records it, for those who must hear of it (a flagged session's changes). */
+export type AuditedChange = { loginId: string; action: string; target: { type: string; id: number }; diff: Diff; at: string };
+
+/**
+ * The audit log. Every change in the portal is recorded here, which makes it the one place that sees
+ * every change: a change made in a session flagged as logged in from outside its organisation's ranges
+ * (policy `notify`) is handed to `onFlaggedChange` too, inside the change's transaction, whatever
+ * feature made it (entries, accounts, organisations, the policy itself).
+ */
+export function auditRepository(db: Db, hooks: { onFlaggedChange?: (change: AuditedChange) => void } = {}) {
   const insert = db.prepare(
     `INSERT INTO audit_log (at, user_id, organisation_id, ip, session_id, action, target_type, target_id, diff)
      VALUES (@at, @userId, @organisationId, @ip, @sessionId, @action, @targetType, @targetId, @diff)`,
@@ -25,6 +34,7 @@ export function auditRepository(db: Db) {
         userId: actor.userId, organisationId: actor.organisationId, ip: actor.ip, sessionId: actor.sessionId,
         at, action, targetType: target.type, targetId: target.id, diff: JSON.stringify(diff),
       });
+      if (actor.outsideRange) hooks.onFlaggedChange?.({ loginId: actor.loginId ?? '', action, target, diff, at });
     },
   };
 }

@@ -29,8 +29,6 @@ type Deps = {
   /** Absolute links for the mails. */
   link: LinkTo;
   onMailQueued?: () => void;
-  /** Called (inside the change's transaction) for changes made in a session flagged as outside-range. */
-  onFlaggedChange?: (change: { loginId: string; action: string; entryId: number; diff: Diff; at: string }) => void;
 };
 
 export function registrantOf(user: SessionUser): Registrant {
@@ -169,7 +167,6 @@ export function myEntriesService(deps: Deps) {
         repository.useDraft(draft.key, at, entryId);
         const action = draft.entryId === null ? 'entry.create' : 'entry.update';
         audit.record(actor, at, action, { type: 'entry', id: entryId }, change);
-        if (actor.outsideRange) deps.onFlaggedChange?.({ loginId: actor.loginId ?? '', action, entryId, diff: change, at });
         for (const mail of registrationMails({ entryId, values, user, registrant, adminEmail: deps.adminEmail, created: draft.entryId === null, link: deps.link })) {
           outbox.enqueue(mail, at);
         }
@@ -190,7 +187,6 @@ export function myEntriesService(deps: Deps) {
         if (!repository.softDeleteOwn(entryId, user.organisationId, user.id, at, actor.ip)) return false;
         const change: Diff = { deleted_at: [null, at] };
         audit.record(actor, at, 'entry.delete', { type: 'entry', id: entryId }, change);
-        if (actor.outsideRange) deps.onFlaggedChange?.({ loginId: actor.loginId ?? '', action: 'entry.delete', entryId, diff: change, at });
         return true;
       })();
       if (deleted) deps.onMailQueued?.();

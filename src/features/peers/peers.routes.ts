@@ -131,7 +131,7 @@ export function peersRoutes({ service, repository, genres, index }: Deps): Route
     const body = (req.body ?? {}) as Submitted;
     const parsed = messageForm.safeParse(body);
     if (!parsed.success) return renderMessage(res, 400, to, { errors: fieldErrors(parsed.error), values: body });
-    const { error, status } = service.sendMessage(user, to.id, parsed.data);
+    const { error, status } = service.sendMessage(user, actorOf(req, res), to.id, parsed.data);
     if (error) return renderMessage(res, status ?? 400, to, { values: body, problem: error });
     res.redirect(303, `/peers/${to.id}/message?sent=1`);
   });

@@ -179,7 +179,7 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
      * Relays a message to another municipality by mail, with a copy to the sender. Neither mail
      * carries the other side's address: both come from the portal and point back to it for replies.
      */
-    sendMessage(user: SessionUser, toOrganisationId: number, message: { subject: string; body: string }): { error?: string; status?: number } {
+    sendMessage(user: SessionUser, actor: Actor, toOrganisationId: number, message: { subject: string; body: string }): { error?: string; status?: number } {
       const at = clock.now();
       const target = writableTarget(user, toOrganisationId);
       if (!target) return { status: 404, error: 'メッセージを送れる団体が見つかりません。' };
@@ -191,6 +191,8 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
       const mails = relayedMails({ from: user, to: target, recipients, ...message, link });
       db.transaction(() => {
         repository.insertMessage({ fromOrganisationId: user.organisationId, fromUserId: user.id, toOrganisationId: target.id, ...message, at: at.toISOString() });
+        // The subject only: the text of a message between municipalities stays between them.
+        audit.record(actor, at.toISOString(), 'message.relay', { type: 'organisation', id: target.id }, { subject: [null, message.subject] });
         for (const mail of mails) outbox.enqueue(mail, at.toISOString());
       })();
       onMailQueued?.();

@@ -1,20 +1,25 @@
 import { Router, type Response } from 'express';
 import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
+import { actorOf } from '../audit/actor.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
 import { genrePaths, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import { searchQueryString } from '../search/search.schemas.js';
 import type { SavedSearch, SavedSearchesRepository } from './saved-searches.repository.js';
 import { MAX_SAVED_SEARCHES, NAME_MAX, saveSearchForm, updateSearchForm } from './saved-searches.schemas.js';
 
-type Deps = { repository: SavedSearchesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository; clock: Clock };
+type Deps = {
+  db: Db; repository: SavedSearchesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository; audit: AuditRepository; clock: Clock;
+};
 
 const NOT_FOUND = '保存した検索が見つかりません。削除された可能性があります。';
 
 /** Saved searches (issue 9) at /my/searches, for municipality and secretariat users; each user sees only their own. */
-export function savedSearchesRoutes({ repository, genres, infoTypes, clock }: Deps): Router {
+export function savedSearchesRoutes({ db, repository, genres, infoTypes, audit, clock }: Deps): Router {
   const router = Router();
   const members = requireKind('municipality', 'secretariat');
 
@@ -61,7 +66,14 @@ export function savedSearchesRoutes({ repository, genres, infoTypes, clock }: De
       return renderList(res, 400, { errors: { _form: `保存できる検索は${MAX_SAVED_SEARCHES}件までです。不要なものを削除してから保存してください。` } });
     }
     const { name, alert, genre, type, q } = parsed.data;
-    const id = repository.insert({ userId: user.id, name, alert, genreIds: genre, typeIds: type, q, at: clock.now().toISOString() });
+    const at = clock.now().toISOString();
+    const id = db.transaction(() => {
+      const created = repository.insert({ userId: user.id, name, alert, genreIds: genre, typeIds: type, q, at });
+      audit.record(actorOf(req, res), at, 'saved_search.create', { type: 'saved_search', id: created }, {
+        name: [null, name], alert: [null, alert], conditions: [null, searchQueryString({ genre, type, q, page: 1 })],
+      });
+      return created;
+    })();
     res.redirect(303, `/my/searches?saved=${id}#saved-search-${id}`);
   });
 
@@ -74,15 +86,30 @@ export function savedSearchesRoutes({ repository, genres, infoTypes, clock }: De
   router.post('/my/searches/:id', members, (req, res) => {
     const user = res.locals.currentUser!;
     const id = ownedId(req.params.id);
-    if (!repository.findOwn(id, user.id)) throw new NotFoundError(NOT_FOUND);
+    const before = repository.findOwn(id, user.id);
+    if (!before) throw new NotFoundError(NOT_FOUND);
     const parsed = updateSearchForm.safeParse(req.body ?? {});
     if (!parsed.success) return renderList(res, 400, { errors: Object.fromEntries(Object.entries(fieldErrors(parsed.error)).map(([k, v]) => [`${k}-${id}`, v])), rejected: { id, values: req.body as Record<string, unknown> } });
-    if (!repository.updateOwn(id, user.id, parsed.data.name, parsed.data.alert, clock.now().toISOString())) throw new NotFoundError(NOT_FOUND);
+    const at = clock.now().toISOString();
+    const updated = db.transaction(() => {
+      if (!repository.updateOwn(id, user.id, parsed.data.name, parsed.data.alert, at)) return false;
+      audit.record(actorOf(req, res), at, 'saved_search.update', { type: 'saved_search', id }, {
+        name: [before.name, parsed.data.name], alert: [before.alert, parsed.data.alert],
+      });
+      return true;
+    })();
+    if (!updated) throw new NotFoundError(NOT_FOUND);
     res.redirect(303, `/my/searches?updated=${id}#saved-search-${id}`);
   });
 
   router.post('/my/searches/:id/delete', members, (req, res) => {
-    if (!repository.deleteOwn(ownedId(req.params.id), res.locals.currentUser!.id)) throw new NotFoundError(NOT_FOUND);
+    const id = ownedId(req.params.id);
+    const deleted = db.transaction(() => {
+      if (!repository.deleteOwn(id, res.locals.currentUser!.id)) return false;
+      audit.record(actorOf(req, res), clock.now().toISOString(), 'saved_search.delete', { type: 'saved_search', id });
+      return true;
+    })();
+    if (!deleted) throw new NotFoundError(NOT_FOUND);
     res.redirect(303, '/my/searches?deleted=1');
   });
 

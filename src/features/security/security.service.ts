@@ -1,11 +1,16 @@
 import type { LinkTo } from '../../mail/links.js';
 import type { Clock } from '../../clock.js';
 import type { OutboxRepository, OutgoingMail } from '../../mail/outbox.repository.js';
-import type { Diff } from '../audit/audit.repository.js';
+import type { AuditedChange } from '../audit/audit.repository.js';
 import { ipInRanges, normaliseIp } from './ip-ranges.js';
 import type { OutsideRangePolicy, SecurityRepository } from './security.repository.js';
 
 const DAY_MS = 24 * 60 * 60_000;
+
+/** What the audit log's target types are called in the secretariat's mail. */
+const targetLabels: Record<string, string> = {
+  entry: '情報ID', organisation: '団体ID', user: 'アカウントID', genre: 'ジャンルID', info_type: '情報種別ID', setting: '設定', issue_profile: '課題の登録（団体ID）',
+};
 
 type LoginFacts = { loginEventId: number; loginId: string; userId: number; organisationId: number; ip: string; at: string };
 
@@ -61,13 +66,17 @@ export function securityService(deps: { repository: SecurityRepository; outbox: 
       }, facts.at);
     },
 
-    /** Under `notify`, every edit or deletion made in a session from outside the ranges goes to the secretariat with its diff. */
-    mailChangeInFlaggedSession(change: { loginId: string; action: string; entryId: number; diff: Diff; at: string }): void {
+    /**
+     * Under `notify`, every change made in a session from outside the ranges goes to the secretariat
+     * with its diff (called by the audit log, inside the change's transaction).
+     */
+    mailChangeInFlaggedSession(change: AuditedChange): void {
       const lines = Object.entries(change.diff).map(([field, [before, after]]) => `・${field}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      const target = `${targetLabels[change.target.type] ?? change.target.type} ${change.target.id}`;
       alert({
         kind: 'security.session-change',
-        subject: `【APPLIC マッチングポータル】登録外IPアドレスのセッションでの変更（${change.loginId}、情報ID ${change.entryId}）`,
-        body: `登録IPアドレス範囲の外からログインしたセッションで、次の変更がありました。\n\nログインID: ${change.loginId}\n操作: ${change.action}\n情報ID: ${change.entryId}\n日時: ${change.at}\n\n差分:\n${lines.join('\n')}\n`,
+        subject: `【APPLIC マッチングポータル】登録外IPアドレスのセッションでの変更（${change.loginId}、${target}）`,
+        body: `登録IPアドレス範囲の外からログインしたセッションで、次の変更がありました。\n\nログインID: ${change.loginId}\n操作: ${change.action}\n対象: ${target}\n日時: ${change.at}\n\n差分:\n${lines.length > 0 ? lines.join('\n') : '（差分なし）'}\n`,
       }, change.at);
     },
   };
