@@ -55,6 +55,18 @@ describe('POST /my/entries/confirm › field rules', () => {
     nothingSaved();
   });
 
+  it('a retired genre, or one under a retired genre › refused like an unknown one, nothing saved (issue 15.8)', async () => {
+    const { db, agent, form, valid, nothingSaved, genre } = await setup();
+    const child = createGenre(db, '避難所運営', genre);
+    db.prepare('UPDATE genres SET retired_at = ? WHERE id = ?').run('2026-11-01T00:00:00.000Z', genre);
+    for (const id of [genre, child]) {
+      const res = await postEntryForm(agent, form.action, { ...valid, genre: [String(id)] });
+      expect(res.status).toBe(400);
+      expect($(res.text)('#genre-error').text()).toBe('行政課題のジャンルの指定が正しくありません。');
+    }
+    nothingSaved();
+  });
+
   it('a text file named .pdf › refused by its content, nothing saved', async () => {
     const { agent, form, valid, nothingSaved } = await setup();
     const res = await postEntryForm(agent, form.action, valid, { bytes: Buffer.from('just text, not a PDF'), name: 'catalog.pdf' });

@@ -18,9 +18,6 @@ export function genresRepository(db: Db) {
   // The whole table, kept until genre_tree_version moves (migration 0008): reading and mapping 252 rows
   // was half a millisecond of every search page. Frozen, because every caller shares it.
   let cached: { version: number; genres: readonly Genre[] } | undefined;
-  const countExisting = db.prepare<[string], number>(
-    'SELECT count(*) FROM genres WHERE id IN (SELECT value FROM json_each(?))',
-  ).pluck();
   const ofEntry = db.prepare<[number], number>('SELECT genre_id FROM entry_genres WHERE entry_id = ?').pluck();
   // Each requested genre with its ancestors, nearest first; depth is capped in case of a bad cycle.
   const chains = db.prepare<[string], { start: number; name: string }>(`
@@ -94,9 +91,6 @@ export function genresRepository(db: Db) {
       return cached.genres;
     },
     /** Whether every id names a genre. */
-    exist(ids: number[]): boolean {
-      return countExisting.get(JSON.stringify([...new Set(ids)])) === new Set(ids).size;
-    },
     genreIdsOfEntry(entryId: number): number[] {
       return ofEntry.all(entryId);
     },
@@ -121,6 +115,20 @@ export function activeGenreTree(genres: readonly Genre[]): readonly GenreNode[] 
   let tree = activeTrees.get(genres);
   if (!tree) activeTrees.set(genres, (tree = deepFreeze(buildActiveTree(genres))));
   return tree;
+}
+
+const selectableSets = new WeakMap<readonly Genre[], ReadonlySet<number>>();
+
+/** The ids a form may tick: those of the active tree (not retired, nor under a retired genre). */
+export function selectableGenreIds(genres: readonly Genre[]): ReadonlySet<number> {
+  let ids = selectableSets.get(genres);
+  if (!ids) {
+    const found = new Set<number>();
+    const walk = (nodes: readonly GenreNode[]) => nodes.forEach((n) => { found.add(n.id); walk(n.children); });
+    walk(activeGenreTree(genres));
+    selectableSets.set(genres, (ids = found));
+  }
+  return ids;
 }
 
 function deepFreeze(nodes: readonly GenreNode[]): readonly GenreNode[] {

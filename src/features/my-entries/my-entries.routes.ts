@@ -7,7 +7,7 @@ import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { attachmentName } from '../entries/attachment-name.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
-import { activeGenreTree, type GenresRepository } from '../genres/genres.repository.js';
+import { activeGenreTree, selectableGenreIds, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { Draft, MyEntriesRepository } from './my-entries.repository.js';
 import { entryFormSchema, entryValues, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
@@ -130,7 +130,9 @@ export function myEntriesRoutes(deps: Deps): Router {
     const values = parsed.success ? entryValues(parsed.data) : rawValues(body);
     const carried = typeof body.draft_key === 'string' ? service.findDraft(body.draft_key, user) : undefined;
     if (values.type && !infoTypes.listInfoTypes().some((t) => t.id === values.type)) errors.type = '情報種別を選択してください。';
-    if (values.genre.length > 0 && !genres.exist(values.genre)) errors.genre = '行政課題のジャンルの指定が正しくありません。';
+    // Only genres the form offers; a retired one the entry already has may stay on it.
+    const selectable = selectableGenreIds(genres.listGenres());
+    if (values.genre.some((id) => !selectable.has(id) && !stored.genre.includes(id))) errors.genre = '行政課題のジャンルの指定が正しくありません。';
     const tooLarge = res.locals.uploadProblem === 'too_large';
     if (tooLarge) errors.attachment = '添付ファイルが大きすぎます。PDFは10MB以内にしてください。';
     else if (req.file && !looksLikePdf(req.file.buffer)) errors.attachment = 'PDFファイルを選択してください（ファイルの中身がPDFではありません）。';
