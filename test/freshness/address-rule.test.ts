@@ -15,6 +15,8 @@ describe('the link checker’s address rule', () => {
     ['fec0::1', 'deprecatedSiteLocal'], ['0.0.0.0', 'unspecified'], ['::', 'unspecified'], ['100.64.0.1', 'carrierGradeNat'], ['224.0.0.1', 'multicast'],
     // IPv6 forms that carry an IPv4 address: NAT64 and 6to4 of 127.0.0.1.
     ['64:ff9b::7f00:1', 'rfc6052'], ['2002:7f00:1::', '6to4'],
+    // The deprecated IPv4-compatible form of 127.0.0.1, 10.0.0.1 and 8.8.8.8 (issue 15.8), all of ::/8.
+    ['::7f00:1', '予約済み'], ['::127.0.0.1', 'loopback'], ['::a00:1', '予約済み'], ['::808:808', '予約済み'], ['ff::1', '予約済み'],
   ])('refuses %s (%s)', (address, range) => {
     expect(addressRefusal(address)).toContain(range);
   });
