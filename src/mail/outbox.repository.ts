@@ -5,6 +5,14 @@ export type OutgoingMail = { kind: string; to: string[]; subject: string; body: 
 export type QueuedMail = OutgoingMail & { id: number; attempts: number };
 
 /**
+ * Mail whose text is members' own words to each other (messages relayed between municipalities): the
+ * secretariat sees its envelope on /admin/mail (when, to whom, whether it went) but never its subject
+ * or body, as the README promises.
+ */
+export const PRIVATE_MAIL_KINDS = ['peer.message', 'peer.message.copy'] as const;
+const privateKinds = PRIVATE_MAIL_KINDS.map((k) => `'${k}'`).join(', ');
+
+/**
  * The mail outbox (design.md, Mail): every notification is a row first, written in the same
  * transaction as the change it reports, and sent later by the sender; nothing is lost while the SMTP
  * server is down.
@@ -24,13 +32,16 @@ export function outboxRepository(db: Db) {
             status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END
       WHERE id = ?`,
   );
-  const list = db.prepare<[number], { id: number; createdAt: string; kind: string; recipients: string; subject: string; body: string; status: string; attempts: number; lastError: string | null; sentAt: string | null }>(
-    `SELECT id, created_at AS createdAt, kind, recipients, subject, body, status, attempts, last_error AS lastError, sent_at AS sentAt
+  const list = db.prepare<[number], { id: number; createdAt: string; kind: string; recipients: string; subject: string | null; body: string | null; status: string; attempts: number; lastError: string | null; sentAt: string | null }>(
+    `SELECT id, created_at AS createdAt, kind, recipients,
+            CASE WHEN kind IN (${privateKinds}) THEN NULL ELSE subject END AS subject,
+            CASE WHEN kind IN (${privateKinds}) THEN NULL ELSE body END AS body,
+            status, attempts, last_error AS lastError, sent_at AS sentAt
        FROM mail_outbox ORDER BY id DESC LIMIT ?`,
   );
   const unsent = db.prepare<[], number>(`SELECT count(*) FROM mail_outbox WHERE status <> 'sent'`).pluck();
   return {
-    /** The newest messages with their state, for /admin/mail. */
+    /** The newest messages with their state, for /admin/mail; private kinds without subject and body. */
     list(limit: number) {
       return list.all(limit).map((m) => ({ ...m, to: JSON.parse(m.recipients) as string[] }));
     },

@@ -40,6 +40,19 @@ async function send(agent: Agent, to: number, fields: Record<string, string>, wi
 }
 
 describe('relayed messages', () => {
+  it('/admin/mail › the secretariat sees the envelope of a relayed message (when, to whom, sent or not), never its subject or text (issue 15.8)', async () => {
+    const { app, db, sender, recipientOrg } = setup();
+    const agent = await loggedInAgent(app, sender.loginId, PASSWORD);
+    expect((await send(agent, recipientOrg, { subject: '内密のご相談', body: '予算の内訳についてお聞きしたいことが' })).status).toBe(303);
+    const admin = await loggedInAgent(app, createUser(db, 'secretariat').loginId, PASSWORD);
+    const page = await admin.get('/admin/mail');
+    expect(page.text).not.toContain('内密のご相談');
+    expect(page.text).not.toContain('予算の内訳');
+    const doc = $(page.text);
+    expect(doc('[data-mail-private]').length).toBe(2);
+    expect(doc('[data-mail-id]').text()).toContain(RECIPIENT_EMAIL);
+  });
+
   it('arrive at a real SMTP server from the portal; neither side sees the other’s address; the sender gets a copy', async () => {
     const { app, sender, recipientOrg, senderOrg } = setup();
     const agent = await loggedInAgent(app, sender.loginId, PASSWORD);
