@@ -111,7 +111,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
   const securityRepo = securityRepository(db);
   const security = securityService({ repository: securityRepo, outbox, clock, adminEmail: config.adminEmail, link });
-  const csrf = csrfProtection([/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/]);
+  const csrf = csrfProtection(deps.sessionSecret, [/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/]);
 
   const app = express();
   app.set('views', viewsDir);

@@ -1,31 +1,37 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { BAD_CREDENTIALS_MESSAGE } from '../../src/features/accounts/accounts.routes.js';
 import { createUser, PASSWORD } from '../helpers/factories.js';
 import { $, csrfFrom, login, loggedInAgent, sessionCookie } from '../helpers/http.js';
-import { createTestPortal } from '../helpers/portal.js';
+import { createTestPortal, TEST_SESSION_SECRET } from '../helpers/portal.js';
 
 type EventRow = { login_id: string; user_id: number | null; organisation_id: number | null; ip: string; user_agent: string; success: number; reason: string };
 
 describe('POST /login', () => {
-  it('right password › 302 to the home page with a session id different from the one before login', async () => {
+  it('right password › 302 to the home page with a session id different from one held before login (a planted one)', async () => {
     const { app, db } = createTestPortal();
     const user = createUser(db, 'municipality');
+    // A session that exists before login: planted by an attacker who knows its id.
+    db.prepare('INSERT INTO sessions (sid, sess, expire) VALUES (?, ?, ?)')
+      .run('planted-session-id', JSON.stringify({ cookie: { originalMaxAge: 1_800_000, httpOnly: true, path: '/' } }), new Date(Date.now() + 1_800_000).toISOString());
+    // express-session's cookie: "s:" + id + "." + HMAC-SHA256 of the id in base64 without padding.
+    const before = `s:planted-session-id.${crypto.createHmac('sha256', TEST_SESSION_SECRET).update('planted-session-id').digest('base64').replace(/=+$/, '')}`;
     const agent = request.agent(app);
-    const page = await agent.get('/login');
-    const before = sessionCookie(page.headers['set-cookie']);
-    expect(before).toBeTruthy();
+    const page = await agent.get('/login').set('Cookie', `portal.sid=${encodeURIComponent(before)}`);
 
     const res = await agent
       .post('/login')
       .set('User-Agent', 'vitest-browser')
+      .set('Cookie', [`portal.sid=${encodeURIComponent(before)}`, ...(page.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]!)].join('; '))
       .type('form')
       .send({ _csrf: csrfFrom(page.text), login_id: user.loginId, password: PASSWORD });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/');
     const after = sessionCookie(res.headers['set-cookie']);
     expect(after).toBeTruthy();
-    expect(after).not.toBe(before);
+    expect(decodeURIComponent(after!)).not.toBe(before);
+    expect(db.prepare(`SELECT count(*) FROM sessions WHERE sid = 'planted-session-id'`).pluck().get()).toBe(0);
 
     const home = await agent.get('/');
     expect($(home.text)('.account-state').text()).toContain('さん');

@@ -18,10 +18,11 @@ type Response = { status: number; location?: string; text: string };
 /**
  * A browser-like client whose connections leave from a chosen loopback address (127.0.0.2,
  * 127.0.0.3 …: all of 127.0.0.0/8 is loopback on Linux), so the portal sees a real client IP.
- * Keeps the session cookie like a browser.
+ * Keeps the portal's cookies like a browser.
  */
 export function clientFrom(localAddress: string, port: number, extraHeaders: Record<string, string> = {}) {
-  let cookie = '';
+  // Every cookie the portal sets, by name, as a browser keeps them (session and anonymous form token).
+  const cookies = new Map<string, string>();
   const send = (method: string, path: string, form?: Record<string, string>, multipart = false) =>
     new Promise<Response>((resolve, reject) => {
       const boundary = 'portal-test-boundary';
@@ -36,13 +37,16 @@ export function clientFrom(localAddress: string, port: number, extraHeaders: Rec
           host: '127.0.0.1', port, path, method, localAddress,
           headers: {
             ...extraHeaders,
-            ...(cookie ? { Cookie: cookie } : {}),
+            ...(cookies.size > 0 ? { Cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
             ...(body ? { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) } : {}),
           },
         },
         (res) => {
-          const set = res.headers['set-cookie']?.find((c) => c.startsWith('portal.sid='));
-          if (set) cookie = set.split(';')[0]!;
+          for (const set of res.headers['set-cookie'] ?? []) {
+            const [pair] = set.split(';');
+            const at = pair!.indexOf('=');
+            cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+          }
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (text += c));
