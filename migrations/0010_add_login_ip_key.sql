@@ -7,3 +7,6 @@ CREATE INDEX login_events_by_ip_key ON login_events (ip_key, at);
 -- "Has this ID logged in from this address before?": the per-address rule lets such a pair through.
 CREATE INDEX login_events_ok_by_login_id ON login_events (login_id, ip_key, at) WHERE reason = 'ok';
 
+-- An attempt is recorded (as a failure) before its password check and settled after it; `pending`
+-- marks one still being checked, so that the per-address rule can tell them from real failures.
+ALTER TABLE login_events ADD COLUMN pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1));

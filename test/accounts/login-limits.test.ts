@@ -51,6 +51,14 @@ describe('login limits under simultaneous attempts (issue 15.2)', () => {
 });
 
 describe('the per-address limit does not lock out a city hall (issue 15.3)', () => {
+  it('more first logins at once than the limit, all with the right password › every one gets in (attempts being checked are not failures)', async () => {
+    const { app, db } = createTestPortal({ ipThrottle: { maxFailures: 3, windowMs: 15 * 60_000 } });
+    const staff = Array.from({ length: 12 }, () => createUser(db, 'municipality'));
+    const sends = await Promise.all(staff.map((u) => preparedLogin(app, u.loginId, PASSWORD)));
+    const statuses = (await Promise.all(sends.map((send) => send()))).map((r) => r.status);
+    expect(statuses).toEqual(Array(12).fill(302));
+  });
+
   it('after the address is over its limit › a colleague who logged in from it before still gets in; an ID new to the address gets 429', async () => {
     const { app, db } = createTestPortal({ ipThrottle: { maxFailures: 3, windowMs: 15 * 60_000 } });
     const colleague = createUser(db, 'municipality');

@@ -20,6 +20,8 @@ export type LoginEvent = {
   userAgent: string;
   success: boolean;
   reason: LoginEventReason;
+  /** Recorded before the password check and settled after it (settleLoginEvent). */
+  pending?: boolean;
 };
 
 export type NewUser = {
@@ -48,11 +50,12 @@ export function accountsRepository(db: Db) {
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.login_id = ?`,
     ),
     insertEvent: db.prepare(
-      `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, ip_key, user_agent, success, reason)
-       VALUES (@at, @loginId, @userId, @organisationId, @ip, @ipKey, @userAgent, @success, @reason)`,
+      `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, ip_key, user_agent, success, reason, pending)
+       VALUES (@at, @loginId, @userId, @organisationId, @ip, @ipKey, @userAgent, @success, @reason, @pending)`,
     ),
     settleEvent: db.prepare(
-      `UPDATE login_events SET user_id = @userId, organisation_id = @organisationId, success = @success, reason = @reason
+      `UPDATE login_events SET user_id = @userId, organisation_id = @organisationId, success = @success, reason = @reason,
+              pending = 0
         WHERE id = @id`,
     ),
     lastEventAt: db.prepare<[string, string], { at: string | null }>(
@@ -65,8 +68,8 @@ export function accountsRepository(db: Db) {
         WHERE login_id = @loginId AND at > @since AND reason IN ('bad_credentials', 'inactive')
           AND id > coalesce((SELECT max(id) FROM login_events WHERE login_id = @loginId AND reason IN ('ok', 'lock_started')), 0)`,
     ),
-    failuresFromIpKey: db.prepare<[string, string], { n: number }>(
-      `SELECT count(*) AS n FROM login_events
+    failuresFromIpKey: db.prepare<[string, string], { failed: number; pending: number }>(
+      `SELECT count(*) FILTER (WHERE pending = 0) AS failed, count(*) FILTER (WHERE pending = 1) AS pending FROM login_events
         WHERE ip_key = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
     ),
     loggedInFrom: db.prepare<[string, string, string], number>(
@@ -99,7 +102,7 @@ export function accountsRepository(db: Db) {
     },
 
     recordLoginEvent(event: LoginEvent): number {
-      const result = statements.insertEvent.run({ ...event, success: event.success ? 1 : 0 });
+      const result = statements.insertEvent.run({ ...event, success: event.success ? 1 : 0, pending: event.pending ? 1 : 0 });
       return Number(result.lastInsertRowid);
     },
 
@@ -118,8 +121,9 @@ export function accountsRepository(db: Db) {
       statements.settleEvent.run({ id, ...outcome, success: outcome.success ? 1 : 0 });
     },
 
-    countFailuresFromIpKeySince(ipKey: string, since: string): number {
-      return statements.failuresFromIpKey.get(ipKey, since)?.n ?? 0;
+    /** Failures from the address key since `since`, and attempts from it still being checked. */
+    failuresFromIpKeySince(ipKey: string, since: string): { failed: number; pending: number } {
+      return statements.failuresFromIpKey.get(ipKey, since) ?? { failed: 0, pending: 0 };
     },
 
     /** Whether the typed login ID has logged in successfully from this address key since `since`. */

@@ -27,6 +27,9 @@ export type IpThrottle = { maxFailures: number; windowMs: number };
 
 export const defaultIpThrottle: IpThrottle = { maxFailures: 30, windowMs: 15 * 60_000 };
 
+/** How long an attempt may wait for others from its address to be checked (see admit). */
+const ADMISSION_WAIT_MS = 30_000;
+
 /** How far back a successful login makes an (ID, address) pair known to the per-address rule. */
 const KNOWN_PAIR_MS = 180 * 24 * 60 * 60_000;
 
@@ -68,18 +71,22 @@ export function accountsService(deps: {
     return accounts.countFailuresSince(loginId, new Date(clock.now().getTime() - lockPolicy.windowMs).toISOString());
   }
 
-  type Admission = { admitted: true; eventId: number } | { admitted: false; outcome: LoginOutcome };
+  type Admission = { admitted: true; eventId: number } | { admitted: false; outcome: LoginOutcome } | { admitted: 'wait' };
 
   /** The limits, and the attempt counted against them, in one write transaction (see above). */
-  const admit = (attempt: LoginAttempt, key: string): Admission => db.transaction((): Admission => {
+  const admit = (attempt: LoginAttempt, key: string, lastTry: boolean): Admission => db.transaction((): Admission => {
     const { loginId, ip, userAgent } = attempt;
     const now = clock.now();
     const at = now.toISOString();
     const base = { loginId, ip, ipKey: key, userAgent, userId: null, organisationId: null, at, success: false };
 
     const ipWindowStart = new Date(now.getTime() - deps.ipThrottle.windowMs).toISOString();
-    if (accounts.countFailuresFromIpKeySince(key, ipWindowStart) >= deps.ipThrottle.maxFailures
+    const fromAddress = accounts.failuresFromIpKeySince(key, ipWindowStart);
+    if (fromAddress.failed + fromAddress.pending >= deps.ipThrottle.maxFailures
         && !accounts.hasLoggedInFrom(loginId, key, new Date(now.getTime() - KNOWN_PAIR_MS).toISOString())) {
+      // Attempts still being checked may yet succeed (a city hall logging in at nine): wait for them
+      // rather than refuse; only failures that really happened close the address.
+      if (fromAddress.failed < deps.ipThrottle.maxFailures && !lastTry) return { admitted: 'wait' };
       accounts.recordLoginEvent({ ...base, reason: 'ip_throttled' });
       return { admitted: false, outcome: { ok: false, reason: 'ip_throttled' } };
     }
@@ -92,14 +99,19 @@ export function accountsService(deps: {
     }
 
     // Counted as a failure until the password check settles it.
-    return { admitted: true, eventId: accounts.recordLoginEvent({ ...base, reason: 'bad_credentials' }) };
+    return { admitted: true, eventId: accounts.recordLoginEvent({ ...base, reason: 'bad_credentials', pending: true }) };
   }).immediate();
 
   return {
     async login(attempt: LoginAttempt): Promise<LoginOutcome> {
       const { loginId, password, ip } = attempt;
       const key = ipKey(ip);
-      const admission = admit(attempt, key);
+      const deadline = Date.now() + ADMISSION_WAIT_MS;
+      let admission = admit(attempt, key, false);
+      while (admission.admitted === 'wait') {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        admission = admit(attempt, key, Date.now() > deadline);
+      }
       if (!admission.admitted) return admission.outcome;
       const { eventId } = admission;
 
