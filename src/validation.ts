@@ -27,3 +27,16 @@ export const checkboxField = () => z.unknown().optional().transform((v) => v ===
  */
 export const singleLineField = (message: string) =>
   z.string({ message }).optional().transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());
+
+/** The contract's message for a save over a record someone else changed since the form was read. */
+export const CONFLICT_MESSAGE =
+  'ほかの方が先に更新しました。いま保存されている内容を確かめ、必要ならもう一度保存してください（入力した内容は残しています）。';
+
+/**
+ * The hidden `version` of an edit form: the version of the record it was read from. Anything but a
+ * positive integer is null, which matches no record, so a form without it is treated as stale.
+ */
+export function versionOf(body: unknown): number | null {
+  const raw = (body as Record<string, unknown> | undefined)?.version;
+  return typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
+}

@@ -3,13 +3,18 @@ import { createUser, PASSWORD } from '../helpers/factories.js';
 import { $, csrfFrom, loggedInAgent, type Agent } from '../helpers/http.js';
 import type { TestPortal } from '../helpers/portal.js';
 
-/** A secretariat agent and a way to post any admin form with the token of the page it sits on. */
+/**
+ * A secretariat agent and a way to post any admin form as a browser does: the hidden fields of the
+ * form on its page (the token, an edit form's version), then the given fields.
+ */
 export async function adminAgent(portal: TestPortal | { app: Express; db: TestPortal['db'] }) {
   const admin = createUser(portal.db, 'secretariat');
   const agent = await loggedInAgent(portal.app, admin.loginId, PASSWORD);
   const post = async (page: string, action: string, fields: Record<string, string>) => {
-    const token = csrfFrom((await agent.get(page)).text, action);
-    return agent.post(action).type('form').send({ _csrf: token, ...fields });
+    const html = (await agent.get(page)).text;
+    const hidden = Object.fromEntries($(html)(`form[action="${action}"]`).first().find('input[type="hidden"]')
+      .map((_, el) => [[$(html)(el).attr('name')!, String($(html)(el).val() ?? '')]]).get() as [string, string][]);
+    return agent.post(action).type('form').send({ ...hidden, _csrf: csrfFrom(html, action), ...fields });
   };
   return { admin, agent: agent as Agent, post };
 }

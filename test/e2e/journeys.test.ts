@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/features/admin/admin-csv.js';
-import { browserAvailable, journey, loginAs, tabTo, useDemoBrowser } from '../helpers/browser.js';
+import { axeViolations, browserAvailable, journey, loginAs, tabTo, useDemoBrowser } from '../helpers/browser.js';
 import { clientFrom } from '../helpers/address-client.js';
 import { PDF_BYTES } from '../helpers/entry-form.js';
 import { createEntry, createUser } from '../helpers/factories.js';
@@ -184,8 +184,14 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
       fs.writeFileSync(file, csv);
       await page.goto(`${env.base.url}/admin/import`);
       await page.getByLabel('CSVファイル').setInputFiles(file);
-      await page.getByRole('button', { name: '取り込む' }).click();
+      await page.getByRole('button', { name: '内容を確認する' }).click();
+      // The preview first: what would be created, and nothing changed yet.
+      expect(await page.locator('[data-preview-create-count]').getAttribute('data-preview-create-count')).toBe('1');
+      await expect.poll(() => page.getByText('CSVで取り込んだ事例').count()).toBeGreaterThan(0);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'この内容で取り込む' }).click();
       expect(await page.locator('[data-imported-count]').getAttribute('data-imported-count')).toBe('1');
+      expect(await page.locator('[data-imported-count]').getAttribute('data-updated-count')).toBe('0');
     });
     expect(dialogs).toEqual([]);
     await context.close();

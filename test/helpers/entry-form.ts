@@ -10,13 +10,17 @@ export const PDF_BYTES = Buffer.from(
   'latin1',
 );
 
-/** Opens a form page and returns its action and CSRF token, as a browser holds them. */
-export async function openForm(agent: Agent, path: string): Promise<{ action: string; csrf: string; html: string }> {
+/**
+ * Opens a form page and returns its action, CSRF token and every hidden field (an edit form's
+ * version), as a browser holds them.
+ */
+export async function openForm(agent: Agent, path: string): Promise<{ action: string; csrf: string; hidden: Record<string, string>; html: string }> {
   const res = await agent.get(path);
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
   const doc = cheerio.load(res.text);
   const form = doc('form[enctype="multipart/form-data"]');
-  return { action: form.attr('action')!, csrf: String(form.find('input[name="_csrf"]').val()), html: res.text };
+  const action = form.attr('action')!;
+  return { action, csrf: String(form.find('input[name="_csrf"]').val()), hidden: hiddenFields(res.text, action), html: res.text };
 }
 
 /** Posts the entry form as multipart/form-data, optionally with a file in `attachment`. */

@@ -22,7 +22,7 @@ describe('editing the attachment', () => {
     };
     const submit = async (formPath: string, extra: Record<string, string>, file?: { bytes: Buffer; name: string }) => {
       const form = await openForm(agent, formPath);
-      const confirm = await postEntryForm(agent, form.action, { ...base, ...extra, _csrf: form.csrf }, file);
+      const confirm = await postEntryForm(agent, form.action, { ...base, ...extra, ...form.hidden }, file);
       const saveAction = form.action.replace(/\/confirm$/, '');
       const saved = await agent.post(saveAction).type('form').send(hiddenFields(confirm.text, saveAction));
       expect(saved.text).toContain('登録しました。');

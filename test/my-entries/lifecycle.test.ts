@@ -119,7 +119,7 @@ describe('registrant side › the whole path', () => {
     expect(editDoc('.kept-file').text()).toContain('製品カタログ.pdf');
     clock.advance(60_000);
     const editConfirm = await postEntryForm(agent, edit.action, {
-      ...fields, _csrf: edit.csrf, title: '避難所受付クラウド 第2版', genre: [String(hinanjo), String(kyoiku)],
+      ...fields, ...edit.hidden, title: '避難所受付クラウド 第2版', genre: [String(hinanjo), String(kyoiku)],
     });
     expect(editConfirm.text).toContain('登録してよいですか？');
     expect(editConfirm.text).toContain('製品カタログ.pdf');

@@ -135,8 +135,9 @@ describe('counts beside every genre and type', () => {
     // An edit as the registrant's save makes it: fields, genres and the keyword index in one go.
     const contact = { contact_company: 'テスト株式会社', contact_department: '営業部', contact_name: '担当 太郎', contact_phone: '03-0000-0000', contact_email: 'contact@example.jp' };
     const values = { type: TYPE.case, title: '防災を変えたサービス', summary: '見守りにも。', url: '', genre: [genreIds[10]!], ...contact };
+    const versionOf = (id: number) => db.prepare('SELECT version FROM entries WHERE id = ?').pluck().get(id) as number;
     expect(myEntriesRepository(db).updateOwn({
-      id: published[0]!, organisationId: vendor.organisationId, values, at: new Date().toISOString(), ip: '127.0.0.1',
+      id: published[0]!, organisationId: vendor.organisationId, version: versionOf(published[0]!), values, at: new Date().toISOString(), ip: '127.0.0.1',
       search: searchText({ title: values.title, summary: values.summary, contactCompany: '', contactDepartment: '', contactName: '', contactPhone: '', contactEmail: '',
         registrantCompany: '', registrantDepartment: '', registrantName: '', registrantPhone: '', registrantEmail: '' }),
     })).toBe(true);
@@ -145,7 +146,7 @@ describe('counts beside every genre and type', () => {
     // the first search, and must drop this entry from them.
     const plain = { ...values, title: '窓口のサービス', summary: 'オンライン申請に。' };
     expect(myEntriesRepository(db).updateOwn({
-      id: published[0]!, organisationId: vendor.organisationId, values: plain, at: new Date().toISOString(), ip: '127.0.0.1',
+      id: published[0]!, organisationId: vendor.organisationId, version: versionOf(published[0]!), values: plain, at: new Date().toISOString(), ip: '127.0.0.1',
       search: searchText({ title: plain.title, summary: plain.summary, contactCompany: '', contactDepartment: '', contactName: '', contactPhone: '', contactEmail: '',
         registrantCompany: '', registrantDepartment: '', registrantName: '', registrantPhone: '', registrantEmail: '' }),
     })).toBe(true);

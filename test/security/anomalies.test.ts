@@ -52,8 +52,9 @@ describe('login anomalies (管理者側機能 5)', () => {
 
     const form = await client.get(`/my/entries/${id}/edit`);
     const csrf = $(form.text)('form[enctype] input[name="_csrf"]').val() as string;
+    const version = $(form.text)('form[enctype] input[name="version"]').val() as string;
     const confirm = await client.postMultipart(`/my/entries/${id}/confirm`, {
-      _csrf: csrf, type: '1', title: '変更後のタイトル', summary: 'テスト用の製品です。', genre: String(genre),
+      _csrf: csrf, version, type: '1', title: '変更後のタイトル', summary: 'テスト用の製品です。', genre: String(genre),
       contact_company: 'テスト株式会社', contact_name: '担当', contact_phone: '03-0000-0000', contact_email: 'a@example.jp', agree_terms: '1',
     });
     expect(confirm.text).toContain('登録してよいですか？');

@@ -5,7 +5,7 @@ import type { PeersService } from '../peers/peers.service.js';
 import { issueStatusLabels, populationBandLabels, prefectureName } from '../peers/regions.js';
 import type { Db } from '../../db/connection.js';
 import { idParam, NotFoundError } from '../../http-error.js';
-import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { CONFLICT_MESSAGE, fieldErrors, versionOf, type FieldErrors } from '../../validation.js';
 import { organisationKindLabels, organisationKinds } from '../accounts/accounts.types.js';
 import { hashPassword, PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../accounts/passwords.js';
 import { actorOf } from '../audit/actor.js';
@@ -74,14 +74,14 @@ export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf
     res.status(status).render('admin/org', {
       title: `団体「${org.name}」`, breadcrumbs: crumbs(orgsSection, org.name), org,
       kinds: organisationKinds, kindLabels: organisationKindLabels, errors,
-      values: values ?? { name: org.name, kind: org.kind, ip_ranges: org.ipRanges.join('\n') },
+      values: values ?? { name: org.name, kind: org.kind, ip_ranges: org.ipRanges.join('\n'), version: String(org.version) },
       issueProfile: org.kind === 'municipality' ? issueProfileOf(org.id) : undefined,
       prefectureName, populationBandLabels, issueStatusLabels,
     });
   };
 
   const saveOrganisation = (req: Request, res: Response, id: number | undefined) => {
-    const values = raw(req, 'name', 'kind', 'ip_ranges');
+    const values = raw(req, 'name', 'kind', 'ip_ranges', 'version');
     const fail = (errors: FieldErrors) => (id === undefined ? renderOrgs(res, 400, errors, values) : renderOrg(res, id, 400, errors, values));
     const parsed = organisationForm.safeParse(req.body ?? {});
     if (!parsed.success) return fail(fieldErrors(parsed.error));
@@ -89,13 +89,19 @@ export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf
     const at = clock.now().toISOString();
     const before = id === undefined ? undefined : accounts.findOrganisation(id);
     const ipRanges = parsed.data.ip_ranges.map((l) => { const [a, bits] = parseRange(l)!; return l.includes('/') ? `${a.toString()}/${bits}` : a.toString(); });
-    db.transaction(() => {
-      const savedId = accounts.saveOrganisation({ id, name: parsed.data.name, kind: parsed.data.kind, ipRanges }, at);
+    const fields = { name: parsed.data.name, kind: parsed.data.kind, ipRanges };
+    const saved = db.transaction(() => {
+      const savedId = id === undefined ? accounts.createOrganisation(fields, at)
+        : accounts.updateOrganisation({ id, version: versionOf(req.body) ?? 0, ...fields }, at) ? id : undefined;
+      if (savedId === undefined) return false;
       audit.record(actorOf(req, res), at, id === undefined ? 'organisation.create' : 'organisation.update', { type: 'organisation', id: savedId }, {
         name: [before?.name ?? null, parsed.data.name], kind: [before?.kind ?? null, parsed.data.kind],
         ip_ranges: [before?.ipRanges ?? null, ipRanges],
       });
+      return true;
     })();
+    // Changed since this form was read: the form again with what was typed and the version now saved.
+    if (!saved) return renderOrg(res, id!, 409, { _form: CONFLICT_MESSAGE }, { ...values, version: String(accounts.findOrganisation(id!)!.version) });
     res.redirect(303, '/admin/orgs');
   };
 
@@ -123,13 +129,13 @@ export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf
       organisations: accounts.listOrganisations(), errors,
       values: values ?? {
         login_id: user.loginId, password: '', org_id: String(user.organisationId), name: user.name, department: user.department,
-        phone: user.phone, email: user.email, active: user.active ? '1' : '',
+        phone: user.phone, email: user.email, active: user.active ? '1' : '', version: String(user.version),
       },
     });
   };
 
   const saveUser = async (req: Request, res: Response, id: number | undefined) => {
-    const values = { ...raw(req, 'login_id', 'org_id', 'name', 'department', 'phone', 'email', 'active'), password: '' };
+    const values = { ...raw(req, 'login_id', 'org_id', 'name', 'department', 'phone', 'email', 'active', 'version'), password: '' };
     const fail = (errors: FieldErrors) => (id === undefined ? renderUsers(res, 400, errors, values) : renderUser(res, id, 400, errors, values));
     const parsed = userForm(id === undefined).safeParse(req.body ?? {});
     if (!parsed.success) return fail(fieldErrors(parsed.error));
@@ -143,11 +149,11 @@ export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf
       phone: form.phone, email: form.email, active: form.active === '1',
     };
     const before = id === undefined ? undefined : accounts.findUser(id);
-    db.transaction(() => {
+    const saved = db.transaction(() => {
       let userId = id;
       if (userId === undefined) userId = accounts.insertUser({ ...fields, passwordHash: passwordHash! }, at);
       else {
-        accounts.updateUser({ id: userId, ...fields }, at);
+        if (!accounts.updateUser({ id: userId, version: versionOf(req.body) ?? 0, ...fields }, at)) return false;
         if (passwordHash) accounts.setPassword(userId, passwordHash, at);
       }
       // A deactivated account, or one whose password was reset, keeps no session.
@@ -159,7 +165,9 @@ export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf
       }
       if (passwordHash) diff.password = ['（非表示）', '（変更）'];
       audit.record(actorOf(req, res), at, id === undefined ? 'user.create' : 'user.update', { type: 'user', id: userId }, diff);
+      return true;
     })();
+    if (!saved) return renderUser(res, id!, 409, { _form: CONFLICT_MESSAGE }, { ...values, version: String(accounts.findUser(id!)!.version) });
     res.redirect(303, '/admin/users');
   };
 

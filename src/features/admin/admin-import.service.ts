@@ -154,7 +154,7 @@ export function adminImportService(deps: Deps) {
         const organisationOf = (name: string): number => {
           let id = orgIds.get(name);
           if (id === undefined) {
-            id = accounts.saveOrganisation({ name, kind: 'vendor', ipRanges: [] }, now);
+            id = accounts.createOrganisation({ name, kind: 'vendor', ipRanges: [] }, now);
             orgIds.set(name, id);
             audit.record(actor, now, 'organisation.create', { type: 'organisation', id }, { name: [null, name], kind: [null, 'vendor'] });
           }

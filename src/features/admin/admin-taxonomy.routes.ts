@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { idParam, NotFoundError } from '../../http-error.js';
-import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { CONFLICT_MESSAGE, fieldErrors, versionOf, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Genre, GenresRepository } from '../genres/genres.repository.js';
@@ -68,7 +68,9 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
       title: `ジャンル「${genre.name}」`,
       breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: 'ジャンルの管理', href: '/admin/genres' }, { label: genre.name }],
       genre, options: flatten(tree), errors, entryCount: genres.entryCount(genre.id),
-      values: values ?? { name: genre.name, parent_id: genre.parentId === null ? '' : String(genre.parentId), sort_order: String(genre.sortOrder) },
+      values: values ?? {
+        name: genre.name, parent_id: genre.parentId === null ? '' : String(genre.parentId), sort_order: String(genre.sortOrder), version: String(genre.version),
+      },
     });
   };
 
@@ -98,7 +100,10 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
   router.post('/genres/:id', (req, res) => {
     const genre = genres.findGenre(idParam(req));
     if (!genre) throw new NotFoundError();
-    const values = { name: String(req.body?.name ?? ''), parent_id: String(req.body?.parent_id ?? ''), sort_order: String(req.body?.sort_order ?? '') };
+    const values = {
+      name: String(req.body?.name ?? ''), parent_id: String(req.body?.parent_id ?? ''), sort_order: String(req.body?.sort_order ?? ''),
+      version: String(req.body?.version ?? ''),
+    };
     const parsed = genreEditForm.safeParse(req.body ?? {});
     if (!parsed.success) return renderGenre(res, genre, 400, fieldErrors(parsed.error), values);
     const { name: genreName, parent_id: parentId, sort_order: order } = parsed.data;
@@ -108,14 +113,19 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
     }
     if (genres.siblingNamed(parentId, genreName, genre.id)) return renderGenre(res, genre, 400, { name: '同じ親の下に同じ名前のジャンルがあります。' }, values);
     const at = clock.now().toISOString();
-    db.transaction(() => {
-      genres.updateGenre(genre.id, { name: genreName, parentId, sortOrder: order }, at);
+    const saved = db.transaction(() => {
+      if (!genres.updateGenre(genre.id, versionOf(req.body) ?? 0, { name: genreName, parentId, sortOrder: order }, at)) return false;
       const diff: Record<string, [unknown, unknown]> = {};
       if (genre.name !== genreName) diff.name = [genre.name, genreName];
       if (genre.parentId !== parentId) diff.parent_id = [genre.parentId, parentId];
       if (genre.sortOrder !== order) diff.sort_order = [genre.sortOrder, order];
       audit.record(actorOf(req, res), at, 'genre.update', { type: 'genre', id: genre.id }, diff);
+      return true;
     })();
+    if (!saved) {
+      const now = genres.findGenre(genre.id)!;
+      return renderGenre(res, now, 409, { _form: CONFLICT_MESSAGE }, { ...values, version: String(now.version) });
+    }
     res.redirect(303, '/admin/genres');
   });
 
@@ -133,10 +143,12 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
     });
   }
 
-  const renderTypes = (res: Response, status = 200, errors: FieldErrors = {}, values = { name: '' }) =>
+  /** `edited`: a type's form shown with what was typed (after a refused save) instead of what is saved. */
+  const renderTypes = (res: Response, status = 200, errors: FieldErrors = {}, values = { name: '' },
+    edited?: { id: number; name: string; sort_order: string; version: string }) =>
     res.status(status).render('admin/types', {
       title: '情報種別の管理', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '情報種別の管理' }],
-      types: infoTypes.listInfoTypes(), errors, values,
+      types: infoTypes.listInfoTypes(), errors, values, edited,
     });
 
   router.get('/types', (_req, res) => renderTypes(res));
@@ -159,15 +171,21 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
     const current = infoTypes.listInfoTypes().find((t) => t.id === id);
     if (!current) throw new NotFoundError();
     const parsed = typeEditForm.safeParse(req.body ?? {});
-    if (!parsed.success) return renderTypes(res, 400, fieldErrors(parsed.error), { name: String(req.body?.name ?? '') });
-    if (infoTypes.nameTaken(parsed.data.name, id)) return renderTypes(res, 400, { name: '同じ名前の情報種別があります。' });
+    const typed = { id, name: String(req.body?.name ?? ''), sort_order: String(req.body?.sort_order ?? ''), version: String(req.body?.version ?? '') };
+    if (!parsed.success) return renderTypes(res, 400, fieldErrors(parsed.error), { name: '' }, typed);
+    if (infoTypes.nameTaken(parsed.data.name, id)) return renderTypes(res, 400, { name: '同じ名前の情報種別があります。' }, { name: '' }, typed);
     const at = clock.now().toISOString();
-    db.transaction(() => {
-      infoTypes.updateInfoType(id, parsed.data.name, parsed.data.sort_order, at);
+    const saved = db.transaction(() => {
+      if (!infoTypes.updateInfoType(id, versionOf(req.body) ?? 0, parsed.data.name, parsed.data.sort_order, at)) return false;
       audit.record(actorOf(req, res), at, 'type.update', { type: 'info_type', id }, {
         name: [current.name, parsed.data.name], sort_order: [current.sortOrder, parsed.data.sort_order],
       });
+      return true;
     })();
+    if (!saved) {
+      const now = infoTypes.listInfoTypes().find((t) => t.id === id)!;
+      return renderTypes(res, 409, { _form: CONFLICT_MESSAGE }, { name: '' }, { ...typed, version: String(now.version) });
+    }
     res.redirect(303, '/admin/types');
   });
 

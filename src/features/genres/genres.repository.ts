@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { groupBy } from '../../group-by.js';
 
-export type Genre = { id: number; parentId: number | null; name: string; sortOrder: number; retired: boolean };
+export type Genre = { id: number; parentId: number | null; name: string; sortOrder: number; retired: boolean; version: number };
 
 /** A genre with its children, for the nested checkboxes. */
 export type GenreNode = Genre & { children: readonly GenreNode[] };
@@ -11,7 +11,7 @@ export function genresRepository(db: Db) {
     `INSERT INTO genres (parent_id, name, sort_order, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
   );
   const all = db.prepare<[], Omit<Genre, 'retired'> & { retired: number }>(
-    `SELECT id, parent_id AS parentId, name, sort_order AS sortOrder, retired_at IS NOT NULL AS retired
+    `SELECT id, parent_id AS parentId, name, sort_order AS sortOrder, retired_at IS NOT NULL AS retired, version
        FROM genres ORDER BY sort_order, id`,
   );
   const treeVersion = db.prepare<[], number>('SELECT version FROM genre_tree_version').pluck();
@@ -30,7 +30,7 @@ export function genresRepository(db: Db) {
 
   const statements = {
     find: db.prepare<[number], Omit<Genre, 'retired'> & { retired: number }>(
-      `SELECT id, parent_id AS parentId, name, sort_order AS sortOrder, retired_at IS NOT NULL AS retired FROM genres WHERE id = ?`,
+      `SELECT id, parent_id AS parentId, name, sort_order AS sortOrder, retired_at IS NOT NULL AS retired, version FROM genres WHERE id = ?`,
     ),
     siblingNamed: db.prepare<[number | null, string, number], number>(
       `SELECT id FROM genres WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND name = ? AND id <> ?`,
@@ -41,7 +41,8 @@ export function genresRepository(db: Db) {
     isInSubtree: db.prepare<[number, number], number>(`
       WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT g.id FROM genres g JOIN sub ON g.parent_id = sub.id)
       SELECT count(*) FROM sub WHERE id = ?`).pluck(),
-    update: db.prepare(`UPDATE genres SET name = @name, parent_id = @parentId, sort_order = @sortOrder, updated_at = @at WHERE id = @id`),
+    update: db.prepare(`UPDATE genres SET name = @name, parent_id = @parentId, sort_order = @sortOrder, updated_at = @at
+                         WHERE id = @id AND version = @version`),
     retireSubtree: db.prepare(`
       WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT g.id FROM genres g JOIN sub ON g.parent_id = sub.id)
       UPDATE genres SET retired_at = coalesce(retired_at, ?), updated_at = ? WHERE id IN (SELECT id FROM sub)`),
@@ -67,8 +68,9 @@ export function genresRepository(db: Db) {
     isInSubtree(root: number, candidate: number): boolean {
       return (statements.isInSubtree.get(root, candidate) ?? 0) > 0;
     },
-    updateGenre(id: number, fields: { name: string; parentId: number | null; sortOrder: number }, at: string): void {
-      statements.update.run({ id, ...fields, at });
+    /** False when the genre has moved past `version` since the form was read: nothing is changed then. */
+    updateGenre(id: number, version: number, fields: { name: string; parentId: number | null; sortOrder: number }, at: string): boolean {
+      return statements.update.run({ id, version, ...fields, at }).changes > 0;
     },
     retireSubtree(id: number, at: string): void {
       statements.retireSubtree.run(id, at, at);

@@ -11,6 +11,8 @@ export type OwnListItem = EntryListItem & {
 export type OwnEntry = EntryValues & {
   id: number;
   organisationId: number;
+  /** Moves on every change (migration 0011); the edit form carries it back. */
+  version: number;
   updatedAt: string;
   suspendedAt: string | null;
   suspendedReason: string | null;
@@ -27,6 +29,8 @@ export type Draft = {
   entryId: number | null;
   values: EntryValues;
   removeAttachment: boolean;
+  /** For an edit: the entry's version the form was read at; the save changes nothing if it moved. */
+  version: number | null;
   upload: DraftUpload | null;
   createdAt: string;
   usedAt: string | null;
@@ -75,7 +79,7 @@ export function myEntriesRepository(db: Db) {
 
   const statements = {
     own: db.prepare<[number, number], Omit<OwnEntry, 'genre'>>(`
-      SELECT id, organisation_id AS organisationId, type_id AS type, title, summary, coalesce(url, '') AS url,
+      SELECT id, organisation_id AS organisationId, version, type_id AS type, title, summary, coalesce(url, '') AS url,
              contact_company, contact_department, contact_name, contact_phone, contact_email,
              updated_at AS updatedAt, suspended_at AS suspendedAt, suspended_reason AS suspendedReason
         FROM entries WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL`),
@@ -88,7 +92,7 @@ export function myEntriesRepository(db: Db) {
              contact_company = @contact_company, contact_department = @contact_department,
              contact_name = @contact_name, contact_phone = @contact_phone, contact_email = @contact_email,
              updated_at = @at, operator_ip = @ip
-       WHERE id = @id AND organisation_id = @organisationId AND deleted_at IS NULL`),
+       WHERE id = @id AND organisation_id = @organisationId AND deleted_at IS NULL AND version = @version`),
     unlinkGenres: db.prepare('DELETE FROM entry_genres WHERE entry_id = ?'),
     linkGenre: db.prepare('INSERT INTO entry_genres (entry_id, genre_id) VALUES (?, ?)'),
     reindex: db.prepare('UPDATE entry_search SET title = ?, summary = ?, details = ? WHERE rowid = ?'),
@@ -144,11 +148,14 @@ export function myEntriesRepository(db: Db) {
       return statements.lastContact.get(organisationId);
     },
 
-    /** Returns false when the entry is not this organisation's (or is gone): nothing is changed then. */
-    updateOwn(entry: { id: number; organisationId: number; values: EntryValues; at: string; ip: string; search: [string, string, string] }): boolean {
+    /**
+     * Returns false when the entry is not this organisation's, is gone, or has moved past `version`
+     * (someone saved it since the form was read): nothing is changed then.
+     */
+    updateOwn(entry: { id: number; organisationId: number; version: number; values: EntryValues; at: string; ip: string; search: [string, string, string] }): boolean {
       const { values } = entry;
       const changed = statements.update.run({
-        ...values, url: values.url || null, id: entry.id, organisationId: entry.organisationId, at: entry.at, ip: entry.ip,
+        ...values, url: values.url || null, id: entry.id, organisationId: entry.organisationId, version: entry.version, at: entry.at, ip: entry.ip,
       }).changes;
       if (changed === 0) return false;
       statements.unlinkGenres.run(entry.id);
@@ -177,7 +184,7 @@ export function myEntriesRepository(db: Db) {
     insertDraft(draft: Omit<Draft, 'usedAt' | 'savedEntryId'>): void {
       statements.insertDraft.run({
         key: draft.key, userId: draft.userId, organisationId: draft.organisationId, entryId: draft.entryId,
-        payload: JSON.stringify({ values: draft.values, removeAttachment: draft.removeAttachment }),
+        payload: JSON.stringify({ values: draft.values, removeAttachment: draft.removeAttachment, version: draft.version }),
         storedName: draft.upload?.storedName ?? null, originalName: draft.upload?.originalName ?? null,
         size: draft.upload?.size ?? null, sha256: draft.upload?.sha256 ?? null, createdAt: draft.createdAt,
       });
@@ -187,11 +194,11 @@ export function myEntriesRepository(db: Db) {
     findDraft(key: string, userId: number): Draft | undefined {
       const row = statements.draft.get(key, userId);
       if (!row) return undefined;
-      const payload = JSON.parse(row.payload) as { values: EntryValues; removeAttachment: boolean };
+      const payload = JSON.parse(row.payload) as { values: EntryValues; removeAttachment: boolean; version?: number | null };
       const upload = row.storedName && row.originalName && row.size !== null && row.sha256
         ? { storedName: row.storedName, originalName: row.originalName, size: row.size, sha256: row.sha256 }
         : null;
-      return { ...row, values: payload.values, removeAttachment: payload.removeAttachment, upload };
+      return { ...row, values: payload.values, removeAttachment: payload.removeAttachment, version: payload.version ?? null, upload };
     },
 
     /** Marks a draft saved; false if it already was (a second POST of the same draft). */

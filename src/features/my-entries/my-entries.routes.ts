@@ -3,7 +3,7 @@ import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { looksLikePdf, multipartForm, uploadProblemMessages } from '../../middleware/upload.js';
 import { keywordTerms } from '../../text.js';
-import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { CONFLICT_MESSAGE, fieldErrors, versionOf, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { attachmentName } from '../entries/attachment-name.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
@@ -41,6 +41,10 @@ export function myEntriesRoutes(deps: Deps): Router {
   /** The entry form (new or edit), with values, messages and the file that is kept, if any. */
   const renderForm = (res: Response, status: number, form: {
     entryId: number | null; values: EntryValues; errors: FieldErrors; draft?: Draft; currentFile?: string; agreed?: boolean;
+    /** For an edit: the version the next save is checked against. */
+    version?: number | null;
+    /** After a conflict: what is saved now, where it differs from what the user typed. */
+    saved?: EntryValues;
   }) => {
     const user = res.locals.currentUser!;
     const keptFile = form.draft?.upload?.originalName ?? (form.draft?.removeAttachment ? undefined : form.currentFile);
@@ -57,6 +61,8 @@ export function myEntriesRoutes(deps: Deps): Router {
       errors: form.errors,
       draftKey: form.draft?.key,
       keptFile,
+      version: form.version ?? null,
+      savedDifferences: form.saved ? differences(form.saved, form.values, infoTypes.listInfoTypes()) : [],
       agreed: form.agreed ?? false,
       tree: activeGenreTree(genres.listGenres()),
       types: infoTypes.listInfoTypes(),
@@ -118,11 +124,12 @@ export function myEntriesRoutes(deps: Deps): Router {
   const upload = multipartForm('attachment', verifyCsrf);
 
   /** Validates the multipart form; renders it again (400/413) or shows the confirmation page. */
-  const confirm = (entryId: number | null, currentFile: string | undefined, stored: EntryValues) => (req: Request, res: Response) => {
+  const confirm = (entryId: number | null, currentFile: string | undefined, stored: EntryValues & { version?: number }) => (req: Request, res: Response) => {
     const user = res.locals.currentUser!;
+    const current = stored.version ?? null;
     if (res.locals.uploadProblem === 'malformed') {
       // Nothing that arrived can be trusted (no token was checked): the form as it was, and a message.
-      return renderForm(res, 400, { entryId, values: stored, errors: { _form: uploadProblemMessages.malformed }, currentFile });
+      return renderForm(res, 400, { entryId, values: stored, errors: { _form: uploadProblemMessages.malformed }, currentFile, version: current });
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = entryFormSchema.safeParse(body);
@@ -140,14 +147,22 @@ export function myEntriesRoutes(deps: Deps): Router {
     if (Object.keys(errors).length > 0 || !parsed.success) {
       if (req.file && !errors.attachment) errors.attachment = 'お手数ですが、添付するファイルをもう一度選択してください。';
       return renderForm(res, tooLarge ? 413 : 400, {
-        entryId, values, errors, draft: carried, currentFile, agreed: body.agree_terms === '1',
+        entryId, values, errors, draft: carried, currentFile, agreed: body.agree_terms === '1', version: versionOf(body),
       });
     }
+    // Saved by someone else since this form was read: the form again with the user's values (and
+    // file, kept in a draft) and the version now saved, so that saving again is a choice made knowingly.
+    const stale = entryId !== null && versionOf(body) !== current;
     const draft = service.createDraft({
-      user, entryId, values, removeAttachment: parsed.data.remove_attachment === '1',
+      user, entryId, version: stale ? current : versionOf(body), values, removeAttachment: parsed.data.remove_attachment === '1',
       file: req.file ? { buffer: req.file.buffer, originalName: fileName(req.file.originalname) } : undefined,
       carriedFrom: carried && carried.entryId === entryId ? carried : undefined,
     });
+    if (stale) {
+      return renderForm(res, 409, {
+        entryId, values, errors: { _form: CONFLICT_MESSAGE }, draft, currentFile, agreed: true, version: current, saved: stored,
+      });
+    }
     renderConfirm(res, draft, currentFile);
   };
 
@@ -185,6 +200,13 @@ export function myEntriesRoutes(deps: Deps): Router {
     }
     const saved = service.saveDraft(draft, user, actorOf(req, res));
     if (!saved) throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
+    if (saved === 'conflict') {
+      const now = repository.findOwn(draft.entryId!, user.organisationId)!;
+      return renderForm(res, 409, {
+        entryId, values: draft.values, errors: { _form: CONFLICT_MESSAGE }, draft, agreed: true, version: now.version, saved: now,
+        currentFile: entries.findAttachment(now.id)?.originalName,
+      });
+    }
     res.render('my-entries/done', {
       title: '登録完了',
       breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '登録完了' }],
@@ -216,9 +238,10 @@ export function myEntriesRoutes(deps: Deps): Router {
     const currentFile = entries.findAttachment(own.id)?.originalName;
     const draft = typeof req.query.draft === 'string' ? service.findDraft(req.query.draft, res.locals.currentUser!) : undefined;
     if (draft && draft.entryId === own.id) {
-      return renderForm(res, 200, { entryId: own.id, values: draft.values, errors: {}, draft, currentFile, agreed: true });
+      // Back from the confirmation page: still the version the form was first read at.
+      return renderForm(res, 200, { entryId: own.id, values: draft.values, errors: {}, draft, currentFile, agreed: true, version: draft.version });
     }
-    renderForm(res, 200, { entryId: own.id, values: own, errors: {}, currentFile });
+    renderForm(res, 200, { entryId: own.id, values: own, errors: {}, currentFile, version: own.version });
   });
 
   router.post('/my/entries/:id/confirm', upload, (req, res) => {
@@ -261,6 +284,23 @@ export function myEntriesRoutes(deps: Deps): Router {
   });
 
   return router;
+}
+
+const FIELD_LABELS: Record<keyof EntryValues, string> = {
+  type: '情報種別', title: 'タイトル', summary: '概要', url: 'URL', genre: '行政課題のジャンル', contact_company: '会社・団体名',
+  contact_department: '部署名', contact_name: '担当者名', contact_phone: '電話番号', contact_email: 'メールアドレス',
+};
+
+/** The fields where what is saved now differs from what the user typed, with the saved value. */
+function differences(saved: EntryValues, typed: EntryValues, types: readonly { id: number; name: string }[]): { label: string; saved: string }[] {
+  const shown = (key: keyof EntryValues): string => {
+    if (key === 'type') return types.find((t) => t.id === saved.type)?.name ?? '（なし）';
+    if (key === 'genre') return '（選択が異なります）';
+    return String(saved[key]) || '（なし）';
+  };
+  return (Object.keys(FIELD_LABELS) as (keyof EntryValues)[])
+    .filter((key) => JSON.stringify(key === 'genre' ? [...saved.genre].sort() : saved[key]) !== JSON.stringify(key === 'genre' ? [...typed.genre].sort() : typed[key]))
+    .map((key) => ({ label: FIELD_LABELS[key], saved: shown(key) }));
 }
 
 function editHref(draft: Draft): string {

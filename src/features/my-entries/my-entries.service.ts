@@ -69,7 +69,7 @@ export function myEntriesService(deps: Deps) {
      * user confirms. A file carried over from an earlier draft of the same user is reused.
      */
     createDraft(input: {
-      user: SessionUser; entryId: number | null; values: EntryValues; removeAttachment: boolean;
+      user: SessionUser; entryId: number | null; version: number | null; values: EntryValues; removeAttachment: boolean;
       file?: { buffer: Buffer; originalName: string }; carriedFrom?: Draft;
     }): Draft {
       const { user } = input;
@@ -90,7 +90,7 @@ export function myEntriesService(deps: Deps) {
       const draft: Draft = {
         key: crypto.randomBytes(24).toString('base64url'), userId: user.id, organisationId: user.organisationId,
         entryId: input.entryId, values: input.values, removeAttachment: input.removeAttachment && !input.file,
-        upload, createdAt: clock.now().toISOString(), usedAt: null, savedEntryId: null,
+        version: input.version, upload, createdAt: clock.now().toISOString(), usedAt: null, savedEntryId: null,
       };
       try {
         repository.insertDraft(draft);
@@ -112,9 +112,10 @@ export function myEntriesService(deps: Deps) {
      * Saves a confirmed draft, once: the entry (new or edited), its genres, keyword index, attachment,
      * audit record and notifications in one transaction. A draft already saved returns the entry it
      * made without doing anything again. Returns undefined when the entry being edited is not the
-     * user's organisation's any more.
+     * user's organisation's any more, and `conflict` when someone saved it after the form was read
+     * (the draft stays unused, so its values and file can be offered again).
      */
-    saveDraft(draft: Draft, user: SessionUser, actor: Actor): { entryId: number; created: boolean } | undefined {
+    saveDraft(draft: Draft, user: SessionUser, actor: Actor): { entryId: number; created: boolean } | 'conflict' | undefined {
       if (draft.usedAt && draft.savedEntryId) return { entryId: draft.savedEntryId, created: false };
       const at = clock.now().toISOString();
       const values = draft.values;
@@ -123,7 +124,7 @@ export function myEntriesService(deps: Deps) {
 
       // IMMEDIATE takes the write lock first, so the draft's state read inside cannot go stale before
       // the write: of two saves of one draft (two processes, say), the second finds it used.
-      const result = db.transaction((): { entryId: number; created: boolean } | undefined => {
+      const result = db.transaction((): { entryId: number; created: boolean } | 'conflict' | undefined => {
         const fresh = repository.findDraft(draft.key, user.id);
         if (fresh?.usedAt && fresh.savedEntryId) return { entryId: fresh.savedEntryId, created: false };
         let entryId: number;
@@ -143,6 +144,7 @@ export function myEntriesService(deps: Deps) {
         } else {
           before = repository.findOwn(draft.entryId, user.organisationId);
           if (!before) return undefined;
+          if (before.version !== draft.version) return 'conflict';
           entryId = before.id;
           const search = searchText({
             title: values.title, summary: values.summary, contactCompany: values.contact_company,
@@ -151,7 +153,7 @@ export function myEntriesService(deps: Deps) {
             registrantCompany: registrant.company, registrantDepartment: registrant.department,
             registrantName: registrant.name, registrantPhone: registrant.phone, registrantEmail: registrant.email,
           });
-          if (!repository.updateOwn({ id: entryId, organisationId: user.organisationId, values, at, ip: actor.ip, search })) return undefined;
+          if (!repository.updateOwn({ id: entryId, organisationId: user.organisationId, version: before.version, values, at, ip: actor.ip, search })) return 'conflict';
           change = diff(before, values);
         }
 
@@ -173,7 +175,7 @@ export function myEntriesService(deps: Deps) {
         return { entryId, created: draft.entryId === null };
       }).immediate();
 
-      if (result) {
+      if (result && result !== 'conflict') {
         discardFile(replacedFile);
         deps.onMailQueued?.();
       }
