@@ -14,6 +14,6 @@ export default tseslint.config(
   },
   {
     files: ['public/js/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', DOMParser: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', DOMParser: 'readonly', HTMLDialogElement: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },
 );

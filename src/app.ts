@@ -17,6 +17,7 @@ import { likesRepository } from './features/likes/likes.repository.js';
 import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
 import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
 import { myEntriesService } from './features/my-entries/my-entries.service.js';
+import { resumeTokens } from './features/my-entries/resume-token.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
 import { adminAccountsRepository } from './features/admin/admin-accounts.repository.js';
 import { adminImportRepository } from './features/admin/admin-import.repository.js';
@@ -135,7 +136,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(sessions({ db, secret: deps.sessionSecret, idleMinutes: config.sessionIdleMinutes }));
   app.use(loadCurrentUser(accounts));
-  app.use(requestLocals);
+  app.use(requestLocals({ clock, idleMinutes: config.sessionIdleMinutes }));
   const freshness = freshnessRepository(db);
   app.use(freshnessLocals(freshness, clock));
   app.use(csrf.exposeToken);
@@ -171,7 +172,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     myEntriesRoutes({
       repository: myEntries,
       service: registrations,
-      entries, genres, infoTypes, verifyCsrf: csrf.verify,
+      entries, genres, infoTypes, verifyCsrf: csrf.verify, resumeTokens: resumeTokens(deps.sessionSecret, clock),
       attentionOf: (organisationId) => {
         const staleMonths = freshness.staleAfterMonths();
         return { ...freshness.ownAttention(organisationId, staleBefore(clock.now(), staleMonths), STRIKES), staleMonths };

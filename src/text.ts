@@ -106,6 +106,12 @@ export function formatDateTime(value: string | Date): string {
   return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
 }
 
+/** 「13:11」 in Asia/Tokyo. */
+export function formatTime(value: string | Date): string {
+  const p = tokyoParts(value);
+  return `${p.hour}:${p.minute}`;
+}
+
 /** 「2026年11月26日」 in Asia/Tokyo. */
 export function formatDate(value: string | Date): string {
   const p = tokyoParts(value);

@@ -68,4 +68,75 @@
   }
   dialogLink('[data-likes-dialog]', 'likes-dialog', 'likes-list');
   dialogLink('[data-terms-dialog]', 'terms-dialog', 'terms-text');
+
+  // The session ends after a time without requests (JIS X 8341-3 / WCAG 2.2.1: a time limit is
+  // announced and can be extended). The header says when; two minutes before, a modal dialog says so
+  // and offers to extend it. After the end, it says what happened and where a sent form went.
+  var note = document.querySelector('[data-session-ends-at]');
+  var logout = document.querySelector('form[action="/logout"] input[name="_csrf"]');
+  if (note && logout && typeof HTMLDialogElement === 'function') {
+    var WARN_BEFORE_MS = 2 * 60 * 1000;
+    // Counted on this machine's clock from the seconds the server gave: the two clocks may differ.
+    var endsAt = Date.now() + Number(note.getAttribute('data-session-remaining-seconds')) * 1000;
+    var timer = null;
+    var dialog = document.createElement('dialog');
+    dialog.className = 'dialog session-dialog';
+    dialog.setAttribute('role', 'alertdialog');
+    dialog.setAttribute('aria-labelledby', 'session-dialog-title');
+    dialog.setAttribute('aria-describedby', 'session-dialog-text');
+    dialog.innerHTML = '<h2 id="session-dialog-title">まもなく自動的にログアウトします</h2>' +
+      '<p id="session-dialog-text"></p>' +
+      '<div class="session-dialog__actions"><button type="button" class="button" data-extend>ログインを延長する</button>' +
+      '<button type="button" class="button button--secondary" data-close>閉じる</button></div>';
+    document.body.appendChild(dialog);
+    var title = dialog.querySelector('#session-dialog-title');
+    var text = dialog.querySelector('#session-dialog-text');
+    var extend = dialog.querySelector('[data-extend]');
+    var timeText = function (ms) {
+      var d = new Date(ms);
+      return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    };
+    var schedule = function () {
+      clearTimeout(timer);
+      var now = Date.now();
+      if (now < endsAt - WARN_BEFORE_MS) timer = setTimeout(warn, endsAt - WARN_BEFORE_MS - now);
+      else if (now < endsAt) { warn(); timer = setTimeout(ended, endsAt - now); }
+      else ended();
+    };
+    var warn = function () {
+      title.textContent = 'まもなく自動的にログアウトします';
+      text.textContent = '操作がないため、' + timeText(endsAt) + ' に自動的にログアウトします。続ける場合は「ログインを延長する」を押してください。';
+      extend.hidden = false;
+      if (!dialog.open) dialog.showModal();
+      extend.focus();
+      clearTimeout(timer);
+      timer = setTimeout(ended, Math.max(0, endsAt - Date.now()));
+    };
+    var ended = function () {
+      title.textContent = '自動的にログアウトしました';
+      text.textContent = '操作がなかったため、ログアウトしました。入力中の情報登録のフォームは、このまま送信すると内容が保存され、もう一度ログインすると入力画面に戻ります。';
+      extend.hidden = true;
+      if (!dialog.open) dialog.showModal();
+      dialog.querySelector('[data-close]').focus();
+    };
+    extend.addEventListener('click', function () {
+      fetch('/session/extend', {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: '_csrf=' + encodeURIComponent(logout.value),
+      })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (answer) {
+          endsAt = Date.now() + answer.remainingSeconds * 1000;
+          note.setAttribute('data-session-ends-at', answer.endsAt);
+          var time = note.querySelector('[data-session-end-time]');
+          if (time) { time.setAttribute('datetime', answer.endsAt); time.textContent = timeText(endsAt); }
+          dialog.close();
+          schedule();
+        })
+        .catch(ended);
+    });
+    dialog.querySelector('[data-close]').addEventListener('click', function () { dialog.close(); });
+    schedule();
+  }
 })();

@@ -1,6 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import { genreTreeHtml } from '../features/genres/genre-tree.html.js';
-import { formatCount, formatDate, formatDateTime, markTerms, summaryHead } from '../text.js';
+import type { Clock } from '../clock.js';
+import { formatCount, formatDate, formatDateTime, formatTime, markTerms, summaryHead } from '../text.js';
 
 export type Breadcrumb = { label: string; href?: string };
 
@@ -8,6 +9,10 @@ declare module 'express-serve-static-core' {
   interface Locals {
     csrfToken: () => string;
     currentPath: string;
+    /** When a logged-in user's session ends if nothing more is done (shown on every page). */
+    sessionEndsAt?: string;
+    /** The same as seconds from now, for the page's script (the browser's clock may differ from ours). */
+    sessionIdleSeconds?: number;
   }
 }
 
@@ -18,6 +23,7 @@ declare module 'express-serve-static-core' {
 export function setTemplateDefaults(app: Express): void {
   Object.assign(app.locals, {
     formatDateTime,
+    formatTime,
     formatCount,
     markTerms,
     genreTreeHtml,
@@ -25,12 +31,25 @@ export function setTemplateDefaults(app: Express): void {
     summaryHead,
     currentUser: undefined,
     currentPath: '',
+    sessionEndsAt: undefined,
+    sessionIdleSeconds: undefined,
     breadcrumbs: undefined,
     csrfToken: () => '',
   });
 }
 
-export const requestLocals: RequestHandler = (req, res, next) => {
-  res.locals.currentPath = req.path;
-  next();
-};
+/**
+ * Per request: the path (navigation marks the current section) and, for a logged-in user, when the
+ * session will end: the session is idle-timed (every response renews it), and JIS X 8341-3 / WCAG 2.0
+ * 2.2.1 asks that a time limit be announced. The page says it; with JavaScript a dialog warns before.
+ */
+export function requestLocals(deps: { clock: Clock; idleMinutes: number }): RequestHandler {
+  return (req, res, next) => {
+    res.locals.currentPath = req.path;
+    if (res.locals.currentUser) {
+      res.locals.sessionEndsAt = new Date(deps.clock.now().getTime() + deps.idleMinutes * 60_000).toISOString();
+      res.locals.sessionIdleSeconds = deps.idleMinutes * 60;
+    }
+    next();
+  };
+}

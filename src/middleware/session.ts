@@ -8,6 +8,8 @@ declare module 'express-session' {
     loginAt: string;
     /** The login came from outside the organisation's IP ranges (allowed under policy `notify`). */
     outsideRange: boolean;
+    /** The last 「延長する」 (the session's row is written again, with a new expiry). */
+    extendedAt: string;
   }
 }
 

@@ -9,6 +9,10 @@ import type { AccountsService } from './accounts.service.js';
 
 export const BAD_CREDENTIALS_MESSAGE = 'IDまたはパスワードが正しくありません。';
 
+const EXPIRED_NOTICE = '一定時間操作がなかったため、自動的にログアウトしました。もう一度ログインしてください。';
+const EXPIRED_WITH_FORM_NOTICE =
+  '一定時間操作がなかったため、自動的にログアウトしました。送信された入力内容（添付ファイルを含む）は保存してあります。もう一度ログインすると、入力画面に戻ります。';
+
 type Deps = { accounts: AccountsRepository; service: AccountsService; clock: Clock };
 
 export function accountsRoutes({ accounts, service, clock }: Deps): Router {
@@ -22,6 +26,9 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
     const user = res.locals.currentUser;
     // The spec: no login screen when a session already exists.
     if (user) return res.redirect(302, next ?? homePathFor(user.organisationKind));
+    res.locals.expiredNotice = req.query.expired === '1'
+      ? (next?.startsWith('/my/entries/resume/') ? EXPIRED_WITH_FORM_NOTICE : EXPIRED_NOTICE)
+      : undefined;
     render(res, 200, next, '', {});
   });
 
@@ -51,6 +58,19 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
     if (outcome.outsideRange) req.session.outsideRange = true;
     const user = accounts.findSessionUser(outcome.userId);
     res.redirect(302, next ?? homePathFor(user?.organisationKind ?? 'municipality'));
+  });
+
+  /**
+   * 「ログインを延長する」 in the timeout dialog (public/js/portal.js). Any request renews the idle
+   * timeout; this one does nothing else, and says when the session now ends. A plain form post (no
+   * JavaScript) goes back to `next`.
+   */
+  router.post('/session/extend', (req, res) => {
+    const wantsJson = req.accepts(['html', 'json']) === 'json';
+    if (!res.locals.currentUser) return wantsJson ? res.status(401).json({ loggedIn: false }) : res.redirect(303, '/login?expired=1');
+    req.session.extendedAt = clock.now().toISOString(); // a change, so the store rewrites the row's expiry
+    if (wantsJson) return res.json({ loggedIn: true, endsAt: res.locals.sessionEndsAt, remainingSeconds: res.locals.sessionIdleSeconds });
+    res.redirect(303, safeNextPath(req.body?.next) ?? '/');
   });
 
   router.post('/logout', async (req, res) => {

@@ -13,7 +13,8 @@ const STORED_NAME = /^[0-9a-f]{32}$/;
 export type SweepResult = { drafts: number; previews: number; files: number };
 
 /**
- * What the portal leaves behind and nothing else removes: registration drafts never saved, CSV import
+ * What the portal leaves behind and nothing else removes: registration drafts never saved (and forms
+ * kept after a session expired that no one came back for), CSV import
  * previews never committed, and upload files that no attachment and no draft refers to — a crash
  * (kill -9) between writing a file and committing its row leaves such a file, and so did any failure
  * before the draft row existed. Runs at start-up and every hour (server.ts).
@@ -24,7 +25,8 @@ export function sweeper(deps: {
   const { db, uploadDir, clock, logger } = deps;
   const referenced = db.prepare<[], string>(`
     SELECT stored_name FROM attachments
-    UNION SELECT upload_stored_name FROM entry_drafts WHERE upload_stored_name IS NOT NULL`).pluck();
+    UNION SELECT upload_stored_name FROM entry_drafts WHERE upload_stored_name IS NOT NULL
+    UNION SELECT upload_stored_name FROM parked_entry_forms WHERE upload_stored_name IS NOT NULL`).pluck();
 
   function removeOrphanFiles(): number {
     let names: string[];

@@ -43,6 +43,11 @@ type DraftRow = {
   createdAt: string; usedAt: string | null; savedEntryId: number | null;
 };
 
+/** An entry form kept after its session expired: its text fields as sent, and its file. */
+export type ParkedForm = {
+  entryId: number | null; fields: Record<string, string | string[]>; storedName: string | null; originalName: string | null;
+};
+
 const MAX_TERMS = 8;
 
 /**
@@ -122,9 +127,20 @@ export function myEntriesRepository(db: Db) {
       'SELECT key, upload_stored_name AS storedName FROM entry_drafts WHERE created_at < ?',
     ),
     deleteDraft: db.prepare('DELETE FROM entry_drafts WHERE key = ?'),
+    park: db.prepare(`
+      INSERT INTO parked_entry_forms (key, user_id, entry_id, fields, upload_stored_name, upload_original_name, created_at)
+      VALUES (@key, @userId, @entryId, @fields, @storedName, @originalName, @createdAt)`),
+    parked: db.prepare<[string, number], { entryId: number | null; fields: string; storedName: string | null; originalName: string | null; createdAt: string }>(`
+      SELECT entry_id AS entryId, fields, upload_stored_name AS storedName, upload_original_name AS originalName, created_at AS createdAt
+        FROM parked_entry_forms WHERE key = ? AND user_id = ?`),
+    unpark: db.prepare('DELETE FROM parked_entry_forms WHERE key = ?'),
+    staleParked: db.prepare<[string], { key: string; storedName: string | null }>(
+      'SELECT key, upload_stored_name AS storedName FROM parked_entry_forms WHERE created_at < ?',
+    ),
     fileInUse: db.prepare<[{ name: string; draft: string }], number>(`
       SELECT (SELECT count(*) FROM attachments WHERE stored_name = @name)
-           + (SELECT count(*) FROM entry_drafts WHERE upload_stored_name = @name AND key <> @draft)`).pluck(),
+           + (SELECT count(*) FROM entry_drafts WHERE upload_stored_name = @name AND key <> @draft)
+           + (SELECT count(*) FROM parked_entry_forms WHERE upload_stored_name = @name AND key <> @draft)`).pluck(),
   };
 
   return {
@@ -212,6 +228,25 @@ export function myEntriesRepository(db: Db) {
 
     deleteDraft(key: string): void {
       statements.deleteDraft.run(key);
+    },
+
+    /** Keeps a form that arrived after its session expired (see resume-token.ts). */
+    parkForm(form: ParkedForm & { key: string; userId: number; createdAt: string }): void {
+      statements.park.run({ ...form, fields: JSON.stringify(form.fields) });
+    },
+
+    /** The user's own parked form (a colleague's key finds nothing). */
+    findParked(key: string, userId: number): (ParkedForm & { createdAt: string }) | undefined {
+      const row = statements.parked.get(key, userId);
+      return row && { ...row, fields: JSON.parse(row.fields) as Record<string, string | string[]> };
+    },
+
+    unpark(key: string): void {
+      statements.unpark.run(key);
+    },
+
+    staleParked(before: string) {
+      return statements.staleParked.all(before);
     },
 
     /** Whether a stored file is still referenced by an attachment or by a draft other than `exceptDraft`. */

@@ -12,8 +12,11 @@ import type { InfoTypesRepository } from '../info-types/info-types.repository.js
 import type { Draft, MyEntriesRepository } from './my-entries.repository.js';
 import { entryFormSchema, entryValues, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
 import { registrantOf, type MyEntriesService } from './my-entries.service.js';
+import type { ResumeTokens } from './resume-token.js';
 
 const PER_PAGE = 30;
+
+const RESUMED_NOTICE = '一定時間操作がなかったためログアウトしましたが、送信された入力内容（添付ファイルを含む）は保存しておきました。内容を確かめて「確認画面へ進む」を押してください。';
 
 type Deps = {
   repository: MyEntriesRepository;
@@ -22,6 +25,7 @@ type Deps = {
   genres: GenresRepository;
   infoTypes: InfoTypesRepository;
   verifyCsrf: RequestHandler;
+  resumeTokens: ResumeTokens;
   /** Broken links and stale entries among all of an organisation's entries, for the list's notice. */
   attentionOf: (organisationId: number) => { broken: number; stale: number; staleMonths: number };
 };
@@ -36,6 +40,23 @@ const emptyValues: EntryValues = {
 export function myEntriesRoutes(deps: Deps): Router {
   const { repository, service, entries, genres, infoTypes, verifyCsrf } = deps;
   const router = Router();
+  // An entry form that arrives after its session timed out (issue 15.11, WCAG 2.2.1): kept for the
+  // user the portal rendered it for, who logs in again and lands on the form with it. Nothing else is
+  // done with it: it is only ever handed back to that user, who still checks and confirms it.
+  const parse = multipartForm('attachment', (_req, _res, next) => next());
+  router.post(['/my/entries/confirm', '/my/entries/:id/confirm'], (req, res, next) => {
+    if (res.locals.currentUser) return next();
+    parse(req, res, () => {
+      const entryId = typeof req.params.id === 'string' && /^[1-9]\d{0,9}$/.test(req.params.id) ? Number(req.params.id) : null;
+      const formPage = entryId === null ? '/my/entries/new' : `/my/entries/${entryId}/edit`;
+      const userId = res.locals.uploadProblem === 'malformed' ? undefined : deps.resumeTokens.verify(req.body?.resume);
+      if (userId === undefined) return res.redirect(303, `/login?next=${encodeURIComponent(formPage)}`);
+      const file = req.file && req.file.size > 0 && looksLikePdf(req.file.buffer) ? { buffer: req.file.buffer, originalName: fileName(req.file.originalname) } : undefined;
+      const key = service.parkForm({ userId, entryId, fields: entryFields(req.body), file });
+      res.redirect(303, `/login?expired=1&next=${encodeURIComponent(`/my/entries/resume/${key}`)}`);
+    });
+  });
+
   router.use('/my/entries', requireKind('vendor', 'secretariat'));
 
   /** The entry form (new or edit), with values, messages and the file that is kept, if any. */
@@ -45,6 +66,7 @@ export function myEntriesRoutes(deps: Deps): Router {
     version?: number | null;
     /** After a conflict: what is saved now, where it differs from what the user typed. */
     saved?: EntryValues;
+    notice?: string;
   }) => {
     const user = res.locals.currentUser!;
     const keptFile = form.draft?.upload?.originalName ?? (form.draft?.removeAttachment ? undefined : form.currentFile);
@@ -62,6 +84,8 @@ export function myEntriesRoutes(deps: Deps): Router {
       draftKey: form.draft?.key,
       keptFile,
       version: form.version ?? null,
+      resumeToken: deps.resumeTokens.sign(user.id),
+      notice: form.notice,
       savedDifferences: form.saved ? differences(form.saved, form.values, infoTypes.listInfoTypes()) : [],
       agreed: form.agreed ?? false,
       tree: activeGenreTree(genres.listGenres()),
@@ -123,15 +147,19 @@ export function myEntriesRoutes(deps: Deps): Router {
   /** Multipart: the upload parser first, then the CSRF check on the parsed token (middleware/upload.ts). */
   const upload = multipartForm('attachment', verifyCsrf);
 
-  /** Validates the multipart form; renders it again (400/413) or shows the confirmation page. */
-  const confirm = (entryId: number | null, currentFile: string | undefined, stored: EntryValues & { version?: number }) => (req: Request, res: Response) => {
+  type Submission = {
+    entryId: number | null; currentFile: string | undefined; stored: EntryValues & { version?: number };
+    body: Record<string, unknown>; file?: { buffer: Buffer; originalName: string }; tooLarge?: boolean;
+    /** Coming back after a session expired: the form is shown again (with a notice), not the confirmation. */
+    resumed?: boolean;
+  };
+
+  /** Checks a submitted entry form: the form again (400/413, 409 if stale), or the confirmation page. */
+  const handleSubmission = (res: Response, s: Submission) => {
     const user = res.locals.currentUser!;
+    const { entryId, currentFile, stored, body, file } = s;
     const current = stored.version ?? null;
-    if (res.locals.uploadProblem === 'malformed') {
-      // Nothing that arrived can be trusted (no token was checked): the form as it was, and a message.
-      return renderForm(res, 400, { entryId, values: stored, errors: { _form: uploadProblemMessages.malformed }, currentFile, version: current });
-    }
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const notice = s.resumed ? RESUMED_NOTICE : undefined;
     const parsed = entryFormSchema.safeParse(body);
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
     const values = parsed.success ? entryValues(parsed.data) : rawValues(body);
@@ -140,14 +168,13 @@ export function myEntriesRoutes(deps: Deps): Router {
     // Only genres the form offers; a retired one the entry already has may stay on it.
     const selectable = selectableGenreIds(genres.listGenres());
     if (values.genre.some((id) => !selectable.has(id) && !stored.genre.includes(id))) errors.genre = '行政課題のジャンルの指定が正しくありません。';
-    const tooLarge = res.locals.uploadProblem === 'too_large';
-    if (tooLarge) errors.attachment = '添付ファイルが大きすぎます。PDFは10MB以内にしてください。';
-    else if (req.file && !looksLikePdf(req.file.buffer)) errors.attachment = 'PDFファイルを選択してください（ファイルの中身がPDFではありません）。';
-    else if (req.file && req.file.size === 0) errors.attachment = '空のファイルは添付できません。';
+    if (s.tooLarge) errors.attachment = '添付ファイルが大きすぎます。PDFは10MB以内にしてください。';
+    else if (file && !looksLikePdf(file.buffer)) errors.attachment = 'PDFファイルを選択してください（ファイルの中身がPDFではありません）。';
+    else if (file && file.buffer.length === 0) errors.attachment = '空のファイルは添付できません。';
     if (Object.keys(errors).length > 0 || !parsed.success) {
-      if (req.file && !errors.attachment) errors.attachment = 'お手数ですが、添付するファイルをもう一度選択してください。';
-      return renderForm(res, tooLarge ? 413 : 400, {
-        entryId, values, errors, draft: carried, currentFile, agreed: body.agree_terms === '1', version: versionOf(body),
+      if (file && !errors.attachment) errors.attachment = 'お手数ですが、添付するファイルをもう一度選択してください。';
+      return renderForm(res, s.resumed ? 200 : s.tooLarge ? 413 : 400, {
+        entryId, values, errors, draft: carried, currentFile, agreed: body.agree_terms === '1', version: versionOf(body), notice,
       });
     }
     // Saved by someone else since this form was read: the form again with the user's values (and
@@ -155,16 +182,43 @@ export function myEntriesRoutes(deps: Deps): Router {
     const stale = entryId !== null && versionOf(body) !== current;
     const draft = service.createDraft({
       user, entryId, version: stale ? current : versionOf(body), values, removeAttachment: parsed.data.remove_attachment === '1',
-      file: req.file ? { buffer: req.file.buffer, originalName: fileName(req.file.originalname) } : undefined,
-      carriedFrom: carried && carried.entryId === entryId ? carried : undefined,
+      file, carriedFrom: carried && carried.entryId === entryId ? carried : undefined,
     });
     if (stale) {
       return renderForm(res, 409, {
-        entryId, values, errors: { _form: CONFLICT_MESSAGE }, draft, currentFile, agreed: true, version: current, saved: stored,
+        entryId, values, errors: { _form: CONFLICT_MESSAGE }, draft, currentFile, agreed: true, version: current, saved: stored, notice,
       });
     }
+    if (s.resumed) return renderForm(res, 200, { entryId, values, errors: {}, draft, currentFile, agreed: true, version: draft.version, notice });
     renderConfirm(res, draft, currentFile);
   };
+
+  /** The multipart form as it arrived; a malformed body gets the form as it was, and a message. */
+  const confirm = (entryId: number | null, currentFile: string | undefined, stored: EntryValues & { version?: number }) => (req: Request, res: Response) => {
+    if (res.locals.uploadProblem === 'malformed') {
+      // Nothing that arrived can be trusted (no token was checked).
+      return renderForm(res, 400, { entryId, values: stored, errors: { _form: uploadProblemMessages.malformed }, currentFile, version: stored.version ?? null });
+    }
+    handleSubmission(res, {
+      entryId, currentFile, stored, body: (req.body ?? {}) as Record<string, unknown>,
+      file: req.file ? { buffer: req.file.buffer, originalName: fileName(req.file.originalname) } : undefined,
+      tooLarge: res.locals.uploadProblem === 'too_large',
+    });
+  };
+
+  // After a session expired (issue 15.11): the kept form, checked as the confirm step checks it.
+  router.get('/my/entries/resume/:key', (req, res) => {
+    const user = res.locals.currentUser!;
+    const parked = service.takeParked(String(req.params.key), user);
+    if (!parked) throw new NotFoundError('保存しておいた入力内容が見つかりませんでした。24時間を過ぎたか、すでに入力画面に戻っています。');
+    const own = parked.entryId === null ? undefined : repository.findOwn(parked.entryId, user.organisationId);
+    if (parked.entryId !== null && !own) throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
+    handleSubmission(res, {
+      entryId: own?.id ?? null, currentFile: own ? entries.findAttachment(own.id)?.originalName : undefined,
+      stored: own ?? { ...emptyValues, ...repository.lastContact(user.organisationId) },
+      body: parked.fields, file: parked.file, resumed: true,
+    });
+  });
 
   const renderConfirm = (res: Response, draft: Draft, currentFile: string | undefined) => {
     const typeName = infoTypes.listInfoTypes().find((t) => t.id === draft.values.type)?.name ?? '';
@@ -305,6 +359,19 @@ function differences(saved: EntryValues, typed: EntryValues, types: readonly { i
 
 function editHref(draft: Draft): string {
   return draft.entryId ? `/my/entries/${draft.entryId}/edit?draft=${draft.key}` : `/my/entries/new?draft=${draft.key}`;
+}
+
+/** The entry form's own fields of a body (text only), as a parked form keeps them. */
+function entryFields(body: unknown): Record<string, string | string[]> {
+  const names = ['type', 'title', 'summary', 'url', 'genre', 'contact_company', 'contact_department', 'contact_name', 'contact_phone',
+    'contact_email', 'agree_terms', 'remove_attachment', 'version'];
+  const fields: Record<string, string | string[]> = {};
+  for (const name of names) {
+    const value = (body as Record<string, unknown> | undefined)?.[name];
+    if (typeof value === 'string') fields[name] = value.slice(0, 10_000);
+    else if (Array.isArray(value)) fields[name] = value.filter((v): v is string => typeof v === 'string').slice(0, 500).map((v) => v.slice(0, 20));
+  }
+  return fields;
 }
 
 /** The user's values as typed, for a form shown again after a failed check. */

@@ -195,7 +195,51 @@ export function myEntriesService(deps: Deps) {
       return deleted;
     },
 
-    /** Removes drafts older than their lifetime, and their files unless an entry now uses them. */
+    /**
+     * Keeps an entry form that arrived after its session expired, for the user the form was rendered
+     * for (resume-token.ts), and returns the key its user comes back with after logging in.
+     */
+    parkForm(form: { userId: number; entryId: number | null; fields: Record<string, string | string[]>; file?: { buffer: Buffer; originalName: string } }): string {
+      const key = crypto.randomBytes(24).toString('base64url');
+      let storedName: string | null = null;
+      if (form.file) {
+        storedName = crypto.randomBytes(16).toString('hex');
+        fs.mkdirSync(uploadDir, { recursive: true });
+        fs.writeFileSync(filePath(storedName), form.file.buffer, { flag: 'wx' });
+      }
+      try {
+        repository.parkForm({
+          key, userId: form.userId, entryId: form.entryId, fields: form.fields, storedName,
+          originalName: form.file?.originalName ?? null, createdAt: clock.now().toISOString(),
+        });
+      } catch (error) {
+        if (storedName) fs.rmSync(filePath(storedName), { force: true });
+        throw error;
+      }
+      return key;
+    },
+
+    /** Hands a parked form back to its user, once: its fields and file; the parked copy is removed. */
+    takeParked(key: string, user: SessionUser): { entryId: number | null; fields: Record<string, string | string[]>; file?: { buffer: Buffer; originalName: string } } | undefined {
+      const parked = repository.findParked(key, user.id);
+      if (!parked || Date.parse(parked.createdAt) < clock.now().getTime() - DRAFT_LIFETIME_MS) return undefined;
+      let file: { buffer: Buffer; originalName: string } | undefined;
+      if (parked.storedName && parked.originalName) {
+        try {
+          file = { buffer: fs.readFileSync(filePath(parked.storedName)), originalName: parked.originalName };
+        } catch (error) {
+          logger.warn({ err: error, storedName: parked.storedName }, 'a parked form\'s file is missing');
+        }
+      }
+      repository.unpark(key);
+      discardFile(parked.storedName);
+      return { entryId: parked.entryId, fields: parked.fields, file };
+    },
+
+    /**
+     * Removes drafts and parked forms older than their lifetime, and their files unless an entry now
+     * uses them. Returns how many were removed.
+     */
     cleanupDrafts(): number {
       const before = new Date(clock.now().getTime() - DRAFT_LIFETIME_MS).toISOString();
       const stale = repository.staleDrafts(before);
@@ -203,7 +247,12 @@ export function myEntriesService(deps: Deps) {
         repository.deleteDraft(draft.key);
         discardFile(draft.storedName, draft.key);
       }
-      return stale.length;
+      const parked = repository.staleParked(before);
+      for (const form of parked) {
+        repository.unpark(form.key);
+        discardFile(form.storedName, form.key);
+      }
+      return stale.length + parked.length;
     },
   };
 }
