@@ -3,15 +3,20 @@ import { axeViolations, browserAvailable, loginAs, useDemoBrowser } from '../hel
 
 const env = useDemoBrowser();
 
+/** vendor1 on the new-entry form, the page's clock the test's to move (installed before its script runs). */
+async function formWithTestClock() {
+  const context = await env.browser.newContext();
+  context.setDefaultTimeout(5000);
+  const page = await context.newPage();
+  await loginAs(page, env.base.url, 'vendor1');
+  await page.clock.install();
+  await page.goto(`${env.base.url}/my/entries/new`);
+  return { context, page };
+}
+
 describe.skipIf(!browserAvailable)('the session time limit in a real browser (issue 15.11, WCAG 2.2.1)', () => {
   it('two minutes before the end › a modal dialog announces it and takes the focus; Enter extends the session and the header says the new time', async () => {
-    const context = await env.browser.newContext();
-    context.setDefaultTimeout(5000);
-    const page = await context.newPage();
-    await loginAs(page, env.base.url, 'vendor1');
-    // The page's clock is the test's: installed before the page's script runs, then moved on.
-    await page.clock.install();
-    await page.goto(`${env.base.url}/my/entries/new`);
+    const { context, page } = await formWithTestClock();
     const dialog = page.getByRole('alertdialog', { name: 'まもなく自動的にログアウトします' });
     expect(await dialog.isVisible()).toBe(false);
 
@@ -39,12 +44,7 @@ describe.skipIf(!browserAvailable)('the session time limit in a real browser (is
   });
 
   it('left alone past the end › the dialog says the user was logged out and what happens to a sent form; Close returns to the page', async () => {
-    const context = await env.browser.newContext();
-    context.setDefaultTimeout(5000);
-    const page = await context.newPage();
-    await loginAs(page, env.base.url, 'vendor1');
-    await page.clock.install();
-    await page.goto(`${env.base.url}/my/entries/new`);
+    const { context, page } = await formWithTestClock();
     await page.clock.fastForward('28:30');
     await page.getByRole('alertdialog').waitFor();
     await page.clock.fastForward('02:00');
