@@ -10,7 +10,7 @@ import type { TestPortal } from '../helpers/portal.js';
 export async function adminAgent(portal: TestPortal | { app: Express; db: TestPortal['db'] }) {
   const admin = createUser(portal.db, 'secretariat');
   const agent = await loggedInAgent(portal.app, admin.loginId, PASSWORD);
-  const post = async (page: string, action: string, fields: Record<string, string>) => {
+  const post = async (page: string, action: string, fields: Record<string, string | string[]>) => {
     const html = (await agent.get(page)).text;
     const hidden = Object.fromEntries($(html)(`form[action="${action}"]`).first().find('input[type="hidden"]')
       .map((_, el) => [[$(html)(el).attr('name')!, String($(html)(el).val() ?? '')]]).get() as [string, string][]);

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 
-export type AdminEntryStatus = 'published' | 'suspended' | 'deleted';
+export type AdminEntryStatus = 'published' | 'suspended' | 'deleted' | 'waiting';
 
 export type AdminEntryRow = {
   id: number; title: string; typeName: string; organisationName: string; updatedAt: string;
@@ -9,8 +9,15 @@ export type AdminEntryRow = {
 
 export type AuditRow = { id: number; at: string; action: string; loginId: string | null; ip: string; diff: string };
 
+/** Not deleted, and changed since the secretariat last marked it reviewed (or never reviewed). */
+const WAITING = 'e.deleted_at IS NULL AND (e.reviewed_at IS NULL OR e.reviewed_at < e.updated_at)';
+
+/** An audit record of an entry, for folding into what changed since the last review. */
+export type EntryAuditRecord = { entryId: number; action: string; diff: string; at: string };
+
 const STATUS_SQL: Record<AdminEntryStatus | 'all', string> = {
   all: '1',
+  waiting: WAITING,
   published: 'e.deleted_at IS NULL AND e.suspended_at IS NULL',
   suspended: 'e.deleted_at IS NULL AND e.suspended_at IS NOT NULL',
   deleted: 'e.deleted_at IS NOT NULL',
@@ -60,6 +67,19 @@ export function adminEntriesRepository(db: Db) {
        ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`),
     waitingCount: db.prepare<[], number>(`SELECT count(*) FROM entries WHERE deleted_at IS NULL AND (reviewed_at IS NULL OR reviewed_at < updated_at)`).pluck(),
     review: db.prepare(`UPDATE entries SET reviewed_at = @at, reviewed_by = @userId WHERE id = @id`),
+    // The queue oldest first (entries_review_queue, migration 0014, has this WHERE).
+    queue: db.prepare<[number, number], AdminEntryRow>(`SELECT ${row} FROM ${from} WHERE ${WAITING}
+                                                         ORDER BY e.updated_at, e.id LIMIT ? OFFSET ?`),
+    auditSinceReview: db.prepare<[string], EntryAuditRecord>(`
+      SELECT a.target_id AS entryId, a.action, a.diff, a.at
+        FROM audit_log a JOIN entries e ON e.id = a.target_id
+       WHERE a.target_type = 'entry' AND a.target_id IN (SELECT value FROM json_each(?))
+         AND a.at > coalesce(e.reviewed_at, '')
+       ORDER BY a.target_id, a.at, a.id`),
+    reviewMany: db.prepare<[{ ids: string; userId: number; at: string }], number>(`
+      UPDATE entries SET reviewed_at = @at, reviewed_by = @userId
+       WHERE id IN (SELECT value FROM json_each(@ids)) AND deleted_at IS NULL AND (reviewed_at IS NULL OR reviewed_at < updated_at)
+      RETURNING id`).pluck(),
   };
 
   return {
@@ -85,6 +105,21 @@ export function adminEntriesRepository(db: Db) {
     },
     waitingForReview(limit: number) {
       return { total: statements.waitingCount.get() ?? 0, items: statements.waiting.all(limit) };
+    },
+    waitingCount(): number {
+      return statements.waitingCount.get() ?? 0;
+    },
+    /** One page of the review queue, oldest change first, and how many wait in all. */
+    reviewQueue(page: number, perPage: number): { total: number; items: AdminEntryRow[] } {
+      return { total: statements.waitingCount.get() ?? 0, items: statements.queue.all(perPage, (page - 1) * perPage) };
+    },
+    /** The audit records of these entries made since each was last reviewed, oldest first. */
+    auditSinceReview(ids: number[]): EntryAuditRecord[] {
+      return statements.auditSinceReview.all(JSON.stringify(ids));
+    },
+    /** Marks those of the entries that are waiting as reviewed; returns the ids it marked. */
+    markManyReviewed(ids: number[], userId: number, at: string): number[] {
+      return statements.reviewMany.all({ ids: JSON.stringify(ids), userId, at });
     },
     markReviewed(id: number, userId: number, at: string): boolean {
       return statements.review.run({ id, userId, at }).changes > 0;

@@ -12,7 +12,7 @@ import type { SecurityRepository } from '../security/security.repository.js';
 import type { AdminEntriesRepository } from './admin-entries.repository.js';
 
 const PER_PAGE = 30;
-const statuses = ['all', 'published', 'suspended', 'deleted'] as const;
+const statuses = ['all', 'waiting', 'published', 'suspended', 'deleted'] as const;
 
 const listQuery = z.object({
   q: z.string().optional().transform((v) => (v ?? '').trim().slice(0, 100)),

@@ -13,6 +13,8 @@ import { adminAccountsRoutes, type IssueProfileView } from './admin-accounts.rou
 import { adminEntriesRepository } from './admin-entries.repository.js';
 import { adminEntriesRoutes } from './admin-entries.routes.js';
 import { adminImportRoutes } from './admin-import.routes.js';
+import { adminReviewRoutes } from './admin-review.routes.js';
+import { adminReviewService } from './admin-review.service.js';
 import type { AdminImportService } from './admin-import.service.js';
 import { adminSecurityRoutes } from './admin-security.routes.js';
 import { adminTaxonomyRoutes } from './admin-taxonomy.routes.js';
@@ -34,6 +36,9 @@ export function adminRoutes(deps: Deps): Router {
   router.use(adminEntriesRoutes({
     db, entries: adminEntries, audit, outbox, security: deps.security, clock, onMailQueued: deps.onMailQueued,
     unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks,
+  }));
+  router.use(adminReviewRoutes({
+    service: adminReviewService({ db, entries: adminEntries, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }),
   }));
   router.use(adminTaxonomyRoutes({ db, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }));
   router.use(adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf: deps.issueProfileOf }));
