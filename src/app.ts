@@ -198,7 +198,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     '/admin',
     requireKind('secretariat'),
     adminRoutes({
-      csvImports,
+      csvImports, link,
       db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
       brokenLinks: () => freshness.failing(STRIKES, 20),
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),

@@ -52,6 +52,62 @@ describe('suspension (管理者側機能 3)', () => {
     expect(history).toEqual(['entry.suspend', 'entry.unsuspend']);
   });
 
+  it('delete and restore by the secretariat (issue 16.7) › gone from every screen, the owner mailed with the reason; restored as it was, mailed again; each audited and confirmed on the page', async () => {
+    const { db, uploadDir } = createTestPortal();
+    const clock = testClock();
+    const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
+    const app = appOn(db, { uploadDir, clock, mailer });
+    const vendor = createUser(db, 'vendor');
+    db.prepare(`UPDATE users SET email = 'owner2@vendor.example.jp' WHERE id = ?`).run(vendor.id);
+    const id = createEntry(db, vendor, { title: '削除される製品' });
+    const city = await loggedInAgent(app, createUser(db, 'municipality').loginId, PASSWORD);
+    const { agent, post } = await adminAgent({ app, db });
+    const mailsTo = (subject: string) => smtp.messages.filter((m) => m.subject?.includes(subject) && (m.to && 'text' in m.to ? m.to.text : '').includes('owner2@vendor.example.jp'));
+
+    const noReason = await post(`/admin/entries/${id}`, `/admin/entries/${id}/delete`, { delete_reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect($(noReason.text)('#delete_reason-error').text()).toBe('削除の理由を入力してください。');
+
+    const deleted = await post(`/admin/entries/${id}`, `/admin/entries/${id}/delete`, { delete_reason: '重複して登録されているため' });
+    expect(deleted.headers.location).toBe(`/admin/entries/${id}?done=deleted`);
+    expect($((await agent.get(deleted.headers.location!)).text)('[role="status"]').text()).toContain('削除しました。');
+    expect((await city.get(`/entries/${id}`)).status).toBe(404);
+    expect(listedIds((await request(app).get('/search/results')).text)).toEqual([]);
+    await until(() => mailsTo('登録情報を削除しました').length === 1);
+    expect(mailsTo('登録情報を削除しました')[0]!.text).toContain('重複して登録されているため');
+    // A second delete (a stale page, a double click) changes nothing.
+    const token = $((await agent.get(`/admin/entries/${id}`)).text)(`form[action="/admin/entries/${id}/restore"] input[name="_csrf"]`).val() as string;
+    expect((await agent.post(`/admin/entries/${id}/delete`).type('form').send({ _csrf: token, delete_reason: 'もう一度' })).status).toBe(409);
+
+    const restored = await post(`/admin/entries/${id}`, `/admin/entries/${id}/restore`, {});
+    expect(restored.headers.location).toBe(`/admin/entries/${id}?done=restored`);
+    expect((await city.get(`/entries/${id}`)).status).toBe(200);
+    expect(listedIds((await request(app).get('/search/results')).text)).toEqual([id]);
+    await until(() => mailsTo('削除された登録情報を元に戻しました').length === 1);
+    expect(db.prepare(`SELECT action FROM audit_log WHERE target_id = ? ORDER BY id`).pluck().all(id)).toEqual(['entry.delete', 'entry.restore']);
+    const history = $((await agent.get(`/admin/entries/${id}`)).text)('table').text();
+    expect(history).toContain('削除の取り消し');
+    expect(history).not.toContain('entry.restore');
+  });
+
+  it('unsuspending (issue 16.7) › the owner is mailed that the entry is public again', async () => {
+    const { db, uploadDir } = createTestPortal();
+    const clock = testClock();
+    const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
+    const app = appOn(db, { uploadDir, clock, mailer });
+    const vendor = createUser(db, 'vendor');
+    db.prepare(`UPDATE users SET email = 'owner3@vendor.example.jp' WHERE id = ?`).run(vendor.id);
+    const id = createEntry(db, vendor, { title: '再開される製品' });
+    const { post } = await adminAgent({ app, db });
+    await post(`/admin/entries/${id}`, `/admin/entries/${id}/suspend`, { reason: '確認のため' });
+    const res = await post(`/admin/entries/${id}`, `/admin/entries/${id}/unsuspend`, {});
+    expect(res.headers.location).toBe(`/admin/entries/${id}?done=unsuspended`);
+    await until(() => smtp.messages.some((m) => m.subject?.includes('公開を再開しました（再開される製品）')));
+    const mail = smtp.messages.find((m) => m.subject?.includes('公開を再開しました（再開される製品）'))!;
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('owner3@vendor.example.jp');
+    expect(mail.text).toContain(`https://portal.applic.example.jp/my/entries/${id}`);
+  });
+
   it('/admin/entries › status filter and search; every row marked data-entry-id', async () => {
     const portal = createTestPortal();
     const vendor = createUser(portal.db, 'vendor');

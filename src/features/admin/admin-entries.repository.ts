@@ -51,6 +51,8 @@ export function adminEntriesRepository(db: Db) {
                           WHERE id = @id AND deleted_at IS NULL AND suspended_at IS NULL`),
     unsuspend: db.prepare(`UPDATE entries SET suspended_at = NULL, suspended_reason = NULL, suspended_by = NULL
                             WHERE id = ? AND deleted_at IS NULL AND suspended_at IS NOT NULL`),
+    softDelete: db.prepare(`UPDATE entries SET deleted_at = @at, deleted_by = @userId WHERE id = @id AND deleted_at IS NULL`),
+    restore: db.prepare(`UPDATE entries SET deleted_at = NULL, deleted_by = NULL WHERE id = ? AND deleted_at IS NOT NULL`),
     counts: db.prepare<[], { typeName: string; published: number; suspended: number; deleted: number }>(`
       SELECT t.name AS typeName,
              count(e.id) FILTER (WHERE e.deleted_at IS NULL AND e.suspended_at IS NULL) AS published,
@@ -99,6 +101,12 @@ export function adminEntriesRepository(db: Db) {
     },
     unsuspend(id: number): boolean {
       return statements.unsuspend.run(id).changes > 0;
+    },
+    softDelete(id: number, userId: number, at: string): boolean {
+      return statements.softDelete.run({ id, userId, at }).changes > 0;
+    },
+    restore(id: number): boolean {
+      return statements.restore.run(id).changes > 0;
     },
     countsByType() {
       return statements.counts.all();

@@ -2,14 +2,13 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
-import type { Db } from '../../db/connection.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
-import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { fieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
+import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 import type { AdminEntriesRepository } from './admin-entries.repository.js';
+import type { AdminEntriesService, RefusedChange } from './admin-entries.service.js';
 
 const PER_PAGE = 30;
 const statuses = ['all', 'waiting', 'published', 'suspended', 'deleted'] as const;
@@ -20,14 +19,27 @@ const listQuery = z.object({
   page: z.string().regex(/^[1-9]\d{0,5}$/).optional().transform((v) => Number(v ?? '1')),
 });
 
+/** What the entry page says after each change (the owner organisation is mailed in every case). */
+const DONE_MESSAGES = {
+  suspended: '公開を停止しました。登録団体にメールで知らせました。',
+  unsuspended: '公開を再開しました。登録団体にメールで知らせました。',
+  deleted: '削除しました。登録団体にメールで知らせました。この画面から元に戻せます。',
+  restored: '削除を取り消し、元に戻しました。登録団体にメールで知らせました。',
+} as const;
+
+const deleteForm = z.object({
+  delete_reason: z.string({ message: '削除の理由を入力してください。' }).trim()
+    .min(1, '削除の理由を入力してください。').max(500, '削除の理由は500文字以内で入力してください。'),
+});
+
 const suspendForm = z.object({
   reason: z.string({ message: '公開停止の理由を入力してください。' }).trim()
     .min(1, '公開停止の理由を入力してください。').max(500, '公開停止の理由は500文字以内で入力してください。'),
 });
 
 type Deps = {
-  db: Db; entries: AdminEntriesRepository; audit: AuditRepository; outbox: OutboxRepository;
-  security: SecurityRepository; clock: Clock; onMailQueued: () => void;
+  entries: AdminEntriesRepository; service: AdminEntriesService;
+  security: SecurityRepository; clock: Clock;
   unsentMailCount: () => number;
   /** Links failing the last checks in a row, shown with the dashboard's other alerts (issue 10). */
   brokenLinks: () => FailingLink[];
@@ -35,7 +47,7 @@ type Deps = {
 
 /** Dashboard, all entries, one entry with its history, suspension and review (管理者側機能 3). */
 export function adminEntriesRoutes(deps: Deps): Router {
-  const { db, entries, audit, outbox, clock } = deps;
+  const { entries, service, clock } = deps;
   const router = Router();
 
   router.get('/', (_req, res) => {
@@ -61,54 +73,48 @@ export function adminEntriesRoutes(deps: Deps): Router {
     });
   });
 
-  const renderEntry = (res: Response, id: number, status = 200, errors = {}, reason = '') => {
+  const renderEntry = (res: Response, id: number, status = 200, errors = {}, values: { reason?: string; delete_reason?: string } = {}, done?: string) => {
     const entry = entries.find(id);
     if (!entry) throw new NotFoundError();
     res.status(status).render('admin/entry', {
       title: entry.title,
       breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '登録情報の管理', href: '/admin/entries' }, { label: '登録情報' }],
-      entry, history: entries.history(id), errors, reason,
+      entry, history: entries.history(id), errors, actionLabel, reason: values.reason ?? '', deleteReason: values.delete_reason ?? '',
+      done: done !== undefined && Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done as keyof typeof DONE_MESSAGES] : undefined,
     });
   };
 
-  router.get('/entries/:id', (req, res) => renderEntry(res, idParam(req)));
+  router.get('/entries/:id', (req, res) => renderEntry(res, idParam(req), 200, {}, {}, typeof req.query.done === 'string' ? req.query.done : undefined));
+
+  /** After a change: back to the entry, which says what was done; a refused one says why. */
+  const finish = (res: Response, id: number, refused: RefusedChange | undefined, done: keyof typeof DONE_MESSAGES, wrongState: string) => {
+    if (refused === 'not_found') throw new NotFoundError();
+    if (refused) throw new HttpError(409, wrongState);
+    res.redirect(303, `/admin/entries/${id}?done=${done}`);
+  };
 
   router.post('/entries/:id/suspend', (req, res) => {
     const id = idParam(req);
     const parsed = suspendForm.safeParse(req.body ?? {});
-    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), String(req.body?.reason ?? ''));
-    const at = clock.now().toISOString();
-    const entry = entries.find(id);
-    if (!entry) throw new NotFoundError();
-    const done = db.transaction(() => {
-      if (!entries.suspend(id, parsed.data.reason, res.locals.currentUser!.id, at)) return false;
-      audit.record(actorOf(req, res), at, 'entry.suspend', { type: 'entry', id }, { suspended_reason: [null, parsed.data.reason] });
-      // The owner is told (spec: 不適切な情報の公開を一時的に停止する).
-      outbox.enqueue({
-        kind: 'entry.suspended', to: (entry.ownerEmails ?? '').split(','),
-        subject: `【APPLIC マッチングポータル】登録情報の公開を停止しました（${entry.title.slice(0, 40)}）`,
-        body: `${entry.organisationName} ご担当者様\n\n登録いただいた次の情報の公開を、ＡＰＰＬＩＣ事務局が一時的に停止しました。\n\n` +
-          `情報ID: ${id}\nタイトル: ${entry.title}\n理由: ${parsed.data.reason}\n\n` +
-          '内容を修正のうえ、ＡＰＰＬＩＣ事務局までご連絡ください。自団体の登録情報一覧には「公開停止中」と表示されます。\n',
-      }, at);
-      return true;
-    })();
-    if (!done) throw new HttpError(409, 'この情報は既に公開停止中か、削除されています。');
-    deps.onMailQueued();
-    res.redirect(303, `/admin/entries/${id}`);
+    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { reason: String(req.body?.reason ?? '') });
+    finish(res, id, service.suspend(id, parsed.data.reason, actorOf(req, res)), 'suspended', 'この情報は既に公開停止中か、削除されています。');
   });
 
   router.post('/entries/:id/unsuspend', (req, res) => {
     const id = idParam(req);
-    const at = clock.now().toISOString();
-    const done = db.transaction(() => {
-      const entry = entries.find(id);
-      if (!entry || !entries.unsuspend(id)) return false;
-      audit.record(actorOf(req, res), at, 'entry.unsuspend', { type: 'entry', id }, { suspended_reason: [entry.suspendedReason, null] });
-      return true;
-    })();
-    if (!done) throw new HttpError(409, 'この情報は公開停止中ではありません。');
-    res.redirect(303, `/admin/entries/${id}`);
+    finish(res, id, service.unsuspend(id, actorOf(req, res)), 'unsuspended', 'この情報は公開停止中ではありません。');
+  });
+
+  router.post('/entries/:id/delete', (req, res) => {
+    const id = idParam(req);
+    const parsed = deleteForm.safeParse(req.body ?? {});
+    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { delete_reason: String(req.body?.delete_reason ?? '') });
+    finish(res, id, service.remove(id, parsed.data.delete_reason, actorOf(req, res)), 'deleted', 'この情報は既に削除されています。');
+  });
+
+  router.post('/entries/:id/restore', (req, res) => {
+    const id = idParam(req);
+    finish(res, id, service.restore(id, actorOf(req, res)), 'restored', 'この情報は削除されていません。');
   });
 
   router.post('/entries/:id/review', (req, res) => {

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { Clock } from '../../clock.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import type { Db } from '../../db/connection.js';
+import type { LinkTo } from '../../mail/links.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
@@ -12,6 +13,7 @@ import { adminAccountsRepository } from './admin-accounts.repository.js';
 import { adminAccountsRoutes, type IssueProfileView } from './admin-accounts.routes.js';
 import { adminEntriesRepository } from './admin-entries.repository.js';
 import { adminEntriesRoutes } from './admin-entries.routes.js';
+import { adminEntriesService } from './admin-entries.service.js';
 import { adminImportRoutes } from './admin-import.routes.js';
 import { adminReviewRoutes } from './admin-review.routes.js';
 import { adminReviewService } from './admin-review.service.js';
@@ -22,7 +24,7 @@ import { adminTaxonomyRoutes } from './admin-taxonomy.routes.js';
 type Deps = {
   db: Db; clock: Clock; audit: AuditRepository; outbox: OutboxRepository; security: SecurityRepository;
   entries: EntriesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository;
-  verifyCsrf: RequestHandler; onMailQueued: () => void; csvImports: AdminImportService;
+  verifyCsrf: RequestHandler; onMailQueued: () => void; csvImports: AdminImportService; link: LinkTo;
   brokenLinks: () => FailingLink[];
   issueProfileOf: (organisationId: number) => IssueProfileView;
 };
@@ -34,7 +36,8 @@ export function adminRoutes(deps: Deps): Router {
   const accounts = adminAccountsRepository(db);
   const router = Router();
   router.use(adminEntriesRoutes({
-    db, entries: adminEntries, audit, outbox, security: deps.security, clock, onMailQueued: deps.onMailQueued,
+    entries: adminEntries, security: deps.security, clock,
+    service: adminEntriesService({ db, entries: adminEntries, audit, outbox, clock, link: deps.link, onMailQueued: deps.onMailQueued }),
     unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks,
   }));
   router.use(adminReviewRoutes({

@@ -4,7 +4,7 @@
  */
 export const ACTION_LABELS: Record<string, string> = {
   'entry.create': '新規登録', 'entry.update': '変更', 'entry.delete': '削除', 'entry.import': 'CSVで登録',
-  'entry.suspend': '公開停止', 'entry.unsuspend': '公開停止の解除', 'entry.reconfirm': '内容に変更なしを確認', 'entry.review': '確認済み',
+  'entry.suspend': '公開停止', 'entry.unsuspend': '公開停止の解除', 'entry.reconfirm': '内容に変更なしを確認', 'entry.review': '確認済み', 'entry.restore': '削除の取り消し',
   'like.add': '「いいね！」', 'like.remove': '「いいね！」の取り消し',
 };
 
@@ -13,7 +13,7 @@ export const ENTRY_FIELD_LABELS: Record<string, string> = {
   type: '情報種別', title: 'タイトル', summary: '概要', url: 'URL', genre: '行政課題のジャンル', genres: '行政課題のジャンル',
   contact_company: '会社・団体名', contact_department: '部署名', contact_name: '担当者名', contact_phone: '電話番号',
   contact_email: 'メールアドレス', attachment: '添付資料', owner_org: '登録団体', deleted_at: '削除', suspended_reason: '公開停止の理由',
-  confirmed_at: '内容確認日',
+  confirmed_at: '内容確認日', reason: '理由',
 };
 
 export function actionLabel(action: string): string {
