@@ -88,6 +88,8 @@ describe('suspension (管理者側機能 3)', () => {
     const history = $((await agent.get(`/admin/entries/${id}`)).text)('table').text();
     expect(history).toContain('削除の取り消し');
     expect(history).not.toContain('entry.restore');
+    expect(history).toContain('理由：変更前 （なし） → 変更後 重複して登録されているため');
+    expect(history).not.toMatch(/deleted_at|null|"/);
   });
 
   it('unsuspending (issue 16.7) › the owner is mailed that the entry is public again', async () => {
@@ -136,7 +138,9 @@ describe('suspension (管理者側機能 3)', () => {
     const dashboard = $((await agent.get('/admin')).text);
     const row = dashboard(`[data-entry-id="${id}"]`);
     expect(row.text()).toContain('新しい製品');
-    expect(row.find('.diff-list').text()).toContain('title');
+    // In words (issue 16.3): the form's label and the value, never the column name.
+    expect(row.find('.diff-list').text()).toContain('タイトル：新しい製品');
+    expect(row.find('.diff-list').text()).not.toContain('title');
     expect((await post('/admin', `/admin/entries/${id}/review`, {})).status).toBe(303);
     expect($((await agent.get('/admin')).text)(`[data-entry-id="${id}"]`).length).toBe(0);
   });

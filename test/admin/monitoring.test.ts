@@ -40,3 +40,25 @@ describe('monitoring screens', () => {
     expect((await agent.get('/admin/security?outcome=bogus')).status).toBe(400);
   });
 });
+
+describe('the login log in words (issue 16.3)', () => {
+  it('results, addresses and browsers as a person reads them; the full user-agent string on demand', async () => {
+    const portal = createTestPortal();
+    const user = createUser(portal.db, 'vendor');
+    const ua = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0';
+    const agent = request.agent(portal.app);
+    const page = await agent.get('/login');
+    await agent.post('/login').set('User-Agent', ua).type('form')
+      .send({ _csrf: $(page.text)('form[action="/login"] input[name="_csrf"]').val() as string, login_id: user.loginId, password: 'wrong' });
+    portal.db.prepare(`UPDATE login_events SET ip = '::ffff:192.0.2.7'`).run();
+    const { agent: admin } = await adminAgent(portal);
+    const doc = $((await admin.get('/admin/security?ip=192.0.2.7')).text);
+    const row = doc('[data-login-event]').first();
+    expect(row.text()).toContain('失敗：IDまたはパスワードの誤り');
+    expect(row.text()).toContain('192.0.2.7');
+    expect(row.text()).not.toContain('::ffff:');
+    expect(row.text()).not.toContain('bad_credentials');
+    expect(row.find('summary').text()).toBe('Edge（Windows）');
+    expect(row.find('details').text()).toContain(ua);
+  });
+});

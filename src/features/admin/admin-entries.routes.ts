@@ -9,6 +9,7 @@ import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 import type { AdminEntriesRepository } from './admin-entries.repository.js';
 import type { AdminEntriesService, RefusedChange } from './admin-entries.service.js';
+import type { EntryDiffText } from './entry-diff.js';
 
 const PER_PAGE = 30;
 const statuses = ['all', 'waiting', 'published', 'suspended', 'deleted'] as const;
@@ -38,7 +39,7 @@ const suspendForm = z.object({
 });
 
 type Deps = {
-  entries: AdminEntriesRepository; service: AdminEntriesService;
+  entries: AdminEntriesRepository; service: AdminEntriesService; diffText: EntryDiffText;
   security: SecurityRepository; clock: Clock;
   unsentMailCount: () => number;
   /** Links failing the last checks in a row, shown with the dashboard's other alerts (issue 10). */
@@ -58,6 +59,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
       anomalies: deps.security.recentAnomalies(10),
       unsentMail: deps.unsentMailCount(),
       brokenLinks: deps.brokenLinks(),
+      diffRows: deps.diffText.rows,
     });
   });
 
@@ -79,7 +81,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
     res.status(status).render('admin/entry', {
       title: entry.title,
       breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '登録情報の管理', href: '/admin/entries' }, { label: '登録情報' }],
-      entry, history: entries.history(id), errors, actionLabel, reason: values.reason ?? '', deleteReason: values.delete_reason ?? '',
+      entry, history: entries.history(id), errors, actionLabel, diffRows: deps.diffText.rows, reason: values.reason ?? '', deleteReason: values.delete_reason ?? '',
       done: done !== undefined && Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done as keyof typeof DONE_MESSAGES] : undefined,
     });
   };

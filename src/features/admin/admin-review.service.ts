@@ -1,10 +1,9 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
-import { actionLabel, ENTRY_FIELD_LABELS } from '../audit/audit-labels.js';
+import { actionLabel } from '../audit/audit-labels.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
-import type { GenresRepository } from '../genres/genres.repository.js';
-import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { AdminEntriesRepository, AdminEntryRow, EntryAuditRecord } from './admin-entries.repository.js';
+import type { EntryDiffText } from './entry-diff.js';
 
 export const REVIEW_PER_PAGE = 30;
 
@@ -19,28 +18,14 @@ export type ReviewItem = AdminEntryRow & {
   changes: ReviewChange[];
 };
 
-type Deps = { db: Db; entries: AdminEntriesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository; audit: AuditRepository; clock: Clock };
-
-const NONE = '（なし）';
+type Deps = { db: Db; entries: AdminEntriesRepository; audit: AuditRepository; clock: Clock; text: EntryDiffText };
 
 /**
  * The secretariat's review queue (管理者側機能: 登録・変更の確認): every entry changed since it was last
  * marked reviewed, oldest first, each with its changes since then folded into one readable diff, and
  * marking one or many reviewed in one step (audited).
  */
-export function adminReviewService({ db, entries, genres, infoTypes, audit, clock }: Deps) {
-  /** A recorded value as a person reads it: type names, genre paths, （なし）. */
-  function shown(field: string, value: unknown): string {
-    if (value === null || value === undefined || value === '') return NONE;
-    if (field === 'type' && typeof value === 'number') return infoTypes.listInfoTypes().find((t) => t.id === value)?.name ?? NONE;
-    if (field === 'genre' && Array.isArray(value)) {
-      const paths = genres.pathsOf(value.filter((v): v is number => typeof v === 'number'));
-      return [...paths.values()].sort().join('、') || NONE;
-    }
-    if (field === 'deleted_at' && typeof value === 'string') return '削除済み';
-    return Array.isArray(value) ? value.join('、') : String(value);
-  }
-
+export function adminReviewService({ db, entries, audit, clock, text }: Deps) {
   /** The records since the last review folded into one diff: each field's first before and last after. */
   function fold(records: EntryAuditRecord[]): Pick<ReviewItem, 'isNew' | 'actions' | 'changes'> {
     const first = new Map<string, unknown>();
@@ -56,9 +41,9 @@ export function adminReviewService({ db, entries, genres, infoTypes, audit, cloc
     const changes = [...last.keys()]
       .filter((field) => isNew || JSON.stringify(first.get(field) ?? null) !== JSON.stringify(last.get(field) ?? null))
       .map((field) => ({
-        label: ENTRY_FIELD_LABELS[field] ?? '項目',
-        before: isNew ? '' : shown(field, first.get(field)),
-        after: shown(field, last.get(field)),
+        label: text.label(field),
+        before: isNew ? '' : text.value(field, first.get(field)),
+        after: text.value(field, last.get(field)),
       }));
     return { isNew, actions: records.map((r) => actionLabel(r.action)), changes };
   }

@@ -5,6 +5,8 @@ import type { Db } from '../../db/connection.js';
 import { HttpError } from '../../http-error.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { actorOf } from '../audit/actor.js';
+import { browserName, LOGIN_RESULT_LABELS } from '../audit/audit-labels.js';
+import { normaliseIp } from '../security/ip-ranges.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 
@@ -32,6 +34,7 @@ export function adminSecurityRoutes({ db, security, outbox, audit, clock }: Deps
       policy: security.policy(), anomalies: security.recentAnomalies(100),
       log: security.loginLog({ loginId: filter.login_id, organisation: filter.organisation, ip: filter.ip, outcome: filter.outcome }, 300),
       filter: { ...filter, outcome: filter.outcome ?? '' },
+      normaliseIp, browserName, loginResultLabels: LOGIN_RESULT_LABELS,
     });
   });
 

@@ -17,6 +17,7 @@ import { adminEntriesService } from './admin-entries.service.js';
 import { adminImportRoutes } from './admin-import.routes.js';
 import { adminReviewRoutes } from './admin-review.routes.js';
 import { adminReviewService } from './admin-review.service.js';
+import { entryDiffText } from './entry-diff.js';
 import type { AdminImportService } from './admin-import.service.js';
 import { adminSecurityRoutes } from './admin-security.routes.js';
 import { adminTaxonomyRoutes } from './admin-taxonomy.routes.js';
@@ -35,14 +36,13 @@ export function adminRoutes(deps: Deps): Router {
   const adminEntries = adminEntriesRepository(db);
   const accounts = adminAccountsRepository(db);
   const router = Router();
+  const diffText = entryDiffText({ genres: deps.genres, infoTypes: deps.infoTypes });
   router.use(adminEntriesRoutes({
-    entries: adminEntries, security: deps.security, clock,
+    entries: adminEntries, security: deps.security, clock, diffText,
     service: adminEntriesService({ db, entries: adminEntries, audit, outbox, clock, link: deps.link, onMailQueued: deps.onMailQueued }),
     unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks,
   }));
-  router.use(adminReviewRoutes({
-    service: adminReviewService({ db, entries: adminEntries, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }),
-  }));
+  router.use(adminReviewRoutes({ service: adminReviewService({ db, entries: adminEntries, audit, clock, text: diffText }) }));
   router.use(adminTaxonomyRoutes({ db, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }));
   router.use(adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf: deps.issueProfileOf }));
   router.use(adminSecurityRoutes({ db, security: deps.security, outbox, audit, clock }));

@@ -19,3 +19,22 @@ export const ENTRY_FIELD_LABELS: Record<string, string> = {
 export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? '変更';
 }
+
+/** How each recorded login attempt ended, as the login log shows it. */
+export const LOGIN_RESULT_LABELS: Record<string, string> = {
+  ok: '成功', bad_credentials: 'IDまたはパスワードの誤り', inactive: '無効なアカウント', locked: 'ロック中のため拒否',
+  lock_started: '失敗が続いたためIDをロック', ip_throttled: '同じアドレスからの失敗が多いため制限', outside_range_denied: '登録外のIPアドレスのため拒否',
+};
+
+/**
+ * A user-agent string as a short name: 「Edge（Windows）」. Enough to tell one browser from another in
+ * the login log; the page keeps the full string one click away.
+ */
+export function browserName(userAgent: string): string {
+  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox'
+    : /Chrome\/|Chromium\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : '';
+  const system = /Windows/.test(userAgent) ? 'Windows' : /iPhone|iPad/.test(userAgent) ? 'iOS' : /Android/.test(userAgent) ? 'Android'
+    : /Mac OS X/.test(userAgent) ? 'Mac' : /Linux/.test(userAgent) ? 'Linux' : '';
+  if (!browser && !system) return userAgent === '' ? '（記録なし）' : 'その他';
+  return `${browser || 'その他'}${system ? `（${system}）` : ''}`;
+}

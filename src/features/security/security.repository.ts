@@ -64,7 +64,10 @@ export function securityRepository(db: Db) {
     recentAnomalies(limit: number): Anomaly[] {
       return statements.recentAnomalies.all(limit);
     },
-    /** The login log, newest first, filtered by any of login ID, organisation name, IP and outcome. */
+    /**
+     * The login log, newest first, filtered by any of login ID, organisation name, IP and outcome. An
+     * IPv4 address also finds the IPv4-mapped form a dual-stack socket records (::ffff:192.0.2.1).
+     */
     loginLog(filter: { loginId?: string; organisation?: string; ip?: string; outcome?: 'success' | 'failure' }, limit: number): LoginLogRow[] {
       return db.prepare<[Record<string, unknown>], LoginLogRow>(`
         SELECT ev.id, ev.at, ev.login_id AS loginId, o.name AS organisationName, ev.ip, ev.user_agent AS userAgent,
@@ -72,7 +75,7 @@ export function securityRepository(db: Db) {
           FROM login_events ev LEFT JOIN organisations o ON o.id = ev.organisation_id
          WHERE (@loginId IS NULL OR ev.login_id = @loginId)
            AND (@organisation IS NULL OR instr(o.name, @organisation) > 0)
-           AND (@ip IS NULL OR ev.ip = @ip)
+           AND (@ip IS NULL OR ev.ip = @ip OR ev.ip = '::ffff:' || @ip)
            AND (@outcome IS NULL OR ev.success = (@outcome = 'success'))
          ORDER BY ev.at DESC, ev.id DESC LIMIT @limit`).all({
         loginId: filter.loginId || null, organisation: filter.organisation || null, ip: filter.ip || null,
