@@ -15,12 +15,17 @@ beforeAll(async () => void (smtp = await startSmtpServer()));
 afterAll(async () => smtp?.close());
 
 
+/** A portal whose mail goes out to the real SMTP server of this file. */
+function portalWithMail() {
+  const { db, uploadDir } = createTestPortal();
+  const clock = testClock();
+  const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
+  return { db, uploadDir, app: appOn(db, { uploadDir, clock, mailer }) };
+}
+
 describe('suspension (管理者側機能 3)', () => {
   it('suspend › hidden from municipalities at once, 公開停止中 for the owner, a mail to the owner; unsuspend › back', async () => {
-    const { db, uploadDir } = createTestPortal();
-    const clock = testClock();
-    const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
-    const app = appOn(db, { uploadDir, clock, mailer });
+    const { db, uploadDir, app } = portalWithMail();
     const vendor = createUser(db, 'vendor');
     db.prepare(`UPDATE users SET email = 'owner@vendor.example.jp' WHERE id = ?`).run(vendor.id);
     const id = createEntry(db, vendor, { title: '問題のある製品' });
@@ -53,10 +58,7 @@ describe('suspension (管理者側機能 3)', () => {
   });
 
   it('delete and restore by the secretariat (issue 16.7) › gone from every screen, the owner mailed with the reason; restored as it was, mailed again; each audited and confirmed on the page', async () => {
-    const { db, uploadDir } = createTestPortal();
-    const clock = testClock();
-    const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
-    const app = appOn(db, { uploadDir, clock, mailer });
+    const { db, app } = portalWithMail();
     const vendor = createUser(db, 'vendor');
     db.prepare(`UPDATE users SET email = 'owner2@vendor.example.jp' WHERE id = ?`).run(vendor.id);
     const id = createEntry(db, vendor, { title: '削除される製品' });
@@ -93,10 +95,7 @@ describe('suspension (管理者側機能 3)', () => {
   });
 
   it('unsuspending (issue 16.7) › the owner is mailed that the entry is public again', async () => {
-    const { db, uploadDir } = createTestPortal();
-    const clock = testClock();
-    const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
-    const app = appOn(db, { uploadDir, clock, mailer });
+    const { db, app } = portalWithMail();
     const vendor = createUser(db, 'vendor');
     db.prepare(`UPDATE users SET email = 'owner3@vendor.example.jp' WHERE id = ?`).run(vendor.id);
     const id = createEntry(db, vendor, { title: '再開される製品' });
