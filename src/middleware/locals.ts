@@ -33,6 +33,7 @@ export function setTemplateDefaults(app: Express): void {
     currentPath: '',
     sessionEndsAt: undefined,
     sessionIdleSeconds: undefined,
+    done: undefined,
     breadcrumbs: undefined,
     csrfToken: () => '',
   });

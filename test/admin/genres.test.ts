@@ -102,3 +102,26 @@ describe('genre tree editor', () => {
     expect(portal.db.prepare(`SELECT count(*) FROM audit_log WHERE action LIKE 'type.%'`).pluck().get()).toBe(2);
   });
 });
+
+describe('every action ends on a page that says what it did (issue 16.4)', () => {
+  it('adding and saving a genre, an info type, an organisation and an account; saving the login policy', async () => {
+    const portal = createTestPortal();
+    const { agent, post } = await adminAgent(portal);
+    const said = async (res: { status: number; headers: Record<string, string> }) => {
+      expect(res.status).toBe(303);
+      return $((await agent.get(res.headers.location!)).text)('[data-done]').text().trim();
+    };
+    expect(await said(await post('/admin/genres', '/admin/genres', { name: '防災', parent_id: '' }))).toBe('ジャンルを追加しました。');
+    const genre = portal.db.prepare(`SELECT id FROM genres WHERE name = '防災'`).pluck().get() as number;
+    expect(await said(await post(`/admin/genres/${genre}`, `/admin/genres/${genre}`, { name: '防災・減災', parent_id: '', sort_order: '1' }))).toBe('ジャンルを保存しました。');
+    expect(await said(await post(`/admin/genres/${genre}`, `/admin/genres/${genre}/retire`, {}))).toContain('ジャンルを非表示にしました');
+    expect(await said(await post('/admin/types', '/admin/types', { name: '調査研究' }))).toBe('情報種別を追加しました。');
+    expect(await said(await post('/admin/orgs', '/admin/orgs', { name: '新しい市', kind: 'municipality', ip_ranges: '' }))).toBe('団体を追加しました。');
+    const org = portal.db.prepare(`SELECT id FROM organisations WHERE name = '新しい市'`).pluck().get() as number;
+    expect(await said(await post(`/admin/orgs/${org}`, `/admin/orgs/${org}`, { name: '新しい市', kind: 'municipality', ip_ranges: '' }))).toBe('団体を保存しました。');
+    expect(await said(await post('/admin/users', '/admin/users', { login_id: 'new-user', password: 'a-long-password-1', org_id: String(org), active: '1' }))).toBe('アカウントを追加しました。');
+    expect(await said(await post('/admin/security', '/admin/security/policy', { policy: 'deny' }))).toContain('方針を保存しました');
+    // A made-up key says nothing.
+    expect($((await agent.get('/admin/genres?done=%3Cscript%3E')).text)('[data-done]').length).toBe(0);
+  });
+});

@@ -102,7 +102,7 @@ export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf
     })();
     // Changed since this form was read: the form again with what was typed and the version now saved.
     if (!saved) return renderOrg(res, id!, 409, { _form: CONFLICT_MESSAGE }, { ...values, version: String(accounts.findOrganisation(id!)!.version) });
-    res.redirect(303, '/admin/orgs');
+    res.redirect(303, `/admin/orgs?done=${id === undefined ? 'org-created' : 'org-updated'}`);
   };
 
   router.get('/orgs', (_req, res) => renderOrgs(res));
@@ -168,7 +168,7 @@ export function adminAccountsRoutes({ db, accounts, audit, clock, issueProfileOf
       return true;
     })();
     if (!saved) return renderUser(res, id!, 409, { _form: CONFLICT_MESSAGE }, { ...values, version: String(accounts.findUser(id!)!.version) });
-    res.redirect(303, '/admin/users');
+    res.redirect(303, `/admin/users?done=${id === undefined ? 'user-created' : 'user-updated'}`);
   };
 
   router.get('/users', (_req, res) => renderUsers(res));

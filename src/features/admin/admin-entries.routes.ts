@@ -9,6 +9,7 @@ import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 import type { AdminEntriesRepository } from './admin-entries.repository.js';
 import type { AdminEntriesService, RefusedChange } from './admin-entries.service.js';
+import type { DoneKey } from './done-messages.js';
 import type { EntryDiffText } from './entry-diff.js';
 
 const PER_PAGE = 30;
@@ -19,14 +20,6 @@ const listQuery = z.object({
   status: z.enum(statuses).optional().transform((v) => v ?? 'all'),
   page: z.string().regex(/^[1-9]\d{0,5}$/).optional().transform((v) => Number(v ?? '1')),
 });
-
-/** What the entry page says after each change (the owner organisation is mailed in every case). */
-const DONE_MESSAGES = {
-  suspended: '公開を停止しました。登録団体にメールで知らせました。',
-  unsuspended: '公開を再開しました。登録団体にメールで知らせました。',
-  deleted: '削除しました。登録団体にメールで知らせました。この画面から元に戻せます。',
-  restored: '削除を取り消し、元に戻しました。登録団体にメールで知らせました。',
-} as const;
 
 const deleteForm = z.object({
   delete_reason: z.string({ message: '削除の理由を入力してください。' }).trim()
@@ -75,21 +68,20 @@ export function adminEntriesRoutes(deps: Deps): Router {
     });
   });
 
-  const renderEntry = (res: Response, id: number, status = 200, errors = {}, values: { reason?: string; delete_reason?: string } = {}, done?: string) => {
+  const renderEntry = (res: Response, id: number, status = 200, errors = {}, values: { reason?: string; delete_reason?: string } = {}) => {
     const entry = entries.find(id);
     if (!entry) throw new NotFoundError();
     res.status(status).render('admin/entry', {
       title: entry.title,
       breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '登録情報の管理', href: '/admin/entries' }, { label: '登録情報' }],
       entry, history: entries.history(id), errors, actionLabel, diffRows: deps.diffText.rows, reason: values.reason ?? '', deleteReason: values.delete_reason ?? '',
-      done: done !== undefined && Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done as keyof typeof DONE_MESSAGES] : undefined,
     });
   };
 
-  router.get('/entries/:id', (req, res) => renderEntry(res, idParam(req), 200, {}, {}, typeof req.query.done === 'string' ? req.query.done : undefined));
+  router.get('/entries/:id', (req, res) => renderEntry(res, idParam(req)));
 
   /** After a change: back to the entry, which says what was done; a refused one says why. */
-  const finish = (res: Response, id: number, refused: RefusedChange | undefined, done: keyof typeof DONE_MESSAGES, wrongState: string) => {
+  const finish = (res: Response, id: number, refused: RefusedChange | undefined, done: DoneKey, wrongState: string) => {
     if (refused === 'not_found') throw new NotFoundError();
     if (refused) throw new HttpError(409, wrongState);
     res.redirect(303, `/admin/entries/${id}?done=${done}`);
@@ -122,7 +114,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
   router.post('/entries/:id/review', (req, res) => {
     const id = idParam(req);
     if (!entries.markReviewed(id, res.locals.currentUser!.id, clock.now().toISOString())) throw new NotFoundError();
-    res.redirect(303, '/admin');
+    res.redirect(303, '/admin?done=reviewed');
   });
 
   return router;

@@ -47,7 +47,7 @@ export function adminSecurityRoutes({ db, security, outbox, audit, clock }: Deps
       security.setPolicy(parsed.data.policy, at);
       audit.record(actorOf(req, res), at, 'security.policy', { type: 'setting', id: 0 }, { outside_range_policy: [before, parsed.data.policy] });
     })();
-    res.redirect(303, '/admin/security');
+    res.redirect(303, '/admin/security?done=policy-saved');
   });
 
   router.get('/mail', (_req, res) => {

@@ -88,7 +88,7 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
       const id = genres.insertGenre(parentId, genreName, genres.nextSortOrder(parentId), at);
       audit.record(actorOf(req, res), at, 'genre.create', { type: 'genre', id }, { name: [null, genreName], parent_id: [null, parentId] });
     })();
-    res.redirect(303, '/admin/genres');
+    res.redirect(303, '/admin/genres?done=genre-created');
   });
 
   router.get('/genres/:id', (req, res) => {
@@ -126,7 +126,7 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
       const now = genres.findGenre(genre.id)!;
       return renderGenre(res, now, 409, { _form: CONFLICT_MESSAGE }, { ...values, version: String(now.version) });
     }
-    res.redirect(303, '/admin/genres');
+    res.redirect(303, '/admin/genres?done=genre-updated');
   });
 
   for (const [action, retire] of [['retire', true], ['restore', false]] as const) {
@@ -139,7 +139,7 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
         else genres.restoreSubtree(genre.id, at);
         audit.record(actorOf(req, res), at, `genre.${action}`, { type: 'genre', id: genre.id }, { retired: [!retire, retire] });
       })();
-      res.redirect(303, '/admin/genres');
+      res.redirect(303, `/admin/genres?done=genre-${retire ? 'retired' : 'restored'}`);
     });
   }
 
@@ -163,7 +163,7 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
       const id = infoTypes.insertInfoType(parsed.data.name, at);
       audit.record(actorOf(req, res), at, 'type.create', { type: 'info_type', id }, { name: [null, parsed.data.name] });
     })();
-    res.redirect(303, '/admin/types');
+    res.redirect(303, '/admin/types?done=type-created');
   });
 
   router.post('/types/:id', (req, res) => {
@@ -186,7 +186,7 @@ export function adminTaxonomyRoutes({ db, genres, infoTypes, audit, clock }: Dep
       const now = infoTypes.listInfoTypes().find((t) => t.id === id)!;
       return renderTypes(res, 409, { _form: CONFLICT_MESSAGE }, { name: '' }, { ...typed, version: String(now.version) });
     }
-    res.redirect(303, '/admin/types');
+    res.redirect(303, '/admin/types?done=type-updated');
   });
 
   return router;

@@ -17,6 +17,7 @@ import { adminEntriesService } from './admin-entries.service.js';
 import { adminImportRoutes } from './admin-import.routes.js';
 import { adminReviewRoutes } from './admin-review.routes.js';
 import { adminReviewService } from './admin-review.service.js';
+import { doneMessage } from './done-messages.js';
 import { entryDiffText } from './entry-diff.js';
 import type { AdminImportService } from './admin-import.service.js';
 import { adminSecurityRoutes } from './admin-security.routes.js';
@@ -36,6 +37,11 @@ export function adminRoutes(deps: Deps): Router {
   const adminEntries = adminEntriesRepository(db);
   const accounts = adminAccountsRepository(db);
   const router = Router();
+  // Every page a change leads to says what it did (?done=KEY).
+  router.use((req, res, next) => {
+    if (req.method === 'GET') res.locals.done = doneMessage(req.query.done);
+    next();
+  });
   const diffText = entryDiffText({ genres: deps.genres, infoTypes: deps.infoTypes });
   router.use(adminEntriesRoutes({
     entries: adminEntries, security: deps.security, clock, diffText,

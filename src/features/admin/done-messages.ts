@@ -1,0 +1,36 @@
+/**
+ * What the secretariat's last action did, said on the page it leads to: a redirect carries
+ * `?done=KEY`, and the page shows the message for it (an unknown key shows nothing).
+ */
+export const DONE_MESSAGES = {
+  'genre-created': 'ジャンルを追加しました。',
+  'genre-updated': 'ジャンルを保存しました。',
+  'genre-retired': 'ジャンルを非表示にしました（下位のジャンルも）。登録済みの情報はジャンルを保ったままです。',
+  'genre-restored': 'ジャンルを再び表示するようにしました（下位のジャンルも）。',
+  'type-created': '情報種別を追加しました。',
+  'type-updated': '情報種別を保存しました。',
+  'org-created': '団体を追加しました。',
+  'org-updated': '団体を保存しました。',
+  'user-created': 'アカウントを追加しました。',
+  'user-updated': 'アカウントを保存しました。',
+  'policy-saved': '登録外のIPアドレスからのログインの方針を保存しました。',
+  reviewed: '確認済みにしました。',
+  // The owner organisation is mailed in each of these (admin-entries.service.ts).
+  suspended: '公開を停止しました。登録団体にメールで知らせました。',
+  unsuspended: '公開を再開しました。登録団体にメールで知らせました。',
+  deleted: '削除しました。登録団体にメールで知らせました。この画面から元に戻せます。',
+  restored: '削除を取り消し、元に戻しました。登録団体にメールで知らせました。',
+} as const;
+
+export type DoneKey = keyof typeof DONE_MESSAGES;
+
+export function doneMessage(query: unknown): string | undefined {
+  return typeof query === 'string' && Object.hasOwn(DONE_MESSAGES, query) ? DONE_MESSAGES[query as DoneKey] : undefined;
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    /** The message of `?done=` for the page (views/partials/done-notice.ejs, in the page head). */
+    done?: string;
+  }
+}
