@@ -62,7 +62,8 @@ describe('login anomalies (管理者側機能 5)', () => {
     expect(saved.text).toContain('登録しました。');
     await until(() => subjects().some((s) => s.includes('登録外IPアドレスのセッションでの変更')));
     const diffMail = smtp.messages.find((m) => m.subject?.includes('登録外IPアドレスのセッションでの変更'))!;
-    expect(diffMail.text).toContain('"元のタイトル" → "変更後のタイトル"');
+    expect(diffMail.text).toContain('・タイトル：元のタイトル → 変更後のタイトル');
+    expect(diffMail.text).toContain('操作: 変更');
     expect(diffMail.to && 'text' in diffMail.to ? diffMail.to.text : '').toContain('secretariat@applic.example.jp');
     await server.close();
   });
@@ -83,7 +84,8 @@ describe('login anomalies (管理者側機能 5)', () => {
     expect(created.status).toBe(303);
     await until(() => changeMails().length === 1);
     expect(changeMails()[0]!.subject).toContain(`（${admin.loginId}、アカウントID `);
-    expect(changeMails()[0]!.text).toContain('"planted-admin"');
+    expect(changeMails()[0]!.text).toContain('・ログインID：（なし） → planted-admin');
+    expect(changeMails()[0]!.text).toContain('操作: アカウントの追加');
 
     const security = await client.get('/admin/security');
     const policy = await client.post('/admin/security/policy', {
@@ -91,7 +93,7 @@ describe('login anomalies (管理者側機能 5)', () => {
     });
     expect(policy.status).toBeLessThan(400);
     await until(() => changeMails().length === 2);
-    expect(changeMails()[1]!.text).toContain('"notify" → "deny"');
+    expect(changeMails()[1]!.text).toContain('・登録外IPアドレスの方針：通知 → 拒否');
     await server.close();
   });
 

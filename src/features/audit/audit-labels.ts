@@ -6,7 +6,42 @@ export const ACTION_LABELS: Record<string, string> = {
   'entry.create': '新規登録', 'entry.update': '変更', 'entry.delete': '削除', 'entry.import': 'CSVで登録',
   'entry.suspend': '公開停止', 'entry.unsuspend': '公開停止の解除', 'entry.reconfirm': '内容に変更なしを確認', 'entry.review': '確認済み', 'entry.restore': '削除の取り消し',
   'like.add': '「いいね！」', 'like.remove': '「いいね！」の取り消し',
+  'user.create': 'アカウントの追加', 'user.update': 'アカウントの変更', 'organisation.create': '団体の追加', 'organisation.update': '団体の変更',
+  'genre.create': 'ジャンルの追加', 'genre.update': 'ジャンルの変更', 'genre.retire': 'ジャンルの非表示', 'genre.restore': 'ジャンルの再表示',
+  'type.create': '情報種別の追加', 'type.update': '情報種別の変更', 'security.policy': '登録外IPアドレスの方針の変更',
+  'freshness.settings': '鮮度の設定の変更', 'freshness.check': 'リンクの一斉確認', 'issue_profile.update': '課題の登録の変更',
+  'saved_search.create': '検索条件の保存', 'saved_search.update': '保存した検索の変更', 'saved_search.delete': '保存した検索の削除',
+  'self_check.update': 'セルフチェックの記録', 'message.relay': 'メッセージの送信',
 };
+
+/** Fields of the other records the audit log holds (accounts, organisations, genres, settings). */
+export const OTHER_FIELD_LABELS: Record<string, string> = {
+  loginId: 'ログインID', organisationId: '所属団体', name: '名前', department: '部署名', phone: '電話番号', email: 'メールアドレス',
+  active: 'ログインできる', password: 'パスワード', kind: '種別', ip_ranges: 'IPアドレスの範囲', parent_id: '親ジャンル',
+  sort_order: '並び順', retired: '非表示', outside_range_policy: '登録外IPアドレスの方針', subject: '件名', alert: 'お知らせメール',
+  conditions: '検索条件',
+};
+
+/** Any recorded field's label (entry fields first), for mails and screens. */
+export function fieldLabel(field: string): string {
+  return ENTRY_FIELD_LABELS[field] ?? OTHER_FIELD_LABELS[field] ?? (/^item_\d+$/.test(field) ? `チェック項目${field.slice(5)}` : '項目');
+}
+
+/** Recorded values that are codes, by field. */
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  outside_range_policy: { notify: '通知', deny: '拒否' },
+  kind: { municipality: '特別会員（地方公共団体）', vendor: '一般会員', secretariat: 'ＡＰＰＬＩＣ事務局' },
+};
+
+/** A recorded value in a mail: （なし） for nothing, codes by their names, lists joined, the rest as text. */
+export function valueText(field: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '（なし）';
+  if (typeof value === 'string' && VALUE_LABELS[field]?.[value]) return VALUE_LABELS[field][value];
+  if (typeof value === 'boolean') return value ? 'はい' : 'いいえ';
+  if (Array.isArray(value)) return value.map((v) => String(v)).join('、') || '（なし）';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
 
 /** An entry's recorded fields, as the entry form calls them. */
 export const ENTRY_FIELD_LABELS: Record<string, string> = {

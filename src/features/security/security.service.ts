@@ -1,6 +1,7 @@
 import type { LinkTo } from '../../mail/links.js';
 import type { Clock } from '../../clock.js';
 import type { OutboxRepository, OutgoingMail } from '../../mail/outbox.repository.js';
+import { actionLabel, fieldLabel, valueText } from '../audit/audit-labels.js';
 import type { AuditedChange } from '../audit/audit.repository.js';
 import { ipInRanges, normaliseIp } from './ip-ranges.js';
 import type { OutsideRangePolicy, SecurityRepository } from './security.repository.js';
@@ -71,12 +72,12 @@ export function securityService(deps: { repository: SecurityRepository; outbox: 
      * with its diff (called by the audit log, inside the change's transaction).
      */
     mailChangeInFlaggedSession(change: AuditedChange): void {
-      const lines = Object.entries(change.diff).map(([field, [before, after]]) => `・${field}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      const lines = Object.entries(change.diff).map(([field, [before, after]]) => `・${fieldLabel(field)}：${valueText(field, before)} → ${valueText(field, after)}`);
       const target = `${targetLabels[change.target.type] ?? change.target.type} ${change.target.id}`;
       alert({
         kind: 'security.session-change',
         subject: `【APPLIC マッチングポータル】登録外IPアドレスのセッションでの変更（${change.loginId}、${target}）`,
-        body: `登録IPアドレス範囲の外からログインしたセッションで、次の変更がありました。\n\nログインID: ${change.loginId}\n操作: ${change.action}\n対象: ${target}\n日時: ${change.at}\n\n差分:\n${lines.length > 0 ? lines.join('\n') : '（差分なし）'}\n`,
+        body: `登録IPアドレス範囲の外からログインしたセッションで、次の変更がありました。\n\nログインID: ${change.loginId}\n操作: ${actionLabel(change.action)}\n対象: ${target}\n日時: ${change.at}\n\n差分:\n${lines.length > 0 ? lines.join('\n') : '（差分なし）'}\n`,
       }, change.at);
     },
   };
