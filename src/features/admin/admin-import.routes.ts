@@ -2,6 +2,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import type { Clock } from '../../clock.js';
 import { multipartForm, uploadProblemMessages } from '../../middleware/upload.js';
 import { actorOf } from '../audit/actor.js';
+import { fieldLabel } from '../audit/audit-labels.js';
 import type { AdminImportService, ImportPlan } from './admin-import.service.js';
 
 type Deps = { service: AdminImportService; clock: Clock; verifyCsrf: RequestHandler };
@@ -17,7 +18,7 @@ export function adminImportRoutes({ service, clock, verifyCsrf }: Deps): Router 
 
   const render = (res: Response, status: number, locals: PageLocals) =>
     res.status(status).render('admin/import', {
-      title: 'CSVの取り込み', breadcrumbs: crumbs, errors: [], createOrgs: false, plan: undefined, previewKey: undefined, result: undefined, ...locals,
+      title: 'CSVの取り込み', breadcrumbs: crumbs, fieldLabel, errors: [], createOrgs: false, plan: undefined, previewKey: undefined, result: undefined, ...locals,
     });
 
   router.get('/export.csv', (_req, res) => {

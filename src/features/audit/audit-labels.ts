@@ -48,7 +48,7 @@ export const ENTRY_FIELD_LABELS: Record<string, string> = {
   type: '情報種別', title: 'タイトル', summary: '概要', url: 'URL', genre: '行政課題のジャンル', genres: '行政課題のジャンル',
   contact_company: '会社・団体名', contact_department: '部署名', contact_name: '担当者名', contact_phone: '電話番号',
   contact_email: 'メールアドレス', attachment: '添付資料', owner_org: '登録団体', deleted_at: '削除', suspended_reason: '公開停止の理由',
-  confirmed_at: '内容確認日', reason: '理由',
+  confirmed_at: '内容確認日', reason: '理由', updated_at: '更新日時',
 };
 
 export function actionLabel(action: string): string {

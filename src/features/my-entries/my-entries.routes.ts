@@ -5,6 +5,7 @@ import { looksLikePdf, multipartForm, uploadProblemMessages } from '../../middle
 import { keywordTerms } from '../../text.js';
 import { CONFLICT_MESSAGE, fieldErrors, versionOf, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
+import { fieldLabel } from '../audit/audit-labels.js';
 import { attachmentName } from '../entries/attachment-name.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
 import { activeGenreTree, selectableGenreIds, type GenresRepository } from '../genres/genres.repository.js';
@@ -340,11 +341,6 @@ export function myEntriesRoutes(deps: Deps): Router {
   return router;
 }
 
-const FIELD_LABELS: Record<keyof EntryValues, string> = {
-  type: '情報種別', title: 'タイトル', summary: '概要', url: 'URL', genre: '行政課題のジャンル', contact_company: '会社・団体名',
-  contact_department: '部署名', contact_name: '担当者名', contact_phone: '電話番号', contact_email: 'メールアドレス',
-};
-
 /** The fields where what is saved now differs from what the user typed, with the saved value. */
 function differences(saved: EntryValues, typed: EntryValues, types: readonly { id: number; name: string }[]): { label: string; saved: string }[] {
   const shown = (key: keyof EntryValues): string => {
@@ -352,9 +348,9 @@ function differences(saved: EntryValues, typed: EntryValues, types: readonly { i
     if (key === 'genre') return '（選択が異なります）';
     return String(saved[key]) || '（なし）';
   };
-  return (Object.keys(FIELD_LABELS) as (keyof EntryValues)[])
+  return (Object.keys(emptyValues) as (keyof EntryValues)[])
     .filter((key) => JSON.stringify(key === 'genre' ? [...saved.genre].sort() : saved[key]) !== JSON.stringify(key === 'genre' ? [...typed.genre].sort() : typed[key]))
-    .map((key) => ({ label: FIELD_LABELS[key], saved: shown(key) }));
+    .map((key) => ({ label: fieldLabel(key), saved: shown(key) }));
 }
 
 function editHref(draft: Draft): string {
