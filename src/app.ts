@@ -35,6 +35,7 @@ import { searchService } from './features/search/search.service.js';
 import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
+import { guidebookService } from './features/guidebook/guidebook.service.js';
 import { homeRoutes } from './features/home/home.routes.js';
 import { freshnessLocals } from './features/freshness/freshness.locals.js';
 import { freshnessRepository } from './features/freshness/freshness.repository.js';
@@ -155,7 +156,10 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   });
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
   app.use(searchRoutes({ search, genres, infoTypes, entries, clock, link }));
-  app.use(guidebookRoutes({ db, guidebook, repository: guidebookRepository(db), infoTypes, audit, clock }));
+  const guidebookRepo = guidebookRepository(db);
+  app.use(guidebookRoutes({
+    guidebook, repository: guidebookRepo, service: guidebookService({ db, repository: guidebookRepo, audit, clock }), infoTypes,
+  }));
   const peerService = peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, link, onMailQueued: kickMail });
   app.use(peersRoutes({
     repository: peers, genres, index: peerIndex,

@@ -1,15 +1,13 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/connection.js';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
-import type { AuditRepository, Diff } from '../audit/audit.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { Guidebook } from './guidebook.content.js';
 import { selfCheckLabels, selfCheckStatuses, type GuidebookRepository, type SelfCheck } from './guidebook.repository.js';
+import type { GuidebookService } from './guidebook.service.js';
 
 const NUMBERS = Array.from({ length: 10 }, (_, i) => i + 1);
 
@@ -20,10 +18,10 @@ const selfCheckForm = z.object(Object.fromEntries(NUMBERS.flatMap((n) => [
     .pipe(z.string().refine((v) => [...v].length <= 200, `項目${n}のメモは200文字以内で入力してください。`))],
 ])));
 
-type Deps = { db: Db; guidebook: Guidebook; repository: GuidebookRepository; infoTypes: InfoTypesRepository; audit: AuditRepository; clock: Clock };
+type Deps = { guidebook: Guidebook; repository: GuidebookRepository; service: GuidebookService; infoTypes: InfoTypesRepository };
 
 /** ＩＣＴ地域イノベーション・ガイドブック Ver.2.0: the checklist, one commentary page per item, and the self-check. */
-export function guidebookRoutes({ db, guidebook, repository, infoTypes, audit, clock }: Deps): Router {
+export function guidebookRoutes({ guidebook, repository, service, infoTypes }: Deps): Router {
   const router = Router();
 
   const renderIndex = (res: Response, status: number, errors: FieldErrors = {}, submitted?: Record<string, string>) => {
@@ -50,18 +48,8 @@ export function guidebookRoutes({ db, guidebook, repository, infoTypes, audit, c
     if (!parsed.success) return renderIndex(res, 400, fieldErrors(parsed.error), submitted);
     const user = res.locals.currentUser!;
     const data = parsed.data as Record<string, string>;
-    const at = clock.now().toISOString();
-    const before = new Map(repository.selfChecksOf(user.organisationId).map((c) => [c.itemNumber, c]));
-    const checks = NUMBERS.map((n) => ({ itemNumber: n, status: data[`status_${n}`] as SelfCheck['status'], note: data[`note_${n}`] ?? '' }));
-    const diff: Diff = {};
-    for (const c of checks) {
-      const old = before.get(c.itemNumber);
-      if (old?.status !== c.status || (old?.note ?? '') !== c.note) diff[`item_${c.itemNumber}`] = [old ? `${old.status} ${old.note}`.trim() : null, `${c.status} ${c.note}`.trim()];
-    }
-    db.transaction(() => {
-      repository.saveSelfChecks(user.organisationId, user.id, at, checks);
-      audit.record(actorOf(req, res), at, 'self_check.update', { type: 'organisation', id: user.organisationId }, diff);
-    })();
+    service.saveSelfCheck(user, actorOf(req, res),
+      NUMBERS.map((n) => ({ itemNumber: n, status: data[`status_${n}`] as SelfCheck['status'], note: data[`note_${n}`] ?? '' })));
     res.redirect(303, '/guidebook#self-check');
   });
 
