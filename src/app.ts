@@ -45,6 +45,7 @@ import { staleBefore, staleReminders, type StaleReminders } from './features/fre
 import { savedSearchDigests, type SavedSearchDigests } from './features/saved-searches/saved-searches.digest.js';
 import { savedSearchesRepository } from './features/saved-searches/saved-searches.repository.js';
 import { savedSearchesRoutes } from './features/saved-searches/saved-searches.routes.js';
+import { savedSearchesService } from './features/saved-searches/saved-searches.service.js';
 import { PeerIndex } from './features/peers/peers.index.js';
 import { peersRepository } from './features/peers/peers.repository.js';
 import { peersRoutes } from './features/peers/peers.routes.js';
@@ -209,7 +210,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     }),
   );
   const savedSearches = savedSearchesRepository(db);
-  app.use(savedSearchesRoutes({ db, repository: savedSearches, genres, infoTypes, audit, clock }));
+  app.use(savedSearchesRoutes({
+    repository: savedSearches, service: savedSearchesService({ db, repository: savedSearches, audit, clock }), genres, infoTypes,
+  }));
   // Whatever else lies under /my needs a login (the registrant routes check the organisation kind).
   app.use('/my', requireLogin);
 

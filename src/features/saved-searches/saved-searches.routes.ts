@@ -1,25 +1,23 @@
 import { Router, type Response } from 'express';
-import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/connection.js';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
 import { genrePaths, type GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import { searchQueryString } from '../search/search.schemas.js';
 import type { SavedSearch, SavedSearchesRepository } from './saved-searches.repository.js';
+import type { SavedSearchesService } from './saved-searches.service.js';
 import { MAX_SAVED_SEARCHES, NAME_MAX, saveSearchForm, updateSearchForm } from './saved-searches.schemas.js';
 
 type Deps = {
-  db: Db; repository: SavedSearchesRepository; genres: GenresRepository; infoTypes: InfoTypesRepository; audit: AuditRepository; clock: Clock;
+  repository: SavedSearchesRepository; service: SavedSearchesService; genres: GenresRepository; infoTypes: InfoTypesRepository;
 };
 
 const NOT_FOUND = '保存した検索が見つかりません。削除された可能性があります。';
 
 /** Saved searches (issue 9) at /my/searches, for municipality and secretariat users; each user sees only their own. */
-export function savedSearchesRoutes({ db, repository, genres, infoTypes, audit, clock }: Deps): Router {
+export function savedSearchesRoutes({ repository, service, genres, infoTypes }: Deps): Router {
   const router = Router();
   const members = requireKind('municipality', 'secretariat');
 
@@ -65,15 +63,7 @@ export function savedSearchesRoutes({ db, repository, genres, infoTypes, audit, 
     if (repository.countOwn(user.id) >= MAX_SAVED_SEARCHES) {
       return renderList(res, 400, { errors: { _form: `保存できる検索は${MAX_SAVED_SEARCHES}件までです。不要なものを削除してから保存してください。` } });
     }
-    const { name, alert, genre, type, q } = parsed.data;
-    const at = clock.now().toISOString();
-    const id = db.transaction(() => {
-      const created = repository.insert({ userId: user.id, name, alert, genreIds: genre, typeIds: type, q, at });
-      audit.record(actorOf(req, res), at, 'saved_search.create', { type: 'saved_search', id: created }, {
-        name: [null, name], alert: [null, alert], conditions: [null, searchQueryString({ genre, type, q, page: 1 })],
-      });
-      return created;
-    })();
+    const id = service.save(actorOf(req, res), parsed.data);
     res.redirect(303, `/my/searches?saved=${id}#saved-search-${id}`);
   });
 
@@ -86,30 +76,15 @@ export function savedSearchesRoutes({ db, repository, genres, infoTypes, audit, 
   router.post('/my/searches/:id', members, (req, res) => {
     const user = res.locals.currentUser!;
     const id = ownedId(req.params.id);
-    const before = repository.findOwn(id, user.id);
-    if (!before) throw new NotFoundError(NOT_FOUND);
+    if (!repository.findOwn(id, user.id)) throw new NotFoundError(NOT_FOUND);
     const parsed = updateSearchForm.safeParse(req.body ?? {});
     if (!parsed.success) return renderList(res, 400, { errors: Object.fromEntries(Object.entries(fieldErrors(parsed.error)).map(([k, v]) => [`${k}-${id}`, v])), rejected: { id, values: req.body as Record<string, unknown> } });
-    const at = clock.now().toISOString();
-    const updated = db.transaction(() => {
-      if (!repository.updateOwn(id, user.id, parsed.data.name, parsed.data.alert, at)) return false;
-      audit.record(actorOf(req, res), at, 'saved_search.update', { type: 'saved_search', id }, {
-        name: [before.name, parsed.data.name], alert: [before.alert, parsed.data.alert],
-      });
-      return true;
-    })();
-    if (!updated) throw new NotFoundError(NOT_FOUND);
+    if (!service.update(actorOf(req, res), id, parsed.data)) throw new NotFoundError(NOT_FOUND);
     res.redirect(303, `/my/searches?updated=${id}#saved-search-${id}`);
   });
 
   router.post('/my/searches/:id/delete', members, (req, res) => {
-    const id = ownedId(req.params.id);
-    const deleted = db.transaction(() => {
-      if (!repository.deleteOwn(id, res.locals.currentUser!.id)) return false;
-      audit.record(actorOf(req, res), clock.now().toISOString(), 'saved_search.delete', { type: 'saved_search', id });
-      return true;
-    })();
-    if (!deleted) throw new NotFoundError(NOT_FOUND);
+    if (!service.remove(actorOf(req, res), ownedId(req.params.id))) throw new NotFoundError(NOT_FOUND);
     res.redirect(303, '/my/searches?deleted=1');
   });
 
