@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
+import { listHref, pageCount, PER_PAGE } from '../../pagination.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { fieldErrors } from '../../validation.js';
@@ -12,7 +13,6 @@ import type { AdminEntriesService, RefusedChange } from './admin-entries.service
 import type { DoneKey } from './done-messages.js';
 import type { EntryDiffText } from './entry-diff.js';
 
-const PER_PAGE = 30;
 const statuses = ['all', 'waiting', 'published', 'suspended', 'deleted'] as const;
 
 const listQuery = z.object({
@@ -61,10 +61,10 @@ export function adminEntriesRoutes(deps: Deps): Router {
     if (!parsed.success) throw new HttpError(400, '検索条件の指定が正しくありません。');
     const { q, status, page } = parsed.data;
     const { total, items } = entries.list(status, q, page, PER_PAGE);
-    const href = (p: number) => `/admin/entries?${new URLSearchParams({ ...(q ? { q } : {}), status, ...(p > 1 ? { page: String(p) } : {}) })}`;
+    const href = (p: number) => listHref('/admin/entries', { q, status }, p);
     res.render('admin/entries', {
       title: '登録情報の管理', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '登録情報の管理' }],
-      q, status, page, total, items, totalPages: Math.max(1, Math.ceil(total / PER_PAGE)), pageHref: href,
+      q, status, page, total, items, totalPages: pageCount(total), pageHref: href,
     });
   });
 

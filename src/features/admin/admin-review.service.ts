@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { pageCount } from '../../pagination.js';
 import type { Db } from '../../db/connection.js';
 import { actionLabel } from '../audit/audit-labels.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
@@ -56,13 +57,13 @@ export function adminReviewService({ db, entries, audit, clock, text }: Deps) {
         byEntry.set(record.entryId, [...(byEntry.get(record.entryId) ?? []), record]);
       }
       return {
-        total, totalPages: Math.max(1, Math.ceil(total / REVIEW_PER_PAGE)),
+        total, totalPages: pageCount(total, REVIEW_PER_PAGE),
         items: items.map((e) => ({ ...e, ...fold(byEntry.get(e.id) ?? []) })),
       };
     },
 
     totalPages(): number {
-      return Math.max(1, Math.ceil(entries.waitingCount() / REVIEW_PER_PAGE));
+      return pageCount(entries.waitingCount(), REVIEW_PER_PAGE);
     },
 
     /** Marks the waiting ones among `ids` reviewed, each audited; returns how many it marked. */

@@ -1,5 +1,5 @@
 import { formatCount } from '../../text.js';
-import type { GenreNode } from './genres.repository.js';
+import type { GenreNode } from './genre-tree.js';
 
 /**
  * The nested genre checkboxes (views/partials/genre-tree.ejs), as HTML.

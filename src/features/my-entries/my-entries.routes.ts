@@ -4,18 +4,19 @@ import { requireKind } from '../../middleware/auth.js';
 import { looksLikePdf, multipartForm, uploadProblemMessages } from '../../middleware/upload.js';
 import { keywordTerms } from '../../text.js';
 import { CONFLICT_MESSAGE, fieldErrors, versionOf, type FieldErrors } from '../../validation.js';
+import { pageCount, PER_PAGE } from '../../pagination.js';
 import { actorOf } from '../audit/actor.js';
 import { fieldLabel } from '../audit/audit-labels.js';
 import { attachmentName } from '../entries/attachment-name.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
-import { activeGenreTree, selectableGenreIds, type GenresRepository } from '../genres/genres.repository.js';
+import { type GenresRepository } from '../genres/genres.repository.js';
+import { activeGenreTree, selectableGenreIds } from '../genres/genre-tree.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { Draft, MyEntriesRepository } from './my-entries.repository.js';
 import { entryFormSchema, entryValues, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
 import { registrantOf, type MyEntriesService } from './my-entries.service.js';
 import type { ResumeTokens } from './resume-token.js';
 
-const PER_PAGE = 30;
 
 const RESUMED_NOTICE = '一定時間操作がなかったためログアウトしましたが、送信された入力内容（添付ファイルを含む）は保存しておきました。内容を確かめて「確認画面へ進む」を押してください。';
 
@@ -122,7 +123,7 @@ export function myEntriesRoutes(deps: Deps): Router {
       errors: parsed.success ? {} : fieldErrors(parsed.error),
       total,
       page: query.page,
-      totalPages: Math.max(1, Math.ceil(total / PER_PAGE)),
+      totalPages: pageCount(total),
       items,
       attention: deps.attentionOf(user.organisationId),
       tree: activeGenreTree(genres.listGenres()),

@@ -1,4 +1,5 @@
-import { activeGenreTree, genrePaths, type Genre, type GenreNode } from '../genres/genres.repository.js';
+import { type Genre } from '../genres/genres.repository.js';
+import { activeGenreTree, genrePaths, type GenreNode } from '../genres/genre-tree.js';
 import { preparePopulation, rankAgainst, type IssueSet, type Population, type RankedPeer } from './peers.ranking.js';
 import type { PeerSummary, PeersRepository } from './peers.repository.js';
 

@@ -1,4 +1,4 @@
-import { ancestorChain } from '../genres/genres.repository.js';
+import { ancestorChain } from '../genres/genre-tree.js';
 
 /**
  * Ranks municipalities by how much their issue profiles overlap (機能２「類似団体の検索機能」).

@@ -1,10 +1,12 @@
 import type { Clock } from '../../clock.js';
+import { pageCount } from '../../pagination.js';
 import type { Db } from '../../db/connection.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import type { FieldErrors } from '../../validation.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import type { Actor, AuditRepository } from '../audit/audit.repository.js';
-import { genrePaths, isWithin, type GenresRepository } from '../genres/genres.repository.js';
+import { type GenresRepository } from '../genres/genres.repository.js';
+import { genrePaths, isWithin } from '../genres/genre-tree.js';
 import type { LinkTo } from '../../mail/links.js';
 import { relayedMails } from './peers.mail.js';
 import { sharedIssues, type IssueSet, type Relation } from './peers.ranking.js';
@@ -156,7 +158,7 @@ export function peersService({ db, repository, index, genres, outbox, audit, clo
           && (subtree === null || o.genreIds.some((g) => subtree.has(g)));
       });
 
-      const totalPages = Math.max(1, Math.ceil(ranked.length / PEERS_PER_PAGE));
+      const totalPages = pageCount(ranked.length, PEERS_PER_PAGE);
       const onPage = ranked.slice((query.page - 1) * PEERS_PER_PAGE, query.page * PEERS_PER_PAGE);
       const ids = onPage.map((p) => p.organisationId);
       const details = repository.detailsOf(ids);

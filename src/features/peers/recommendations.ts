@@ -5,7 +5,7 @@ import type { SearchRepository } from '../search/search.repository.js';
 import type { SearchService } from '../search/search.service.js';
 import type { PeerIndex } from './peers.index.js';
 import type { PeersRepository } from './peers.repository.js';
-import { isWithin } from '../genres/genres.repository.js';
+import { isWithin } from '../genres/genre-tree.js';
 
 /** An entry recommended on a municipality's home page, with the reasons in words. */
 export type Recommendation = EntryListItem & { reasons: string[] };

@@ -1,5 +1,5 @@
 import { andCount, andInto, clearBit, createBitset, hasBit, orInto, popcount, setBit, type Bitset } from './bitset.js';
-import { ancestorChain } from '../genres/genres.repository.js';
+import { ancestorChain } from '../genres/genre-tree.js';
 import { isBigramTerm } from '../../text.js';
 import type { SearchRepository } from './search.repository.js';
 

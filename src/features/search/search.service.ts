@@ -1,3 +1,4 @@
+import { pageCount } from '../../pagination.js';
 import { keywordTerms } from '../../text.js';
 import { resultCsvHeader, resultCsvRows, type GenreLabels } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
@@ -41,7 +42,7 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
         RESULTS_PER_PAGE,
       );
       return {
-        total, page: query.page, totalPages: Math.max(1, Math.ceil(total / RESULTS_PER_PAGE)),
+        total, page: query.page, totalPages: pageCount(total, RESULTS_PER_PAGE),
         items: repository.listItems(entryIds), counts,
       };
     },
@@ -77,7 +78,7 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
       return {
         total,
         page: query.page,
-        totalPages: Math.max(1, Math.ceil(total / RESULTS_PER_PAGE)),
+        totalPages: pageCount(total, RESULTS_PER_PAGE),
         items: repository.listItems(entryIds),
       };
     },
