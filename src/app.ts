@@ -90,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
 /** What runs beside the requests on the same in-memory indexes: server.ts puts these on timers. */
 export type PortalJobs = {
   savedSearchDigests: SavedSearchDigests; linkChecks: LinkChecker; staleReminders: StaleReminders; sweep: Sweeper;
+  /** The hourly digest of shared-address login alerts (issue 16.6); returns how many it reported. */
+  sharedIpDigest: { run(): number };
 };
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
@@ -113,7 +115,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   const kickMail = () =>
     void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
   const securityRepo = securityRepository(db);
-  const security = securityService({ repository: securityRepo, outbox, clock, adminEmail: config.adminEmail, link });
+  const security = securityService({ db, repository: securityRepo, outbox, clock, adminEmail: config.adminEmail, link });
   const csrf = csrfProtection(deps.sessionSecret, [/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/]);
 
   const app = express();
@@ -207,6 +209,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
       brokenLinks: () => freshness.failing(STRIKES, 20),
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),
+      sharedRangeOf: security.sharedRangeOf,
     }),
   );
   const savedSearches = savedSearchesRepository(db);
@@ -224,6 +227,13 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, link, onMailQueued: kickMail }),
       linkChecks,
       staleReminders: staleReminders({ db, repository: freshness, outbox, clock, link, onMailQueued: kickMail }),
+      sharedIpDigest: {
+        run: () => {
+          const reported = security.sendSharedIpDigest();
+          if (reported > 0) kickMail();
+          return reported;
+        },
+      },
       sweep: sweeper({
         db, uploadDir: config.uploadDir, clock, logger,
         cleanupDrafts: () => registrations.cleanupDrafts(),

@@ -87,6 +87,10 @@ function startBackgroundWork(deps: { logger: Logger; mailer: MailSender | undefi
   const digests = logged(() => jobs.savedSearchDigests.run(), 'saved-search digests queued', 'saved-search digests failed');
   digests();
   setInterval(digests, 10 * 60_000).unref();
+  // Shared-address login alerts go out as one digest an hour (the service keeps to that); checking
+  // every ten minutes sends it soon after the hour has passed.
+  const sharedIp = logged(() => jobs.sharedIpDigest.run(), 'shared-address digest queued', 'shared-address digest failed');
+  setInterval(sharedIp, 10 * 60_000).unref();
   // Freshness (issue 10): the links that are due, and stale-entry reminders, once an hour. The
   // checker paces itself (a few hosts at a time, a pause between requests to one host).
   const reminders = logged(() => jobs.staleReminders.run(), 'stale-entry reminders queued', 'stale-entry reminders failed');

@@ -40,3 +40,20 @@ export function versionOf(body: unknown): number | null {
   const raw = (body as Record<string, unknown> | undefined)?.version;
   return typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
 }
+
+/**
+ * A form that could not be saved, shown again: `status` (400 for bad input, 409 for a save over a
+ * newer version) with a message at each field (`errors`) and what the user typed (`values`), on top
+ * of the page's own `locals`.
+ */
+export function renderInvalid(
+  res: { status(code: number): { render(view: string, locals: object): void } },
+  view: string, errors: FieldErrors, values: Record<string, string>, locals: object = {}, status = 400,
+): void {
+  res.status(status).render(view, { ...locals, errors, values });
+}
+
+/** The named fields of a posted form as strings, for showing the form again (never trusted for anything else). */
+export function formValues(body: unknown, ...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, formValue(body, name)]));
+}

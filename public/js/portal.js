@@ -69,6 +69,51 @@
   dialogLink('[data-likes-dialog]', 'likes-dialog', 'likes-list');
   dialogLink('[data-terms-dialog]', 'terms-dialog', 'terms-text');
 
+  // A <select> of hundreds of options (the account form's 所属団体, 1,800 organisations): a search box
+  // before it narrows the options to those containing what is typed. The select itself stays native
+  // (its type-ahead works by keyboard) and is all there is without JavaScript.
+  Array.prototype.forEach.call(document.querySelectorAll('select[data-searchable]'), function (select) {
+    var fold = function (text) { return text.normalize('NFKC').toLowerCase(); };
+    var all = Array.prototype.map.call(select.options, function (o) { return { value: o.value, text: o.text, key: fold(o.text) }; });
+    var box = document.createElement('div');
+    box.className = 'select-search';
+    var label = document.createElement('label');
+    label.htmlFor = select.id + '-search';
+    label.className = 'field__label';
+    label.textContent = select.getAttribute('data-searchable');
+    var input = document.createElement('input');
+    input.type = 'search';
+    input.id = select.id + '-search';
+    input.autocomplete = 'off';
+    input.setAttribute('aria-controls', select.id);
+    input.setAttribute('aria-describedby', select.id + '-search-status');
+    var status = document.createElement('p');
+    status.id = select.id + '-search-status';
+    status.className = 'select-search__status';
+    status.setAttribute('role', 'status');
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+    select.parentNode.insertBefore(box, select);
+    var filter = function () {
+      var typed = fold(input.value.trim());
+      var chosen = select.value;
+      var shown = all.filter(function (o) { return o.value === '' || o.value === chosen || typed === '' || o.key.indexOf(typed) !== -1; });
+      var matches = shown.filter(function (o) { return o.value !== '' && (typed === '' || o.key.indexOf(typed) !== -1); });
+      select.options.length = 0;
+      shown.forEach(function (o) { var option = document.createElement('option'); option.value = o.value; option.text = o.text; option.selected = o.value === chosen; select.add(option); });
+      // One match: it is chosen, so Tab and submit complete the form.
+      if (typed !== '' && matches.length === 1) select.value = matches[0].value;
+      status.textContent = typed === '' ? '' : matches.length === 0 ? '該当する団体はありません。'
+        : matches.length === 1 ? '1件：「' + matches[0].text + '」を選びました。' : matches.length + '件に絞り込みました。下の一覧から選んでください。';
+    };
+    input.addEventListener('input', filter);
+    // Enter in the search box moves to the list instead of sending the form half-filled.
+    input.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') { event.preventDefault(); select.focus(); }
+    });
+  });
+
   // The session ends after a time without requests (JIS X 8341-3 / WCAG 2.2.1: a time limit is
   // announced and can be extended). The header says when; two minutes before, a modal dialog says so
   // and offers to extend it. After the end, it says what happened and where a sent form went.

@@ -6,7 +6,7 @@ import { clientFrom, serveOnLoopback } from '../helpers/address-client.js';
 import { hiddenFields } from '../helpers/entry-form.js';
 import { createEntry, createGenre, createUser, PASSWORD } from '../helpers/factories.js';
 import { $ } from '../helpers/http.js';
-import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
+import { createTestPortal, portalOn, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 import { until } from '../helpers/wait.js';
 
@@ -19,13 +19,13 @@ async function setup(policy: 'notify' | 'deny' = 'notify') {
   const { db, uploadDir } = createTestPortal();
   const clock = testClock();
   const mailer = mailSender({ smtpUrl: smtp.url, from: 'noreply@example.jp', outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }) });
-  const app = appOn(db, { uploadDir, clock, mailer });
+  const { app, jobs } = portalOn(db, { uploadDir, clock, mailer });
   db.prepare(`UPDATE settings SET value = ? WHERE key = 'outside_range_policy'`).run(policy);
   const vendor = createUser(db, 'vendor');
   db.prepare(`INSERT INTO organisation_ip_ranges (organisation_id, cidr) VALUES (?, '127.0.0.2/32')`).run(vendor.organisationId);
   const server = await serveOnLoopback(app);
   smtp.messages.length = 0;
-  return { db, vendor, server };
+  return { db, vendor, server, jobs, clock };
 }
 
 type Db = ReturnType<typeof createTestPortal>['db'];
@@ -116,8 +116,8 @@ describe('login anomalies (管理者側機能 5)', () => {
     await server.close();
   });
 
-  it('two organisations’ IDs from one address › one shared-ip anomaly and one mail; colleagues alone raise none', async () => {
-    const { db, server } = await setup();
+  it('two organisations’ IDs from one address › one shared-ip anomaly, mailed in one hourly digest with the count; colleagues alone raise none', async () => {
+    const { db, server, jobs, clock } = await setup();
     const a = createUser(db, 'municipality');
     const colleague = createUser(db, 'municipality', { organisationId: a.organisationId });
     const b = createUser(db, 'vendor');
@@ -128,7 +128,19 @@ describe('login anomalies (管理者側機能 5)', () => {
     await from(b);
     await from(a);
     expect(anomalies(db)).toEqual([{ kind: 'shared-ip', ip: '127.0.0.5' }]);
-    await until(() => subjects().some((s) => s.includes('同じIPアドレスから複数の団体のIDでログイン')));
+    // Nothing is mailed per login: the hourly digest says it once, with the count.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(subjects().filter((s) => s.includes('同じIPアドレスから'))).toHaveLength(0);
+    expect(jobs.sharedIpDigest.run()).toBe(1);
+    await until(() => subjects().some((s) => s.includes('同じIPアドレスから複数の団体のIDでログイン（1件のIPアドレス）')));
+    const digest = smtp.messages.find((m) => (m.subject ?? '').includes('同じIPアドレスから'))!;
+    expect(digest.text).toContain('127.0.0.5：2団体のIDで4回');
+    expect(digest.text).toContain([a.loginId, b.loginId, colleague.loginId].sort().join('、'));
+    // Within the hour, and after it with nothing new, no second digest.
+    await from(b);
+    expect(jobs.sharedIpDigest.run()).toBe(0);
+    clock.advance(61 * 60_000);
+    expect(jobs.sharedIpDigest.run()).toBe(0);
     await new Promise((r) => setTimeout(r, 100));
     expect(subjects().filter((s) => s.includes('同じIPアドレスから'))).toHaveLength(1);
     await server.close();

@@ -1,14 +1,16 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/connection.js';
-import { HttpError } from '../../http-error.js';
+import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import { CONFLICT_MESSAGE, fieldErrors, formValues, renderInvalid, versionOf } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { browserName, LOGIN_RESULT_LABELS } from '../audit/audit-labels.js';
 import { normaliseIp } from '../security/ip-ranges.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SecurityRepository } from '../security/security.repository.js';
+import type { SecurityService } from '../security/security.service.js';
+import type { SaveOutcome } from './admin-accounts.service.js';
+import type { AdminSecurityService } from './admin-security.service.js';
+import { policyForm, sharedRangeForm } from './admin.schemas.js';
 
 const logFilter = z.object({
   login_id: z.string().optional().transform((v) => (v ?? '').trim().slice(0, 64)),
@@ -17,37 +19,76 @@ const logFilter = z.object({
   outcome: z.enum(['', 'success', 'failure']).optional().transform((v) => v || undefined),
 });
 
-const policyForm = z.object({ policy: z.enum(['notify', 'deny'], { message: '方針を選択してください。' }) });
+type Deps = {
+  service: AdminSecurityService; security: SecurityRepository; sharedRangeOf: SecurityService['sharedRangeOf']; outbox: OutboxRepository;
+};
 
-type Deps = { db: Db; security: SecurityRepository; outbox: OutboxRepository; audit: AuditRepository; clock: Clock };
+const RANGE_FIELDS = ['name', 'ip_ranges', 'note', 'version'] as const;
 
-/** The login log and anomalies with the outside-range policy (管理者側機能 5), and the mail outbox. */
-export function adminSecurityRoutes({ db, security, outbox, audit, clock }: Deps): Router {
+/** The login log and anomalies with the outside-range policy and shared egress ranges (管理者側機能 5), and the mail outbox. */
+export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }: Deps): Router {
   const router = Router();
+  const securitySection = { label: 'ログインの監視', href: '/admin/security' };
+  const rangesSection = { label: '共用の出口IPアドレス', href: '/admin/security/shared-ranges' };
 
   router.get('/security', (req, res) => {
     const parsed = logFilter.safeParse(req.query);
     if (!parsed.success) throw new HttpError(400, '絞り込み条件の指定が正しくありません。');
     const filter = parsed.data;
+    const ranges = service.sharedRanges();
     res.render('admin/security', {
-      title: 'ログインの監視', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: 'ログインの監視' }],
-      policy: security.policy(), anomalies: security.recentAnomalies(100),
+      title: securitySection.label, breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: securitySection.label }],
+      policy: security.policy(), anomalies: security.recentAnomalies(100), sharedRanges: ranges,
       log: security.loginLog({ loginId: filter.login_id, organisation: filter.organisation, ip: filter.ip, outcome: filter.outcome }, 300),
       filter: { ...filter, outcome: filter.outcome ?? '' },
-      normaliseIp, browserName, loginResultLabels: LOGIN_RESULT_LABELS,
+      normaliseIp, browserName, loginResultLabels: LOGIN_RESULT_LABELS, sharedRangeOf: (ip: string) => sharedRangeOf(ip, ranges),
     });
   });
 
   router.post('/security/policy', (req, res) => {
     const parsed = policyForm.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, '方針は「通知」か「拒否」を選択してください。');
-    const before = security.policy();
-    const at = clock.now().toISOString();
-    db.transaction(() => {
-      security.setPolicy(parsed.data.policy, at);
-      audit.record(actorOf(req, res), at, 'security.policy', { type: 'setting', id: 0 }, { outside_range_policy: [before, parsed.data.policy] });
-    })();
+    service.savePolicy(parsed.data.policy, actorOf(req, res));
     res.redirect(303, '/admin/security?done=policy-saved');
+  });
+
+  const rangesPage = () => ({
+    title: rangesSection.label, breadcrumbs: [{ label: '事務局管理', href: '/admin' }, securitySection, { label: rangesSection.label }],
+    ranges: service.sharedRanges(), errors: {}, values: { name: '', ip_ranges: '', note: '' },
+  });
+  const rangePage = (id: number) => {
+    const range = service.sharedRange(id);
+    if (!range) throw new NotFoundError();
+    return {
+      title: `共用の出口IPアドレス「${range.name}」`,
+      breadcrumbs: [{ label: '事務局管理', href: '/admin' }, securitySection, rangesSection, { label: range.name }],
+      range, errors: {}, values: { name: range.name, ip_ranges: range.cidrs.join('\n'), note: range.note, version: String(range.version) },
+    };
+  };
+
+  router.get('/security/shared-ranges', (_req, res) => res.render('admin/shared-ranges', rangesPage()));
+  router.get('/security/shared-ranges/:id', (req, res) => res.render('admin/shared-range', rangePage(idParam(req))));
+
+  const saveRange = (req: Request, res: Response, id: number | undefined) => {
+    const values = formValues(req.body, ...RANGE_FIELDS);
+    const parsed = sharedRangeForm.safeParse(req.body ?? {});
+    const outcome: SaveOutcome = parsed.success
+      ? service.saveSharedRange(id, versionOf(req.body), parsed.data, actorOf(req, res)) : { errors: fieldErrors(parsed.error) };
+    if ('saved' in outcome) return res.redirect(303, `/admin/security/shared-ranges?done=shared-range-${id === undefined ? 'created' : 'updated'}`);
+    const [view, locals] = id === undefined ? ['admin/shared-ranges', rangesPage()] as const : ['admin/shared-range', rangePage(id)] as const;
+    if ('errors' in outcome) return renderInvalid(res, view, outcome.errors, values, locals);
+    renderInvalid(res, view, { _form: CONFLICT_MESSAGE }, { ...values, version: String(service.sharedRange(id!)!.version) }, locals, 409);
+  };
+
+  router.post('/security/shared-ranges', (req, res) => saveRange(req, res, undefined));
+  router.post('/security/shared-ranges/:id', (req, res) => {
+    const id = idParam(req);
+    if (!service.sharedRange(id)) throw new NotFoundError();
+    saveRange(req, res, id);
+  });
+  router.post('/security/shared-ranges/:id/delete', (req, res) => {
+    if (!service.deleteSharedRange(idParam(req), actorOf(req, res))) throw new NotFoundError();
+    res.redirect(303, '/admin/security/shared-ranges?done=shared-range-deleted');
   });
 
   router.get('/mail', (_req, res) => {

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { organisationKinds } from '../accounts/accounts.types.js';
+import { PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../accounts/passwords.js';
 import { idList, pageField } from '../search/search.schemas.js';
+import { canonicalRange } from '../security/ip-ranges.js';
+import { organisationSorts, userSorts } from './admin-accounts.repository.js';
 
 /** GET /admin/review?page=N */
 export const reviewQuerySchema = z.object({ page: pageField(), reviewed: z.string().regex(/^\d{1,4}$/).optional().transform((v) => (v === undefined ? undefined : Number(v))) });
@@ -15,3 +19,106 @@ export const reviewFormSchema = z.object({
   page: pageField(),
 }).transform((form) => ({ ids: form.scope === 'page' ? form.page_entry : form.entry, page: form.page }))
   .refine((form) => form.ids.length > 0, { message: '確認済みにする情報を選んでください。', path: ['entry'] });
+
+const textField = (label: string, max: number) => z.string().optional().transform((v) => (v ?? '').trim())
+  .pipe(z.string().max(max, `${label}は${max}文字以内で入力してください。`));
+
+/** One IPv4/IPv6 address or CIDR a line (blank lines skipped), up to 200, each stored canonical. */
+const ipRangeLines = () => z.string().optional()
+  .transform((v) => (v ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== ''))
+  .superRefine((lines, ctx) => {
+    const bad = lines.map((l, i) => (canonicalRange(l) ? null : `${i + 1}行目「${l.slice(0, 50)}」`)).filter((x) => x !== null);
+    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `IPアドレスまたはCIDRの形式ではありません：${bad.join('、')}` });
+    if (lines.length > 200) ctx.addIssue({ code: 'custom', message: 'IPアドレスの範囲は200行までにしてください。' });
+  })
+  .transform((lines) => [...new Set(lines.map((l) => canonicalRange(l)!))]);
+
+/** A list's search box: at most 100 characters, NFKC (全角英数 finds 半角) and lower case, as the SQL compares. */
+const listKeyword = z.string().optional().transform((v) => (v ?? '').normalize('NFKC').trim().slice(0, 100).toLowerCase());
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional();
+
+/** GET /admin/orgs?q=&kind=&sort=&page= */
+export const organisationListQuery = z.object({
+  q: listKeyword,
+  kind: z.union([z.literal(''), z.enum(organisationKinds)]).optional().transform((v) => v ?? ''),
+  sort: oneOf(organisationSorts).transform((v) => v ?? 'name'),
+  page: pageField(),
+});
+export type OrganisationListQuery = z.infer<typeof organisationListQuery>;
+
+/** GET /admin/users?q=&kind=&state=&org_id=&sort=&page= (org_id: that organisation's accounts, and the add form set to it). */
+export const userListQuery = z.object({
+  q: listKeyword,
+  kind: z.union([z.literal(''), z.enum(organisationKinds)]).optional().transform((v) => v ?? ''),
+  state: z.enum(['', 'active', 'inactive']).optional().transform((v) => v ?? ''),
+  org_id: z.string().regex(/^(|[1-9]\d{0,9})$/).optional().transform((v) => (v ? Number(v) : null)),
+  sort: oneOf(userSorts).transform((v) => v ?? 'login_id'),
+  page: pageField(),
+});
+export type UserListQuery = z.infer<typeof userListQuery>;
+
+/** POST /admin/orgs, /admin/orgs/:id: the ranges come back as the canonical text of each address or CIDR. */
+export const organisationForm = z.object({
+  name: z.string({ message: '団体名を入力してください。' }).trim().min(1, '団体名を入力してください。').max(100, '団体名は100文字以内で入力してください。'),
+  kind: z.enum(organisationKinds, { message: '種別を選択してください。' }),
+  ip_ranges: ipRangeLines(),
+});
+export type OrganisationForm = z.infer<typeof organisationForm>;
+
+/** POST /admin/users (password required, or empty for an invitation later), /admin/users/:id (empty keeps it). */
+export const userForm = (passwordRequired: boolean) => z.object({
+  login_id: z.string({ message: 'ログインIDを入力してください。' }).trim().min(1, 'ログインIDを入力してください。')
+    .max(64, 'ログインIDは64文字以内で入力してください。')
+    .regex(/^[A-Za-z0-9._@-]*$/, 'ログインIDは半角英数字と . _ @ - で入力してください。'),
+  password: z.string().optional().transform((v) => v ?? '')
+    .refine((v) => (passwordRequired ? v.length >= 12 : v === '' || v.length >= 12), 'パスワードは12文字以上で入力してください。')
+    .refine((v) => !passwordTooLong(v), PASSWORD_TOO_LONG_MESSAGE),
+  org_id: z.string({ message: '所属団体を選択してください。' }).regex(/^[1-9]\d{0,9}$/, '所属団体を選択してください。').transform(Number),
+  name: textField('氏名', 100),
+  department: textField('部署名', 100),
+  phone: textField('電話番号', 30),
+  email: textField('メールアドレス', 254).refine((v) => v === '' || z.email().safeParse(v).success, 'メールアドレスの形式が正しくありません。'),
+  active: z.literal('1').optional(),
+}).transform((form) => ({
+  loginId: form.login_id, password: form.password, organisationId: form.org_id, name: form.name, department: form.department,
+  phone: form.phone, email: form.email, active: form.active === '1',
+}));
+export type UserForm = z.infer<ReturnType<typeof userForm>>;
+
+const requiredName = (label: string, max: number) =>
+  z.string({ message: `${label}を入力してください。` }).trim().min(1, `${label}を入力してください。`).max(max, `${label}は${max}文字以内で入力してください。`);
+const parentField = z.string().optional().transform((v) => (v ?? '').trim())
+  .pipe(z.string().regex(/^(|[1-9]\d{0,9})$/, '親ジャンルの指定が正しくありません。'))
+  .transform((v) => (v === '' ? null : Number(v)));
+const sortOrderField = z.string({ message: '並び順は整数で入力してください。' }).trim()
+  .regex(/^-?\d{1,6}$/, '並び順は整数で入力してください。').transform(Number);
+
+// The CSV import writes a genre as its path joined by '/' and separates genres by ';' (full-width
+// forms too, after NFKC): a name containing either could not be written there.
+const genreName = requiredName('ジャンル名', 50).refine((v) => !/[/;]/.test(v.normalize('NFKC')), {
+  message: 'ジャンル名に「/」「;」は使えません（CSVの取り込みでジャンルの区切りに使います）。',
+});
+
+/** POST /admin/genres */
+export const genreAddForm = z.object({ name: genreName, parent_id: parentField })
+  .transform((f) => ({ name: f.name, parentId: f.parent_id }));
+/** POST /admin/genres/:id */
+export const genreEditForm = z.object({ name: genreName, parent_id: parentField, sort_order: sortOrderField })
+  .transform((f) => ({ name: f.name, parentId: f.parent_id, sortOrder: f.sort_order }));
+/** POST /admin/types */
+export const typeAddForm = z.object({ name: requiredName('情報種別名', 50) });
+/** POST /admin/types/:id */
+export const typeEditForm = z.object({ name: requiredName('情報種別名', 50), sort_order: sortOrderField })
+  .transform((f) => ({ name: f.name, sortOrder: f.sort_order }));
+export type GenreEditForm = z.infer<typeof genreEditForm>;
+
+/** POST /admin/security/policy */
+export const policyForm = z.object({ policy: z.enum(['notify', 'deny'], { message: '方針を選択してください。' }) });
+
+/** POST /admin/security/shared-ranges, /admin/security/shared-ranges/:id: a shared egress range (名称・範囲・メモ). */
+export const sharedRangeForm = z.object({
+  name: requiredName('名称', 100),
+  ip_ranges: ipRangeLines().refine((lines) => lines.length > 0, 'IPアドレスまたはCIDRを1行以上入力してください。'),
+  note: textField('メモ', 1000),
+}).transform((f) => ({ name: f.name, cidrs: f.ip_ranges, note: f.note }));
+export type SharedRangeForm = z.infer<typeof sharedRangeForm>;

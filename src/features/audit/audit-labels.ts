@@ -12,6 +12,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'freshness.settings': '鮮度の設定の変更', 'freshness.check': 'リンクの一斉確認', 'issue_profile.update': '課題の登録の変更',
   'saved_search.create': '検索条件の保存', 'saved_search.update': '保存した検索の変更', 'saved_search.delete': '保存した検索の削除',
   'self_check.update': 'セルフチェックの記録', 'message.relay': 'メッセージの送信',
+  'shared_range.create': '共用の出口IPアドレスの登録', 'shared_range.update': '共用の出口IPアドレスの変更',
+  'shared_range.delete': '共用の出口IPアドレスの削除',
 };
 
 /** Fields of the other records the audit log holds (accounts, organisations, genres, settings). */
@@ -19,7 +21,7 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   loginId: 'ログインID', organisationId: '所属団体', name: '名前', department: '部署名', phone: '電話番号', email: 'メールアドレス',
   active: 'ログインできる', password: 'パスワード', kind: '種別', ip_ranges: 'IPアドレスの範囲', parent_id: '親ジャンル',
   sort_order: '並び順', retired: '非表示', outside_range_policy: '登録外IPアドレスの方針', subject: '件名', alert: 'お知らせメール',
-  conditions: '検索条件',
+  conditions: '検索条件', note: 'メモ',
 };
 
 /** Any recorded field's label (entry fields first), for mails and screens. */

@@ -41,3 +41,10 @@ export function ipKey(ip: string): string {
   const parts = (address as ipaddr.IPv6).parts.slice(0, 4);
   return `${ipaddr.IPv6.parse(`${parts.map((p) => p.toString(16)).join(':')}::`).toString()}/64`;
 }
+
+/** A range as it is stored: the address in its canonical text (lower case, zeros folded), the prefix kept when given. */
+export function canonicalRange(text: string): string | undefined {
+  const range = parseRange(text);
+  if (!range) return undefined;
+  return text.includes('/') ? `${range[0].toString()}/${range[1]}` : range[0].toString();
+}

@@ -1,16 +1,22 @@
 import type { LinkTo } from '../../mail/links.js';
 import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
+import { formatDateTime } from '../../text.js';
 import type { OutboxRepository, OutgoingMail } from '../../mail/outbox.repository.js';
 import { actionLabel, fieldLabel, valueText } from '../audit/audit-labels.js';
 import type { AuditedChange } from '../audit/audit.repository.js';
 import { ipInRanges, normaliseIp } from './ip-ranges.js';
 import type { OutsideRangePolicy, SecurityRepository } from './security.repository.js';
 
-const DAY_MS = 24 * 60 * 60_000;
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+/** When the last shared-address digest went out (settings key). */
+const SHARED_IP_DIGEST_SETTING = 'shared_ip_digest_at';
 
 /** What the audit log's target types are called in the secretariat's mail. */
 const targetLabels: Record<string, string> = {
   entry: '情報ID', organisation: '団体ID', user: 'アカウントID', genre: 'ジャンルID', info_type: '情報種別ID', setting: '設定', issue_profile: '課題の登録（団体ID）',
+  shared_range: '共用の出口IPアドレス（登録番号）',
 };
 
 type LoginFacts = { loginEventId: number; loginId: string; userId: number; organisationId: number; ip: string; at: string };
@@ -20,9 +26,14 @@ type LoginFacts = { loginEventId: number; loginId: string; userId: number; organ
  * organisation has several users who share its address, so the shared-address rule counts IDs of
  * different organisations, not colleagues (design.md).
  */
-export function securityService(deps: { repository: SecurityRepository; outbox: OutboxRepository; clock: Clock; adminEmail: string; link: LinkTo }) {
+export function securityService(deps: {
+  db: Db; repository: SecurityRepository; outbox: OutboxRepository; clock: Clock; adminEmail: string; link: LinkTo;
+}) {
   const { repository, outbox, adminEmail } = deps;
   const alert = (mail: Omit<OutgoingMail, 'to'>, at: string) => outbox.enqueue({ ...mail, to: [adminEmail] }, at);
+  /** The registered shared egress range the address lies in (its name), if any. */
+  const sharedRangeOf = (ip: string, ranges = repository.sharedRanges()): string | undefined =>
+    ranges.find((r) => ipInRanges(ip, r.cidrs))?.name;
 
   return {
     policy(): OutsideRangePolicy {
@@ -39,7 +50,7 @@ export function securityService(deps: { repository: SecurityRepository; outbox: 
       const ip = normaliseIp(facts.ip);
       repository.recordAnomaly({
         kind: 'outside-range', loginEventId: facts.loginEventId, at: facts.at, ip,
-        userId: facts.userId, organisationId: facts.organisationId, detail: { denied: facts.denied },
+        userId: facts.userId, organisationId: facts.organisationId, detail: { denied: facts.denied }, notifiedAt: facts.at,
       });
       alert({
         kind: 'security.outside-range',
@@ -50,21 +61,50 @@ export function securityService(deps: { repository: SecurityRepository; outbox: 
       }, facts.at);
     },
 
-    /** Two or more organisations' IDs logging in from one address within 24 hours: one alert per address and window. */
+    sharedRangeOf,
+
+    /**
+     * Two or more organisations' IDs logging in from one address within 24 hours: one anomaly per
+     * address and window, mailed in the next hourly digest. An address in a registered shared egress
+     * range (a prefecture's security cloud) is what many municipalities share: the login is in the
+     * log and raises nothing.
+     */
     checkSharedIp(facts: LoginFacts): void {
       const ip = normaliseIp(facts.ip);
+      if (sharedRangeOf(ip) !== undefined) return;
       const since = new Date(Date.parse(facts.at) - DAY_MS).toISOString();
       if (repository.organisationsFromIp(facts.ip, since) < 2 || repository.sharedIpAlertedSince(ip, since)) return;
-      const loginIds = repository.loginIdsFromIp(facts.ip, since);
       repository.recordAnomaly({
         kind: 'shared-ip', loginEventId: facts.loginEventId, at: facts.at, ip,
-        userId: facts.userId, organisationId: facts.organisationId, detail: { loginIds },
+        userId: facts.userId, organisationId: facts.organisationId, detail: { loginIds: repository.loginIdsFromIp(facts.ip, since) },
+        notifiedAt: null,
       });
-      alert({
-        kind: 'security.shared-ip',
-        subject: `【APPLIC マッチングポータル】同じIPアドレスから複数の団体のIDでログインがありました（${ip}）`,
-        body: `24時間以内に、同じIPアドレスから複数の団体のIDでログインに成功しました。\n\nIPアドレス: ${ip}\nログインID: ${loginIds.join('、')}\n日時: ${facts.at}\n`,
-      }, facts.at);
+    },
+
+    /**
+     * The hourly digest of shared-address anomalies: one mail with each address, how many logins of how
+     * many organisations came from it, and the IDs; at most one an hour, none when there is nothing new.
+     * Returns how many anomalies it reported.
+     */
+    sendSharedIpDigest(): number {
+      const now = deps.clock.now();
+      const last = repository.setting(SHARED_IP_DIGEST_SETTING);
+      if (last !== undefined && now.getTime() - Date.parse(last) < HOUR_MS) return 0;
+      const at = now.toISOString();
+      return deps.db.transaction(() => {
+        const pending = repository.pendingSharedIp(DAY_MS, at);
+        if (pending.length === 0) return 0;
+        const lines = pending.map((p) => `・${p.ip}：${p.organisations}団体のIDで${p.logins}回（最初の検知 ${formatDateTime(p.at)}）\n  ログインID: ${p.loginIds.join('、')}`);
+        alert({
+          kind: 'security.shared-ip',
+          subject: `【APPLIC マッチングポータル】同じIPアドレスから複数の団体のIDでログイン（${pending.length}件のIPアドレス）`,
+          body: `この1時間までに、同じIPアドレスから24時間以内に複数の団体のIDでログインに成功した例が${pending.length}件ありました。\n\n${lines.join('\n')}\n\n` +
+            `都道府県のセキュリティクラウドなど、複数の団体が共用する出口のIPアドレスであれば、${deps.link('/admin/security/shared-ranges')} に登録すると、以後は通知しません。\n`,
+        }, at);
+        repository.markNotified(pending.map((p) => p.id), at);
+        repository.setSetting(SHARED_IP_DIGEST_SETTING, at, at);
+        return pending.length;
+      })();
     },
 
     /**
