@@ -19,6 +19,7 @@ import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
 import { myEntriesService } from './features/my-entries/my-entries.service.js';
 import { resumeTokens } from './features/my-entries/resume-token.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
+import { adminServices } from './features/admin/admin.services.js';
 import { adminAccountsRepository } from './features/admin/admin-accounts.repository.js';
 import { adminImportRepository } from './features/admin/admin-import.repository.js';
 import { adminImportService } from './features/admin/admin-import.service.js';
@@ -40,6 +41,7 @@ import { homeRoutes } from './features/home/home.routes.js';
 import { freshnessLocals } from './features/freshness/freshness.locals.js';
 import { freshnessRepository } from './features/freshness/freshness.repository.js';
 import { freshnessRoutes } from './features/freshness/freshness.routes.js';
+import { freshnessService } from './features/freshness/freshness.service.js';
 import { linkChecker, STRIKES, type LinkChecker, type LinkCheckerConfig } from './features/freshness/link-checker.js';
 import { staleBefore, staleReminders, type StaleReminders } from './features/freshness/stale-reminders.js';
 import { savedSearchDigests, type SavedSearchDigests } from './features/saved-searches/saved-searches.digest.js';
@@ -197,7 +199,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     }),
   );
   const linkChecks = linkChecker({ db, repository: freshness, outbox, clock, link, config: deps.linkCheck, onMailQueued: kickMail });
-  app.use(freshnessRoutes({ db, repository: freshness, checker: linkChecks, audit, clock, logger }));
+  app.use(freshnessRoutes({
+    service: freshnessService({ db, repository: freshness, checker: linkChecks, audit, clock, logger }), repository: freshness, checker: linkChecks, clock,
+  }));
   const csvImports = adminImportService({
     db, repository: adminImportRepository(db), entries, genres, infoTypes, accounts: adminAccountsRepository(db), audit, clock,
   });
@@ -205,8 +209,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     '/admin',
     requireKind('secretariat'),
     adminRoutes({
-      csvImports, link,
-      db, clock, audit, outbox, security: securityRepo, entries, genres, infoTypes, verifyCsrf: csrf.verify, onMailQueued: kickMail,
+      services: adminServices({ db, clock, audit, outbox, security: securityRepo, genres, infoTypes, link, onMailQueued: kickMail }),
+      csvImports, clock, outbox, security: securityRepo, genres, infoTypes, verifyCsrf: csrf.verify,
       brokenLinks: () => freshness.failing(STRIKES, 20),
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),
       sharedRangeOf: security.sharedRangeOf,

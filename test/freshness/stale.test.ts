@@ -144,6 +144,7 @@ describe('/admin/freshness', () => {
     expect(db.prepare(`SELECT value FROM settings WHERE key = 'link_check_allow_private'`).pluck().get()).toBe('0');
     const saved = await admin.post('/admin/freshness/settings').type('form').send({ _csrf: token, stale_after_months: '18', allow_private: '1' });
     expect(saved.status).toBe(303);
+    expect($((await admin.get(saved.headers.location!)).text)('.notice').text()).toContain('鮮度の設定を保存しました。');
     expect(db.prepare(`SELECT key, value FROM settings WHERE key IN ('link_check_allow_private', 'stale_after_months') ORDER BY key`).raw().all())
       .toEqual([['link_check_allow_private', '1'], ['stale_after_months', '18']]);
     expect(JSON.parse(db.prepare(`SELECT diff FROM audit_log WHERE action = 'freshness.settings'`).pluck().get() as string))

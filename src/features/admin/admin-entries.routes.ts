@@ -1,6 +1,5 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
 import { listHref, pageCount, PER_PAGE } from '../../pagination.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
@@ -10,6 +9,7 @@ import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 import type { AdminEntriesRepository } from './admin-entries.repository.js';
 import type { AdminEntriesService, RefusedChange } from './admin-entries.service.js';
+import type { AdminReviewService } from './admin-review.service.js';
 import type { DoneKey } from './done-messages.js';
 import type { EntryDiffText } from './entry-diff.js';
 
@@ -32,8 +32,8 @@ const suspendForm = z.object({
 });
 
 type Deps = {
-  entries: AdminEntriesRepository; service: AdminEntriesService; diffText: EntryDiffText;
-  security: SecurityRepository; clock: Clock;
+  entries: AdminEntriesRepository; service: AdminEntriesService; review: AdminReviewService; diffText: EntryDiffText;
+  security: SecurityRepository;
   unsentMailCount: () => number;
   /** Links failing the last checks in a row, shown with the dashboard's other alerts (issue 10). */
   brokenLinks: () => FailingLink[];
@@ -41,7 +41,7 @@ type Deps = {
 
 /** Dashboard, all entries, one entry with its history, suspension and review (管理者側機能 3). */
 export function adminEntriesRoutes(deps: Deps): Router {
-  const { entries, service, clock } = deps;
+  const { entries, service } = deps;
   const router = Router();
 
   router.get('/', (_req, res) => {
@@ -113,7 +113,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
 
   router.post('/entries/:id/review', (req, res) => {
     const id = idParam(req);
-    if (!entries.markReviewed(id, res.locals.currentUser!.id, clock.now().toISOString())) throw new NotFoundError();
+    if (!deps.review.markOneReviewed(id, actorOf(req, res))) throw new NotFoundError();
     res.redirect(303, '/admin?done=reviewed');
   });
 

@@ -66,6 +66,16 @@ export function adminReviewService({ db, entries, audit, clock, text }: Deps) {
       return pageCount(entries.waitingCount(), REVIEW_PER_PAGE);
     },
 
+    /** Marks one entry reviewed from its page (waiting or not), audited; false when there is no such entry. */
+    markOneReviewed(id: number, actor: Actor): boolean {
+      const at = clock.now().toISOString();
+      return db.transaction(() => {
+        if (!entries.markReviewed(id, actor.userId, at)) return false;
+        audit.record(actor, at, 'entry.review', { type: 'entry', id }, { reviewed_at: [null, at] });
+        return true;
+      })();
+    },
+
     /** Marks the waiting ones among `ids` reviewed, each audited; returns how many it marked. */
     markReviewed(ids: number[], actor: Actor): number {
       const at = clock.now().toISOString();

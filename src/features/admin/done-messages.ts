@@ -13,6 +13,7 @@ export const DONE_MESSAGES = {
   'org-updated': '団体を保存しました。',
   'user-created': 'アカウントを追加しました。',
   'user-updated': 'アカウントを保存しました。',
+  'freshness-saved': '鮮度の設定を保存しました。',
   'policy-saved': '登録外のIPアドレスからのログインの方針を保存しました。',
   'shared-range-created': '共用の出口IPアドレスを登録しました。この範囲からのログインは記録だけし、通知しません。',
   'shared-range-updated': '共用の出口IPアドレスを保存しました。',

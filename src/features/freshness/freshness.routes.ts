@@ -1,18 +1,17 @@
 import { Router, type Response } from 'express';
-import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/connection.js';
 import { idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
+import { doneMessage } from '../admin/done-messages.js';
 import type { FreshnessRepository } from './freshness.repository.js';
+import type { FreshnessService } from './freshness.service.js';
 import { freshnessSettingsSchema } from './freshness.schemas.js';
 import { STRIKES, type LinkChecker } from './link-checker.js';
 import { staleBefore } from './stale-reminders.js';
 
-type Deps = { db: Db; repository: FreshnessRepository; checker: LinkChecker; audit: AuditRepository; clock: Clock; logger: Logger };
+type Deps = { service: FreshnessService; repository: FreshnessRepository; checker: LinkChecker; clock: Clock };
 
 const NOT_OWN = 'お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。';
 
@@ -20,7 +19,7 @@ const NOT_OWN = 'お探しの登録情報は見つかりませんでした。削
  * Catalog freshness (issue 10): the secretariat's view of failing links and stale entries with the
  * checker's settings (/admin/freshness), and the owner's one-click "no changes" confirmation.
  */
-export function freshnessRoutes({ db, repository, checker, audit, clock, logger }: Deps): Router {
+export function freshnessRoutes({ service, repository, checker, clock }: Deps): Router {
   const router = Router();
 
   const renderAdmin = (res: Response, status: number, errors: FieldErrors = {}, values?: { allow_private: boolean; stale_after_months: string }) => {
@@ -34,15 +33,14 @@ export function freshnessRoutes({ db, repository, checker, audit, clock, logger 
     });
   };
 
-  router.get('/admin/freshness', requireKind('secretariat'), (_req, res) => renderAdmin(res, 200));
+  router.get('/admin/freshness', requireKind('secretariat'), (req, res) => {
+    res.locals.done = doneMessage(req.query.done);
+    renderAdmin(res, 200);
+  });
 
   // Runs in the background (a full check takes minutes); the page says it is running until it ends.
   router.post('/admin/freshness/check', requireKind('secretariat'), (req, res) => {
-    audit.record(actorOf(req, res), clock.now().toISOString(), 'freshness.check', { type: 'setting', id: 0 });
-    checker.run({ all: true }).then(
-      (summary) => logger.info(summary, 'link check on demand finished'),
-      (error: unknown) => logger.error({ err: error }, 'link check on demand failed'),
-    );
+    service.startFullCheck(actorOf(req, res));
     res.redirect(303, '/admin/freshness?started=1');
   });
 
@@ -54,30 +52,14 @@ export function freshnessRoutes({ db, repository, checker, audit, clock, logger 
         allow_private: raw?.allow_private === '1', stale_after_months: typeof raw?.stale_after_months === 'string' ? raw.stale_after_months : '',
       });
     }
-    const before = { allowPrivate: repository.allowPrivate(), staleAfterMonths: repository.staleAfterMonths() };
-    const after = { allowPrivate: parsed.data.allow_private, staleAfterMonths: parsed.data.stale_after_months };
-    const at = clock.now().toISOString();
-    db.transaction(() => {
-      repository.saveSettings(after, at);
-      audit.record(actorOf(req, res), at, 'freshness.settings', { type: 'setting', id: 0 }, {
-        link_check_allow_private: [before.allowPrivate, after.allowPrivate], stale_after_months: [before.staleAfterMonths, after.staleAfterMonths],
-      });
-    })();
-    res.redirect(303, '/admin/freshness');
+    service.saveSettings({ allowPrivate: parsed.data.allow_private, staleAfterMonths: parsed.data.stale_after_months }, actorOf(req, res));
+    res.redirect(303, '/admin/freshness?done=freshness-saved');
   });
 
   // 「内容に変更なし」: one click from the owner's list or detail page.
   router.post('/my/entries/:id/reconfirm', requireKind('vendor', 'secretariat'), (req, res) => {
     const id = idParam(req, NOT_OWN);
-    const user = res.locals.currentUser!;
-    const at = clock.now().toISOString();
-    const confirmed = db.transaction(() => {
-      const before = repository.ownFreshness(id, user.organisationId);
-      if (!before || !repository.confirmOwn(id, user.organisationId, at)) return false;
-      audit.record(actorOf(req, res), at, 'entry.reconfirm', { type: 'entry', id }, { confirmed_at: [before.confirmedAt, at] });
-      return true;
-    })();
-    if (!confirmed) throw new NotFoundError(NOT_OWN);
+    if (!service.reconfirm(id, res.locals.currentUser!.organisationId, actorOf(req, res))) throw new NotFoundError(NOT_OWN);
     res.redirect(303, `/my/entries/${id}?reconfirmed=1`);
   });
 
