@@ -45,43 +45,91 @@ export const csvRowSchema = z.object({
 
 export type ParsedCsvRow = z.infer<typeof csvRowSchema> & { rowNumber: number };
 
+export type CsvColumn = (typeof EXPORT_COLUMNS)[number];
+
+/**
+ * One thing wrong with an import file, where it is: the row as Excel numbers it (1 = the header) and
+ * the column, with the cell's Excel address (K501) when both are known. The message is Japanese.
+ */
+export type ImportProblem = { row: number | null; column: CsvColumn | null; cell: string | null; message: string };
+
+/** The Excel column letters of the n-th column (0 → A, 25 → Z, 26 → AA). */
+function columnLetters(index: number): string {
+  let n = index + 1;
+  let letters = '';
+  while (n > 0) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
+
+/** A problem at a row (and a column of the file's header, if the problem is in one cell). */
+export function problemAt(columns: readonly string[], row: number | null, column: CsvColumn | null, message: string): ImportProblem {
+  const index = column === null ? -1 : columns.indexOf(column);
+  return { row, column, cell: row !== null && index >= 0 ? `${columnLetters(index)}${row}` : null, message };
+}
+
+/** The summary line of each row with problems, in the order found: 「501行目：…、…」. */
+export function problemLines(problems: ImportProblem[]): string[] {
+  const byRow = new Map<number | null, string[]>();
+  for (const p of problems) byRow.set(p.row, [...(byRow.get(p.row) ?? []), p.message]);
+  return [...byRow].map(([row, messages]) => (row === null ? messages.join('、') : `${row}行目：${messages.join('、')}`));
+}
+
 /**
  * Parses the file: header check, then every row (row 1 is the header, so the first data row is 2).
  * Returns either all rows or every problem found, never a mix.
  */
-export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[] } | { errors: string[] } {
+export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[]; columns: readonly CsvColumn[] } | { errors: ImportProblem[] } {
+  const fileProblem = (message: string) => ({ errors: [problemAt([], null, null, message)] });
   let records: string[][];
   try {
     records = parse(bytes.toString('utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   } catch (error) {
-    return { errors: [`CSVとして読み取れません：${(error as Error).message.slice(0, 200)}`] };
+    return fileProblem(`CSVとして読み取れません：${(error as Error).message.slice(0, 200)}`);
   }
   const [header, ...data] = records;
   const names = (header ?? []).map((h) => h.trim()).join(',');
-  const columns: readonly string[] | undefined = names === CSV_COLUMNS.join(',') ? CSV_COLUMNS : names === EXPORT_COLUMNS.join(',') ? EXPORT_COLUMNS : undefined;
-  if (!columns) {
-    return { errors: [`1行目（見出し）は ${CSV_COLUMNS.join(',')} にしてください（先頭に id 列があっても構いません）。`] };
-  }
-  if (data.length === 0) return { errors: ['取り込む行がありません。'] };
-  if (data.length > 20_000) return { errors: ['一度に取り込めるのは20,000行までです。'] };
+  const columns: readonly CsvColumn[] | undefined = names === CSV_COLUMNS.join(',') ? CSV_COLUMNS : names === EXPORT_COLUMNS.join(',') ? EXPORT_COLUMNS : undefined;
+  if (!columns) return fileProblem(`1行目（見出し）は ${CSV_COLUMNS.join(',')} にしてください（先頭に id 列があっても構いません）。`);
+  if (data.length === 0) return fileProblem('取り込む行がありません。');
+  if (data.length > 20_000) return fileProblem('一度に取り込めるのは20,000行までです。');
   const rows: ParsedCsvRow[] = [];
-  const errors: string[] = [];
+  const errors: ImportProblem[] = [];
   data.forEach((record, i) => {
     const rowNumber = i + 2;
     if (record.length !== columns.length) {
-      errors.push(`${rowNumber}行目：列の数が${record.length}です（${columns.length}列必要です）`);
+      errors.push(problemAt(columns, rowNumber, null, `列の数が${record.length}です（${columns.length}列必要です）`));
       return;
     }
     // The export made formula-like cells safe with one leading "'"; take exactly that one off again.
     const cells = Object.fromEntries(columns.map((c, j) => [c, fromFormulaSafe(record[j] ?? '')]));
     const parsed = csvRowSchema.safeParse({ id: '', ...cells });
     if (parsed.success) rows.push({ ...parsed.data, rowNumber });
-    else errors.push(`${rowNumber}行目：${parsed.error.issues.map((x) => x.message).join('、')}`);
+    else for (const issue of parsed.error.issues) errors.push(problemAt(columns, rowNumber, issue.path[0] as CsvColumn, issue.message));
   });
-  return errors.length > 0 ? { errors } : { rows };
+  return errors.length > 0 ? { errors } : { rows, columns };
 }
 
 /** Genre paths as the CSV writes them: names from the top joined by '/'. */
 export function pathKey(path: string): string {
   return normalizeForSearch(path.split('/').map((p) => p.trim()).join('/'));
 }
+
+/** What each column holds, for the guide on /admin/import (and the sample file's order). */
+export const CSV_COLUMN_GUIDE: readonly { column: CsvColumn; label: string; required: string; description: string }[] = [
+  { column: 'id', label: '登録情報の番号', required: '任意', description: '書き出したCSVの番号のままにすると、その登録情報を更新します。空にすると新規登録です。列ごと省いても構いません（そのときはすべて新規登録）。' },
+  { column: 'type', label: '情報種別', required: '必須', description: '「情報種別の管理」にある名前と同じにします（例：製品・サービス情報、事例情報、人材情報）。' },
+  { column: 'title', label: 'タイトル', required: '必須', description: '100文字まで。' },
+  { column: 'summary', label: '概要', required: '必須', description: '4,000文字まで。セル内の改行はそのまま取り込みます。' },
+  { column: 'url', label: 'URL', required: '任意', description: 'http:// または https:// で始まるアドレス。' },
+  { column: 'genres', label: 'ジャンル', required: '必須', description: '上位から「/」でつないだジャンルの階層を、複数なら「;」で区切ります（例：防災/避難所運営;教育）。' },
+  { column: 'owner_org', label: '登録団体', required: '必須', description: '「団体の管理」にある団体名と同じにします。ない団体は「ない団体を作成する」を選ぶと一般会員として作成します。' },
+  { column: 'contact_company', label: '連絡先の会社名', required: '必須', description: '100文字まで。' },
+  { column: 'contact_department', label: '連絡先の部署名', required: '任意', description: '100文字まで。' },
+  { column: 'contact_name', label: '連絡先の担当者名', required: '必須', description: '100文字まで。' },
+  { column: 'contact_phone', label: '連絡先の電話番号', required: '必須', description: '30文字まで（例：03-1234-5678）。' },
+  { column: 'contact_email', label: '連絡先のメールアドレス', required: '必須', description: '例：info@example.jp' },
+  { column: 'updated_at', label: '更新日時', required: '任意', description: '書き出したままにします。更新の行では、書き出したあとに会員が内容を変えた登録情報を上書きしないための確認に使います。新規登録の行では登録日時になります（空なら取り込んだ日時）。' },
+];

@@ -8,7 +8,7 @@ import { type Genre, type GenresRepository } from '../genres/genres.repository.j
 import { genrePaths } from '../genres/genre-tree.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { AdminAccountsRepository } from './admin-accounts.repository.js';
-import { parseCsv, pathKey, toCsv, type CsvRow, type ParsedCsvRow } from './admin-csv.js';
+import { parseCsv, pathKey, problemAt, toCsv, type CsvColumn, type CsvRow, type ImportProblem, type ParsedCsvRow } from './admin-csv.js';
 import type { AdminImportRepository, ExportedEntry } from './admin-import.repository.js';
 
 /** A preview not committed within this time is gone (the sweep removes it; a late commit finds nothing). */
@@ -73,7 +73,7 @@ export function adminImportService(deps: Deps) {
   }
 
   /** Checks every row against the catalogue; the errors, or the plan. */
-  function plan(content: Buffer, createOrgs: boolean): { errors: string[] } | { plan: ImportPlan; resolved: Resolved[] } {
+  function plan(content: Buffer, createOrgs: boolean): { errors: ImportProblem[] } | { plan: ImportPlan; resolved: Resolved[] } {
     const parsed = parseCsv(content);
     if ('errors' in parsed) return parsed;
     const all = genres.listGenres();
@@ -85,24 +85,23 @@ export function adminImportService(deps: Deps) {
     const ids = parsed.rows.flatMap((r) => (r.id === null ? [] : [r.id]));
     const current = repository.exportedEntriesByIds(ids);
     const seen = new Set<number>();
-    const errors: string[] = [];
+    const errors: ImportProblem[] = [];
     const resolved = parsed.rows.map((row): Resolved => {
-      const problems: string[] = [];
+      const problem = (column: CsvColumn, message: string) => errors.push(problemAt(parsed.columns, row.rowNumber, column, message));
       const typeId = typeIds.get(row.type);
-      if (!typeId) problems.push(`情報種別「${row.type}」がありません`);
+      if (!typeId) problem('type', `情報種別「${row.type}」がありません`);
       const entry = row.id === null ? undefined : current.get(row.id);
-      if (row.id !== null && !entry) problems.push(`id ${row.id} の登録情報がありません（削除済みか、存在しません）`);
-      if (row.id !== null && seen.has(row.id)) problems.push(`id ${row.id} がほかの行にもあります`);
+      if (row.id !== null && !entry) problem('id', `id ${row.id} の登録情報がありません（削除済みか、存在しません）`);
+      if (row.id !== null && seen.has(row.id)) problem('id', `id ${row.id} がほかの行にもあります`);
       if (row.id !== null) seen.add(row.id);
       const found = row.genres.map((p) => genreIds.get(pathKey(p)));
       row.genres.forEach((p, j) => {
         const id = found[j];
-        if (!id) problems.push(`ジャンル「${p}」がありません`);
+        if (!id) problem('genres', `ジャンル「${p}」がありません`);
         // A retired genre stays on the entries that have it, but takes no new ones (as the entry form).
-        else if (retired.has(id) && !entry?.genreIds.includes(id)) problems.push(`ジャンル「${p}」は廃止されています`);
+        else if (retired.has(id) && !entry?.genreIds.includes(id)) problem('genres', `ジャンル「${p}」は廃止されています`);
       });
-      if (!orgs.has(row.owner_org) && !createOrgs) problems.push(`団体「${row.owner_org}」がありません（作成する場合は「ない団体を作成する」を選んでください）`);
-      if (problems.length > 0) errors.push(`${row.rowNumber}行目：${problems.join('、')}`);
+      if (!orgs.has(row.owner_org) && !createOrgs) problem('owner_org', `団体「${row.owner_org}」がありません（作成する場合は「ない団体を作成する」を選んでください）`);
       return { row, typeId: typeId ?? 0, genreIds: found.filter((id): id is number => id !== undefined), current: entry };
     });
     if (errors.length > 0) return { errors };
@@ -118,7 +117,7 @@ export function adminImportService(deps: Deps) {
       // An update's updated_at is the version it was exported at: an entry changed since then (its
       // owner edited it) is not overwritten with the older text. An empty date skips the check.
       else if (row.updated_at && !sameInstant(row.updated_at, entry.updatedAt)) {
-        errors.push(`${row.rowNumber}行目：id ${entry.id} はCSVを書き出したあとに更新されています。最新のCSVを書き出してから直してください`);
+        errors.push(problemAt(parsed.columns, row.rowNumber, 'updated_at', `id ${entry.id} はCSVを書き出したあとに更新されています。最新のCSVを書き出してから直してください`));
       } else result.updates.push({ rowNumber: row.rowNumber, entryId: entry.id, title: entry.title, changes });
     }
     if (errors.length > 0) return { errors };
@@ -126,11 +125,31 @@ export function adminImportService(deps: Deps) {
     return { plan: result, resolved };
   }
 
+  /**
+   * A file to start from: the header with the id column and two rows that import as they are into
+   * this catalogue (its first info types, genres and a vendor organisation), marked as examples.
+   */
+  function sampleCsv(): string {
+    const types = infoTypes.listInfoTypes();
+    const paths = slashPaths(genres.listGenres().filter((g) => !g.retired));
+    const leafPaths = [...paths.values()].filter((p, _i, all) => !all.some((other) => other.startsWith(`${p}/`)));
+    const vendor = accounts.searchOrganisations({ q: '', kind: 'vendor', sort: 'name', limit: 1, offset: 0 }).items[0]?.name ?? 'サンプル株式会社';
+    const example = (n: number, typeName: string, genrePath: string): CsvRow => ({
+      id: '', type: typeName, title: `（例${n}）避難所の受付を数秒にするクラウドサービス`,
+      summary: `（例${n}）マイナンバーカードを読み取るだけで避難者の受付が終わります。\n名簿は自治体の庁内システムへそのまま取り込めます。`,
+      url: 'https://example.jp/', genres: genrePath, owner_org: vendor, contact_company: vendor, contact_department: '公共営業部',
+      contact_name: '佐藤 花子', contact_phone: '03-1234-5678', contact_email: 'info@example.jp', updated_at: '',
+    });
+    const typeName = (i: number) => types[i % Math.max(1, types.length)]?.name ?? '製品・サービス情報';
+    return toCsv([example(1, typeName(0), leafPaths[0] ?? '防災/避難所運営'), example(2, typeName(1), leafPaths.slice(1, 3).join(';') || '教育')], true);
+  }
+
   return {
     exportCsv,
+    sampleCsv,
 
     /** Checks the file; if it is good, keeps it for the commit and returns the plan with its key. */
-    preview(content: Buffer, createOrgs: boolean, user: SessionUser): { errors: string[] } | { plan: ImportPlan; key: string } {
+    preview(content: Buffer, createOrgs: boolean, user: SessionUser): { errors: ImportProblem[] } | { plan: ImportPlan; key: string } {
       const checked = plan(content, createOrgs);
       if ('errors' in checked) return checked;
       const key = crypto.randomBytes(24).toString('base64url');
@@ -143,7 +162,7 @@ export function adminImportService(deps: Deps) {
      * have changed since the preview), and the kept upload is removed with the commit. `undefined`
      * when the key is unknown, another user's, used or expired.
      */
-    commit(key: string, user: SessionUser, actor: Actor): { errors: string[] } | { created: number; updated: number } | undefined {
+    commit(key: string, user: SessionUser, actor: Actor): { errors: ImportProblem[] } | { created: number; updated: number } | undefined {
       return db.transaction(() => {
         const upload = repository.findUpload(key, user.id);
         if (!upload || Date.parse(upload.createdAt) < clock.now().getTime() - IMPORT_PREVIEW_LIFETIME_MS) return undefined;
