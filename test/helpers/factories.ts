@@ -14,7 +14,8 @@ export const PASSWORD = 'correct-horse-battery-staple';
 
 // One real bcrypt hash (cost 12) shared by every factory user: hashing per user would cost ~0.3 s each.
 let passwordHash: string | undefined;
-function hash(): string {
+/** The bcrypt hash of PASSWORD every factory user has (computed once). */
+export function passwordHashOf(): string {
   passwordHash ??= bcrypt.hashSync(PASSWORD, BCRYPT_COST);
   return passwordHash;
 }
@@ -34,7 +35,7 @@ export function createUser(
   const organisationId = overrides.organisationId ?? createOrganisation(db, kind);
   const loginId = overrides.loginId ?? `user-${++sequence}`;
   const id = accountsRepository(db).createUser({
-    organisationId, loginId, passwordHash: hash(), name: overrides.name ?? `利用者${sequence}`, department: overrides.department ?? '',
+    organisationId, loginId, passwordHash: passwordHashOf(), name: overrides.name ?? `利用者${sequence}`, department: overrides.department ?? '',
     phone: '', email: overrides.email ?? '', active: overrides.active ?? true, now: new Date().toISOString(),
   });
   return { id, loginId, organisationId };
