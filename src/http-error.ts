@@ -1,3 +1,5 @@
+import { rowId } from './validation.js';
+
 /**
  * Errors a handler throws to end a request with a Japanese error page. Express 5 forwards thrown
  * errors and rejected promises to the single error handler in middleware/errors.ts.
@@ -28,7 +30,7 @@ export class NotFoundError extends HttpError {
  * (a hand-edited URL is a page that does not exist, not a server error).
  */
 export function idParam(req: { params: Record<string, unknown> }, notFoundMessage?: string): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new NotFoundError(notFoundMessage);
-  return Number(raw);
+  const id = rowId(req.params.id);
+  if (id === null) throw new NotFoundError(notFoundMessage);
+  return id;
 }

@@ -1,5 +1,23 @@
 import { z } from 'zod';
 
+/**
+ * A row id (or a record version) as the portal writes it in URLs and forms: a positive integer of at
+ * most ten digits. One pattern for every place that reads one.
+ */
+export const ROW_ID = /^[1-9]\d{0,9}$/;
+
+/** `value` as a row id, or null when it is anything else (absent, repeated, not a number). */
+export function rowId(value: unknown): number | null {
+  return typeof value === 'string' && ROW_ID.test(value) ? Number(value) : null;
+}
+
+/** A form field that must name a row (a <select> of ids): `message` for anything else. */
+export const idField = (message: string) => z.string({ message }).regex(ROW_ID, message).transform(Number);
+
+/** A form or query field that names a row or is empty (null). */
+export const optionalIdField = (message: string) => z.string({ message }).optional().transform((v) => (v ?? '').trim())
+  .refine((v) => v === '' || ROW_ID.test(v), message).transform((v) => (v === '' ? null : Number(v)));
+
 /** Field name → the first message for that field, for the error summary and the per-field messages. */
 export type FieldErrors = Record<string, string>;
 
@@ -37,8 +55,7 @@ export const CONFLICT_MESSAGE =
  * positive integer is null, which matches no record, so a form without it is treated as stale.
  */
 export function versionOf(body: unknown): number | null {
-  const raw = (body as Record<string, unknown> | undefined)?.version;
-  return typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
+  return rowId((body as Record<string, unknown> | undefined)?.version);
 }
 
 /**

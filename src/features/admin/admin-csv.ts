@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { fromFormulaSafe, stringifyCsv } from '../../csv.js';
 import { normalizeForSearch } from '../../text.js';
+import { ROW_ID } from '../../validation.js';
 
 /** The contract's import columns, in order. The export writes `id` before them (EXPORT_COLUMNS). */
 export const CSV_COLUMNS = [
@@ -26,7 +27,7 @@ const required = (label: string, max: number) => z.string().trim()
   .refine((v) => v !== '', `${label}が空です`).refine((v) => chars(v) <= max, `${label}が${max}文字を超えています`);
 
 export const csvRowSchema = z.object({
-  id: z.string().trim().refine((v) => v === '' || /^[1-9]\d{0,9}$/.test(v), 'id は登録情報の番号（数字）か空にしてください')
+  id: z.string().trim().refine((v) => v === '' || ROW_ID.test(v), 'id は登録情報の番号（数字）か空にしてください')
     .transform((v) => (v === '' ? null : Number(v))),
   type: required('type（情報種別）', 50),
   title: required('title（タイトル）', 100),

@@ -3,6 +3,7 @@ import { organisationKinds } from '../accounts/accounts.types.js';
 import { PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../accounts/passwords.js';
 import { idList, pageField } from '../search/search.schemas.js';
 import { canonicalRange } from '../security/ip-ranges.js';
+import { idField, optionalIdField } from '../../validation.js';
 import { organisationSorts, userSorts } from './admin-accounts.repository.js';
 
 /** GET /admin/review?page=N */
@@ -51,7 +52,7 @@ export const userListQuery = z.object({
   q: listKeyword,
   kind: z.union([z.literal(''), z.enum(organisationKinds)]).optional().transform((v) => v ?? ''),
   state: z.enum(['', 'active', 'inactive']).optional().transform((v) => v ?? ''),
-  org_id: z.string().regex(/^(|[1-9]\d{0,9})$/).optional().transform((v) => (v ? Number(v) : null)),
+  org_id: optionalIdField('団体の指定が正しくありません。'),
   sort: oneOf(userSorts).transform((v) => v ?? 'login_id'),
   page: pageField(),
 });
@@ -73,7 +74,7 @@ export const userForm = (passwordRequired: boolean) => z.object({
   password: z.string().optional().transform((v) => v ?? '')
     .refine((v) => (passwordRequired ? v.length >= 12 : v === '' || v.length >= 12), 'パスワードは12文字以上で入力してください。')
     .refine((v) => !passwordTooLong(v), PASSWORD_TOO_LONG_MESSAGE),
-  org_id: z.string({ message: '所属団体を選択してください。' }).regex(/^[1-9]\d{0,9}$/, '所属団体を選択してください。').transform(Number),
+  org_id: idField('所属団体を選択してください。'),
   name: textField('氏名', 100),
   department: textField('部署名', 100),
   phone: textField('電話番号', 30),
@@ -87,9 +88,7 @@ export type UserForm = z.infer<ReturnType<typeof userForm>>;
 
 const requiredName = (label: string, max: number) =>
   z.string({ message: `${label}を入力してください。` }).trim().min(1, `${label}を入力してください。`).max(max, `${label}は${max}文字以内で入力してください。`);
-const parentField = z.string().optional().transform((v) => (v ?? '').trim())
-  .pipe(z.string().regex(/^(|[1-9]\d{0,9})$/, '親ジャンルの指定が正しくありません。'))
-  .transform((v) => (v === '' ? null : Number(v)));
+const parentField = optionalIdField('親ジャンルの指定が正しくありません。');
 const sortOrderField = z.string({ message: '並び順は整数で入力してください。' }).trim()
   .regex(/^-?\d{1,6}$/, '並び順は整数で入力してください。').transform(Number);
 

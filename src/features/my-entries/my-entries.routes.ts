@@ -3,7 +3,7 @@ import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { looksLikePdf, multipartForm, uploadProblemMessages } from '../../middleware/upload.js';
 import { keywordTerms } from '../../text.js';
-import { CONFLICT_MESSAGE, fieldErrors, versionOf, type FieldErrors } from '../../validation.js';
+import { CONFLICT_MESSAGE, fieldErrors, type FieldErrors, rowId, versionOf } from '../../validation.js';
 import { pageCount, PER_PAGE } from '../../pagination.js';
 import { actorOf } from '../audit/actor.js';
 import { fieldLabel } from '../audit/audit-labels.js';
@@ -49,7 +49,7 @@ export function myEntriesRoutes(deps: Deps): Router {
   router.post(['/my/entries/confirm', '/my/entries/:id/confirm'], (req, res, next) => {
     if (res.locals.currentUser) return next();
     parse(req, res, () => {
-      const entryId = typeof req.params.id === 'string' && /^[1-9]\d{0,9}$/.test(req.params.id) ? Number(req.params.id) : null;
+      const entryId = rowId(req.params.id);
       const formPage = entryId === null ? '/my/entries/new' : `/my/entries/${entryId}/edit`;
       const userId = res.locals.uploadProblem === 'malformed' ? undefined : deps.resumeTokens.verify(req.body?.resume);
       if (userId === undefined) return res.redirect(303, `/login?next=${encodeURIComponent(formPage)}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idList, keywordField, pageField } from '../search/search.schemas.js';
+import { idField } from '../../validation.js';
 
 const chars = (s: string) => [...s].length;
 
@@ -21,10 +22,7 @@ const text = (label: string, max: number, required: boolean) =>
  * dropped: ownership and the registrant come from the session, never from the form.
  */
 export const entryFormSchema = z.object({
-  type: z
-    .string({ message: '情報種別を選択してください。' })
-    .regex(/^[1-9]\d{0,9}$/, '情報種別を選択してください。')
-    .transform(Number),
+  type: idField('情報種別を選択してください。'),
   title: text('タイトル', 100, true),
   summary: text('概要', 4000, true),
   url: z

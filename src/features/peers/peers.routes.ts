@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
-import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { fieldErrors, type FieldErrors, rowId } from '../../validation.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import { actorOf } from '../audit/actor.js';
 import { type GenresRepository } from '../genres/genres.repository.js';
@@ -108,7 +108,7 @@ export function peersRoutes({ service, repository, genres, index }: Deps): Route
   });
 
   const target = (user: SessionUser, raw: unknown) => {
-    const id = /^[1-9]\d{0,9}$/.test(String(raw)) ? Number(raw) : 0;
+    const id = rowId(raw) ?? 0;
     const found = service.writableTarget(user, id);
     if (!found) throw new NotFoundError('メッセージを送れる団体が見つかりません。公開をやめた団体には送れません。');
     return found;

@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { checkboxField, fieldErrors, singleLineField, type FieldErrors } from '../../validation.js';
+import { checkboxField, fieldErrors, type FieldErrors, optionalIdField, singleLineField } from '../../validation.js';
 import { idList, pageField } from '../search/search.schemas.js';
 import { issueStatuses, populationBands, type IssueStatus } from './regions.js';
 
 export const NOTE_MAX = 100;
 
 const checkbox = checkboxField();
-const optionalId = (message: string) =>
-  z.string({ message }).optional().transform((v) => v ?? '')
-    .pipe(z.string().regex(/^([1-9]\d{0,9})?$/, message))
-    .transform((v) => (v === '' ? null : Number(v)));
+const optionalId = optionalIdField;
 const prefectureField = (required: boolean) =>
   z.string({ message: '都道府県の指定が正しくありません。' }).optional().transform((v) => v ?? '')
     .pipe(z.string().regex(required ? /^([1-9]|[1-3]\d|4[0-7])$/ : /^(([1-9]|[1-3]\d|4[0-7]))?$/,

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
-import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
+import { fieldErrors, type FieldErrors, formValue, rowId } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { type GenresRepository } from '../genres/genres.repository.js';
 import { genrePaths } from '../genres/genre-tree.js';
@@ -69,8 +69,8 @@ export function savedSearchesRoutes({ repository, service, genres, infoTypes }: 
   });
 
   const ownedId = (raw: unknown): number => {
-    const id = /^[1-9]\d{0,9}$/.test(String(raw)) ? Number(raw) : 0;
-    if (id === 0) throw new NotFoundError(NOT_FOUND);
+    const id = rowId(raw);
+    if (id === null) throw new NotFoundError(NOT_FOUND);
     return id;
   };
 
@@ -95,6 +95,6 @@ export function savedSearchesRoutes({ repository, service, genres, infoTypes }: 
 /** The conditions a rejected save carried, to show them back (ids that do not parse are dropped). */
 function conditionsOf(body: unknown): Pick<SavedSearch, 'genreIds' | 'typeIds' | 'q'> {
   const ids = (key: string) => ([] as unknown[]).concat((body as Record<string, unknown> | undefined)?.[key] ?? [])
-    .filter((v): v is string => typeof v === 'string' && /^[1-9]\d{0,9}$/.test(v)).map(Number);
+    .map(rowId).filter((id): id is number => id !== null);
   return { genreIds: ids('genre'), typeIds: ids('type'), q: formValue(body, 'q') };
 }

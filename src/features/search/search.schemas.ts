@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROW_ID } from '../../validation.js';
 
 /** Repeated query keys arrive as arrays, single ones as strings; both become a list of ids. */
 export const idList = (message: string) =>
@@ -6,7 +7,7 @@ export const idList = (message: string) =>
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().regex(/^[1-9]\d{0,9}$/, message)).max(300, message))
+    .pipe(z.array(z.string().regex(ROW_ID, message)).max(300, message))
     .transform((ids) => [...new Set(ids.map(Number))]);
 
 export const MAX_KEYWORD_LENGTH = 100;
