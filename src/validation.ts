@@ -18,6 +18,15 @@ export const idField = (message: string) => z.string({ message }).regex(ROW_ID, 
 export const optionalIdField = (message: string) => z.string({ message }).optional().transform((v) => (v ?? '').trim())
   .refine((v) => v === '' || ROW_ID.test(v), message).transform((v) => (v === '' ? null : Number(v)));
 
+/**
+ * Characters as a person counts them, and as SQLite's length() does in the schema's CHECKs: code
+ * points, so 𠮷 or an emoji is one. zod's .max() counts UTF-16 units and would call it two; every
+ * length check of a form uses this instead.
+ */
+export function charCount(text: string): number {
+  return [...text].length;
+}
+
 /** Field name → the first message for that field, for the error summary and the per-field messages. */
 export type FieldErrors = Record<string, string>;
 

@@ -8,15 +8,16 @@ import { accountsRepository } from '../features/accounts/accounts.repository.js'
 import { organisationKinds } from '../features/accounts/accounts.types.js';
 import { hashPassword, PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../features/accounts/passwords.js';
 import { migrationsDir } from '../paths.js';
+import { charCount } from '../validation.js';
 
 const USAGE =
   '使い方: npm run create-user -- --login ID --password PW --org 団体名 --kind secretariat|municipality|vendor [--name 氏名] [--email メール]';
 
 const argsSchema = z.object({
-  login: z.string({ message: '--login を指定してください' }).trim().min(1, '--login を指定してください').max(64, '--login は64文字以内です'),
+  login: z.string({ message: '--login を指定してください' }).trim().min(1, '--login を指定してください').refine((v) => charCount(v) <= 64, '--login は64文字以内です'),
   password: z.string({ message: '--password を指定してください' }).min(12, '--password は12文字以上にしてください')
     .refine((v) => !passwordTooLong(v), `--password：${PASSWORD_TOO_LONG_MESSAGE}`),
-  org: z.string({ message: '--org を指定してください' }).trim().min(1, '--org を指定してください').max(100),
+  org: z.string({ message: '--org を指定してください' }).trim().min(1, '--org を指定してください').refine((v) => charCount(v) <= 100, '--org は100文字以内です'),
   kind: z.enum(organisationKinds, { message: '--kind は secretariat, municipality, vendor のいずれかです' }),
   name: z.string().default(''),
   email: z.union([z.literal(''), z.email({ message: '--email の形式が正しくありません' })]).default(''),

@@ -117,4 +117,14 @@ describe('organisations and accounts', () => {
     expect((await post('/admin/security', '/admin/security/policy', { policy: 'maybe' })).status).toBe(400);
     expect(portal.db.prepare(`SELECT value FROM settings WHERE key = 'outside_range_policy'`).pluck().get()).toBe('deny');
   });
+
+  it('lengths count characters as a person does (code points): 100 × 𠮷 is a 100-character name, 101 is refused', async () => {
+    const portal = createTestPortal();
+    const { post } = await adminAgent(portal);
+    const refused = await post('/admin/orgs', '/admin/orgs', { name: '𠮷'.repeat(101), kind: 'vendor', ip_ranges: '' });
+    expect(refused.status).toBe(400);
+    expect($(refused.text)('#name-error').text()).toBe('団体名は100文字以内で入力してください。');
+    expect((await post('/admin/orgs', '/admin/orgs', { name: '𠮷'.repeat(100), kind: 'vendor', ip_ranges: '' })).status).toBe(303);
+    expect(portal.db.prepare('SELECT length(name) FROM organisations WHERE name = ?').pluck().get('𠮷'.repeat(100))).toBe(100);
+  });
 });

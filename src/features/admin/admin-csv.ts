@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { fromFormulaSafe, stringifyCsv } from '../../csv.js';
 import { normalizeForSearch } from '../../text.js';
-import { ROW_ID } from '../../validation.js';
+import { charCount, ROW_ID } from '../../validation.js';
 
 /** The contract's import columns, in order. The export writes `id` before them (EXPORT_COLUMNS). */
 export const CSV_COLUMNS = [
@@ -22,9 +22,8 @@ export function toCsv(rows: CsvRow[], withId = false): string {
   return stringifyCsv(rows, { header: true, columns: withId ? [...EXPORT_COLUMNS] : [...CSV_COLUMNS], bom: true });
 }
 
-const chars = (s: string) => [...s].length;
 const required = (label: string, max: number) => z.string().trim()
-  .refine((v) => v !== '', `${label}が空です`).refine((v) => chars(v) <= max, `${label}が${max}文字を超えています`);
+  .refine((v) => v !== '', `${label}が空です`).refine((v) => charCount(v) <= max, `${label}が${max}文字を超えています`);
 
 export const csvRowSchema = z.object({
   id: z.string().trim().refine((v) => v === '' || ROW_ID.test(v), 'id は登録情報の番号（数字）か空にしてください')
@@ -37,7 +36,7 @@ export const csvRowSchema = z.object({
     .refine((list) => list.length > 0, 'genres（ジャンル）が空です'),
   owner_org: required('owner_org（登録団体）', 100),
   contact_company: required('contact_company（会社名）', 100),
-  contact_department: z.string().trim().refine((v) => chars(v) <= 100, 'contact_department が100文字を超えています'),
+  contact_department: z.string().trim().refine((v) => charCount(v) <= 100, 'contact_department が100文字を超えています'),
   contact_name: required('contact_name（担当者名）', 100),
   contact_phone: required('contact_phone（電話番号）', 30),
   contact_email: z.string().trim().refine((v) => z.email().safeParse(v).success, 'contact_email の形式が正しくありません'),

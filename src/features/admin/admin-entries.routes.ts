@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listHref, pageCount, PER_PAGE } from '../../pagination.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
-import { fieldErrors } from '../../validation.js';
+import { charCount, fieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
@@ -23,12 +23,12 @@ const listQuery = z.object({
 
 const deleteForm = z.object({
   delete_reason: z.string({ message: '削除の理由を入力してください。' }).trim()
-    .min(1, '削除の理由を入力してください。').max(500, '削除の理由は500文字以内で入力してください。'),
+    .min(1, '削除の理由を入力してください。').refine((v) => charCount(v) <= 500, '削除の理由は500文字以内で入力してください。'),
 });
 
 const suspendForm = z.object({
   reason: z.string({ message: '公開停止の理由を入力してください。' }).trim()
-    .min(1, '公開停止の理由を入力してください。').max(500, '公開停止の理由は500文字以内で入力してください。'),
+    .min(1, '公開停止の理由を入力してください。').refine((v) => charCount(v) <= 500, '公開停止の理由は500文字以内で入力してください。'),
 });
 
 type Deps = {

@@ -3,7 +3,7 @@ import { organisationKinds } from '../accounts/accounts.types.js';
 import { PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../accounts/passwords.js';
 import { idList, pageField } from '../search/search.schemas.js';
 import { canonicalRange } from '../security/ip-ranges.js';
-import { idField, optionalIdField } from '../../validation.js';
+import { charCount, idField, optionalIdField } from '../../validation.js';
 import { organisationSorts, userSorts } from './admin-accounts.repository.js';
 
 /** GET /admin/review?page=N */
@@ -22,7 +22,7 @@ export const reviewFormSchema = z.object({
   .refine((form) => form.ids.length > 0, { message: '確認済みにする情報を選んでください。', path: ['entry'] });
 
 const textField = (label: string, max: number) => z.string().optional().transform((v) => (v ?? '').trim())
-  .pipe(z.string().max(max, `${label}は${max}文字以内で入力してください。`));
+  .pipe(z.string().refine((v) => charCount(v) <= max, `${label}は${max}文字以内で入力してください。`));
 
 /** One IPv4/IPv6 address or CIDR a line (blank lines skipped), up to 200, each stored canonical. */
 const ipRangeLines = () => z.string().optional()
@@ -60,7 +60,7 @@ export type UserListQuery = z.infer<typeof userListQuery>;
 
 /** POST /admin/orgs, /admin/orgs/:id: the ranges come back as the canonical text of each address or CIDR. */
 export const organisationForm = z.object({
-  name: z.string({ message: '団体名を入力してください。' }).trim().min(1, '団体名を入力してください。').max(100, '団体名は100文字以内で入力してください。'),
+  name: z.string({ message: '団体名を入力してください。' }).trim().min(1, '団体名を入力してください。').refine((v) => charCount(v) <= 100, '団体名は100文字以内で入力してください。'),
   kind: z.enum(organisationKinds, { message: '種別を選択してください。' }),
   ip_ranges: ipRangeLines(),
 });
@@ -69,7 +69,7 @@ export type OrganisationForm = z.infer<typeof organisationForm>;
 /** POST /admin/users (password required, or empty for an invitation later), /admin/users/:id (empty keeps it). */
 export const userForm = (passwordRequired: boolean) => z.object({
   login_id: z.string({ message: 'ログインIDを入力してください。' }).trim().min(1, 'ログインIDを入力してください。')
-    .max(64, 'ログインIDは64文字以内で入力してください。')
+    .refine((v) => charCount(v) <= 64, 'ログインIDは64文字以内で入力してください。')
     .regex(/^[A-Za-z0-9._@-]*$/, 'ログインIDは半角英数字と . _ @ - で入力してください。'),
   password: z.string().optional().transform((v) => v ?? '')
     .refine((v) => (passwordRequired ? v.length >= 12 : v === '' || v.length >= 12), 'パスワードは12文字以上で入力してください。')
@@ -87,7 +87,7 @@ export const userForm = (passwordRequired: boolean) => z.object({
 export type UserForm = z.infer<ReturnType<typeof userForm>>;
 
 const requiredName = (label: string, max: number) =>
-  z.string({ message: `${label}を入力してください。` }).trim().min(1, `${label}を入力してください。`).max(max, `${label}は${max}文字以内で入力してください。`);
+  z.string({ message: `${label}を入力してください。` }).trim().min(1, `${label}を入力してください。`).refine((v) => charCount(v) <= max, `${label}は${max}文字以内で入力してください。`);
 const parentField = optionalIdField('親ジャンルの指定が正しくありません。');
 const sortOrderField = z.string({ message: '並び順は整数で入力してください。' }).trim()
   .regex(/^-?\d{1,6}$/, '並び順は整数で入力してください。').transform(Number);

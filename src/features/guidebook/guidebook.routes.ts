@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
-import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { charCount, fieldErrors, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { Guidebook } from './guidebook.content.js';
@@ -15,7 +15,7 @@ const NUMBERS = Array.from({ length: 10 }, (_, i) => i + 1);
 const selfCheckForm = z.object(Object.fromEntries(NUMBERS.flatMap((n) => [
   [`status_${n}`, z.enum(selfCheckStatuses, { message: `項目${n}の状況を選択してください。` })],
   [`note_${n}`, z.string().optional().transform((v) => (v ?? '').trim())
-    .pipe(z.string().refine((v) => [...v].length <= 200, `項目${n}のメモは200文字以内で入力してください。`))],
+    .pipe(z.string().refine((v) => charCount(v) <= 200, `項目${n}のメモは200文字以内で入力してください。`))],
 ])));
 
 type Deps = { guidebook: Guidebook; repository: GuidebookRepository; service: GuidebookService; infoTypes: InfoTypesRepository };

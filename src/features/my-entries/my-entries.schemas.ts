@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { idList, keywordField, pageField } from '../search/search.schemas.js';
-import { idField } from '../../validation.js';
+import { charCount, idField } from '../../validation.js';
 
-const chars = (s: string) => [...s].length;
 
 const text = (label: string, max: number, required: boolean) =>
   z
@@ -13,7 +12,7 @@ const text = (label: string, max: number, required: boolean) =>
       z
         .string()
         .refine((v) => !required || v !== '', `${label}を入力してください。`)
-        .refine((v) => chars(v) <= max, `${label}は${max}文字以内で入力してください。`),
+        .refine((v) => charCount(v) <= max, `${label}は${max}文字以内で入力してください。`),
     );
 
 
@@ -32,7 +31,7 @@ export const entryFormSchema = z.object({
     .pipe(
       z
         .string()
-        .max(2000, 'URLは2000文字以内で入力してください。')
+        .refine((v) => charCount(v) <= 2000, 'URLは2000文字以内で入力してください。')
         .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), 'URLは http:// または https:// で始まる形式で入力してください。'),
     ),
   genre: idList('行政課題のジャンルの指定が正しくありません。').pipe(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkboxField, fieldErrors, type FieldErrors, optionalIdField, singleLineField } from '../../validation.js';
+import { charCount, checkboxField, fieldErrors, type FieldErrors, optionalIdField, singleLineField } from '../../validation.js';
 import { idList, pageField } from '../search/search.schemas.js';
 import { issueStatuses, populationBands, type IssueStatus } from './regions.js';
 
@@ -36,7 +36,7 @@ const issueFields = (label: string) => z.object({
   status: z.string({ message: `「${label}」の状況が正しくありません。` }).optional().transform((v) => v ?? 'considering')
     .pipe(z.enum(issueStatuses, { message: `「${label}」の状況を選択してください。` })),
   note: singleLineField(`「${label}」のメモが正しくありません。`)
-    .pipe(z.string().refine((v) => [...v].length <= NOTE_MAX, `「${label}」のメモは${NOTE_MAX}文字以内で入力してください。`)),
+    .pipe(z.string().refine((v) => charCount(v) <= NOTE_MAX, `「${label}」のメモは${NOTE_MAX}文字以内で入力してください。`)),
 });
 
 /** The status and note of each ticked genre; errors come back under status_ID and note_ID. */
@@ -71,8 +71,8 @@ export const BODY_MAX = 2000;
 /** A message relayed to another municipality. */
 export const messageForm = z.object({
   subject: singleLineField('件名が正しくありません。')
-    .pipe(z.string().min(1, '件名を入力してください。').refine((v) => [...v].length <= SUBJECT_MAX, `件名は${SUBJECT_MAX}文字以内で入力してください。`)),
+    .pipe(z.string().min(1, '件名を入力してください。').refine((v) => charCount(v) <= SUBJECT_MAX, `件名は${SUBJECT_MAX}文字以内で入力してください。`)),
   body: z.string({ message: '本文が正しくありません。' }).optional()
     .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ').trim())
-    .pipe(z.string().min(1, '本文を入力してください。').refine((v) => [...v].length <= BODY_MAX, `本文は${BODY_MAX}文字以内で入力してください。`)),
+    .pipe(z.string().min(1, '本文を入力してください。').refine((v) => charCount(v) <= BODY_MAX, `本文は${BODY_MAX}文字以内で入力してください。`)),
 });

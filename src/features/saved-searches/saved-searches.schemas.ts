@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkboxField, singleLineField } from '../../validation.js';
+import { charCount, checkboxField, singleLineField } from '../../validation.js';
 import { idList, keywordField } from '../search/search.schemas.js';
 
 export const NAME_MAX = 50;
@@ -7,7 +7,7 @@ export const NAME_MAX = 50;
 export const MAX_SAVED_SEARCHES = 50;
 
 const nameField = singleLineField('名前が正しくありません。')
-  .pipe(z.string().min(1, '名前を入力してください。').refine((v) => [...v].length <= NAME_MAX, `名前は${NAME_MAX}文字以内で入力してください。`));
+  .pipe(z.string().min(1, '名前を入力してください。').refine((v) => charCount(v) <= NAME_MAX, `名前は${NAME_MAX}文字以内で入力してください。`));
 const checkbox = checkboxField();
 
 /** Saving the current conditions: a name, the alert choice and the search's own parameters. */

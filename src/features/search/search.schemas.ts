@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROW_ID } from '../../validation.js';
+import { charCount, ROW_ID } from '../../validation.js';
 
 /** Repeated query keys arrive as arrays, single ones as strings; both become a list of ids. */
 export const idList = (message: string) =>
@@ -21,7 +21,7 @@ export const keywordField = () =>
     .string({ message: 'キーワードは1つだけ指定してください。' })
     .optional()
     .transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim())
-    .pipe(z.string().max(MAX_KEYWORD_LENGTH, `キーワードは${MAX_KEYWORD_LENGTH}文字以内で入力してください。`));
+    .pipe(z.string().refine((v) => charCount(v) <= MAX_KEYWORD_LENGTH, `キーワードは${MAX_KEYWORD_LENGTH}文字以内で入力してください。`));
 
 /** A page number of a list: 1 when absent, a positive integer otherwise. */
 export const pageField = () =>
