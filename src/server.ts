@@ -5,7 +5,7 @@ import { outboxRepository } from './mail/outbox.repository.js';
 import { mailSender, type MailSender } from './mail/sender.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
-import { DEMO_PASSWORD, seedDemo } from './db/seed.js';
+import { DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { settingsRepository } from './features/settings/settings.repository.js';
 import { organisationKindLabels } from './features/accounts/accounts.types.js';
 import { createLogger, type Logger } from './logger.js';

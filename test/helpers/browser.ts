@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { Express } from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { projectRoot, seedsDir } from '../../src/paths.js';
 import { createTestPortal, testClock, type TestPortal } from './portal.js';
 

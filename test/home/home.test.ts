@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { loadConfig } from '../../src/config.js';
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/demo/seed.js';
 import { seedsDir } from '../../src/paths.js';
 import { PASSWORD, createUser } from '../helpers/factories.js';
 import { $, loggedInAgent } from '../helpers/http.js';

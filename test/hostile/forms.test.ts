@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { seedDemo, DEMO_PASSWORD } from '../../src/db/seed.js';
+import { seedDemo, DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { seedsDir } from '../../src/paths.js';
 import { createUser, PASSWORD } from '../helpers/factories.js';
 import { loggedInAgent, type Agent } from '../helpers/http.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { projectRoot, seedsDir } from '../../src/paths.js';
 import { createUser } from '../helpers/factories.js';
 import { login } from '../helpers/http.js';

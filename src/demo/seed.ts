@@ -12,7 +12,7 @@ import { infoTypesRepository } from '../features/info-types/info-types.repositor
 import { likesRepository } from '../features/likes/likes.repository.js';
 import { peersRepository } from '../features/peers/peers.repository.js';
 import { issueStatuses, populationBands } from '../features/peers/regions.js';
-import type { Db } from './connection.js';
+import type { Db } from '../db/connection.js';
 import { demoPdf } from './demo-pdf.js';
 
 /** The one password of every demo account; printed at start and listed in the README. */
