@@ -1,5 +1,4 @@
 import type { Db } from '../../db/connection.js';
-import { CURRENT_LINK_CHECK } from '../freshness/freshness.repository.js';
 import { bigrams, normalizeForSearch } from '../../text.js';
 
 export type NewEntry = {
@@ -76,7 +75,7 @@ export function entriesRepository(db: Db) {
            e.updated_at AS updatedAt, e.confirmed_at AS confirmedAt,
            -- A correlated subquery, not a join: it runs for the rows kept after the sort only, where
            -- a join would first touch every published entry (13 ms against 0.02 at 100,000).
-           (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
+           (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id) AS linkFailures,
            (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
       FROM entries e JOIN info_types t ON t.id = e.type_id
      WHERE ${PUBLISHED}
@@ -108,7 +107,7 @@ export function entriesRepository(db: Db) {
       FROM entries e
       JOIN info_types t ON t.id = e.type_id
       JOIN organisations o ON o.id = e.organisation_id
-      ${CURRENT_LINK_CHECK}
+      LEFT JOIN link_checks c ON c.entry_id = e.id -- only ever of the current URL (migration 0016)
      WHERE e.id = ?`);
   const insertAttachment = db.prepare(
     `INSERT INTO attachments (entry_id, stored_name, original_name, size, sha256, created_at)

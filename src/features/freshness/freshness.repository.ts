@@ -14,13 +14,6 @@ export type LastLinkRun = {
   states: Record<LinkOutcome['state'], number>;
 };
 
-/**
- * The last check of an entry's current URL, joined as `c` to entries `e` where the rows are already
- * chosen (one entry, a page of ids); a check of an address the entry no longer has does not count.
- * Sorted lists use a correlated subquery instead, which runs for the kept rows only.
- */
-export const CURRENT_LINK_CHECK = 'LEFT JOIN link_checks c ON c.entry_id = e.id AND c.url = e.url';
-
 /** All SQL of the freshness feature (issue 10): link checks, stale reminders, confirmations, settings. */
 export function freshnessRepository(db: Db) {
   const statements = {
@@ -57,13 +50,13 @@ export function freshnessRepository(db: Db) {
     failing: db.prepare<{ minFailures: number; onlyUnreported: number; limit: number }, FailingLink>(`
       SELECT c.entry_id AS entryId, e.organisation_id AS organisationId, o.name AS organisationName, e.title, c.url,
              c.state, c.http_status AS httpStatus, c.detail, c.checked_at AS checkedAt, c.failures, c.reported_at AS reportedAt
-        FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url JOIN organisations o ON o.id = e.organisation_id
+        FROM link_checks c JOIN entries e ON e.id = c.entry_id JOIN organisations o ON o.id = e.organisation_id
        WHERE c.failures >= @minFailures AND e.deleted_at IS NULL AND (@onlyUnreported = 0 OR c.reported_at IS NULL)
        ORDER BY e.organisation_id, c.checked_at DESC, c.entry_id LIMIT @limit`),
     // Compare-and-set: a link another process has just reported is not reported twice.
     markReported: db.prepare('UPDATE link_checks SET reported_at = ? WHERE entry_id = ? AND reported_at IS NULL'),
     refusedCount: db.prepare<[], number>(
-      `SELECT count(*) FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url
+      `SELECT count(*) FROM link_checks c JOIN entries e ON e.id = c.entry_id
         WHERE c.state = 'refused' AND e.deleted_at IS NULL`,
     ).pluck(),
     organisationName: db.prepare<[number], string>('SELECT name FROM organisations WHERE id = ?').pluck(),
@@ -88,7 +81,7 @@ export function freshnessRepository(db: Db) {
     ).pluck(),
     // What needs the owner's attention across all its entries (not only the page shown).
     ownAttention: db.prepare<{ organisationId: number; staleBefore: string; strikes: number }, { broken: number; stale: number }>(`
-      SELECT (SELECT count(*) FROM link_checks c JOIN entries e ON e.id = c.entry_id AND e.url = c.url
+      SELECT (SELECT count(*) FROM link_checks c JOIN entries e ON e.id = c.entry_id
                WHERE e.organisation_id = @organisationId AND e.deleted_at IS NULL AND c.failures >= @strikes) AS broken,
              (SELECT count(*) FROM entries e
                WHERE e.organisation_id = @organisationId AND e.deleted_at IS NULL

@@ -74,8 +74,8 @@ export function myEntriesRepository(db: Db) {
              e.updated_at AS updatedAt, e.suspended_at AS suspendedAt, e.suspended_reason AS suspendedReason,
              e.confirmed_at AS confirmedAt, e.url,
              -- Subqueries, not a join, so they run for the page's rows only, after the sort.
-             (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkFailures,
-             (SELECT c.detail FROM link_checks c WHERE c.entry_id = e.id AND c.url = e.url) AS linkDetail,
+             (SELECT c.failures FROM link_checks c WHERE c.entry_id = e.id) AS linkFailures,
+             (SELECT c.detail FROM link_checks c WHERE c.entry_id = e.id) AS linkDetail,
              (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
         FROM entries e JOIN info_types t ON t.id = e.type_id
        WHERE ${listWhere(terms)}

@@ -1,5 +1,4 @@
 import type { Db } from '../../db/connection.js';
-import { CURRENT_LINK_CHECK } from '../freshness/freshness.repository.js';
 import { bigramText, type EntryListItem } from '../entries/entries.repository.js';
 
 /** An FTS5 phrase: the term in double quotes, quotes inside doubled, so no FTS syntax gets through. */
@@ -60,7 +59,8 @@ export function searchRepository(db: Db) {
       `SELECT e.id, e.title, e.summary, t.name AS typeName, e.organisation_id AS organisationId,
               e.updated_at AS updatedAt, e.confirmed_at AS confirmedAt, c.failures AS linkFailures,
               (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
-         FROM entries e JOIN info_types t ON t.id = e.type_id ${CURRENT_LINK_CHECK}
+         FROM entries e JOIN info_types t ON t.id = e.type_id
+         LEFT JOIN link_checks c ON c.entry_id = e.id -- only ever of the current URL (migration 0016)
         WHERE e.id IN (SELECT value FROM json_each(?))`,
     ),
   };
