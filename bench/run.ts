@@ -42,7 +42,7 @@ function spawnScript(script: string, args: string[], ready: RegExp): Promise<{ c
   let out = '';
   return new Promise((resolve, reject) => {
     let done = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = ready.exec(out);
       if (match && !done) {
@@ -50,7 +50,7 @@ function spawnScript(script: string, args: string[], ready: RegExp): Promise<{ c
         resolve({ child, match, output: () => out });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.once('exit', (code) => { if (!done) reject(new Error(`${script} exited with ${code}`)); });
   });
 }
@@ -111,7 +111,7 @@ async function throughput(port: number, pathname: Path, cookie?: string): Promis
     url: `http://127.0.0.1:${port}${pathAt(pathname, 0)}`, connections: 8, duration: SECONDS, headers: cookie ? { cookie } : {},
     ...(typeof pathname === 'string' ? {} : { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: pathname(i++) }) }] }),
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${pathname}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${pathAt(pathname, 0)}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
 

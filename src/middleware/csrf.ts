@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { Request, RequestHandler, Response } from 'express';
 import { isMultipart } from './upload.js';
+import { formValue } from '../validation.js';
 
 /** The cookie that ties an anonymous visitor's form token to its browser (no session row needed). */
 export const ANONYMOUS_CSRF_COOKIE = 'portal.csrf';
@@ -30,7 +31,7 @@ const csrfError = () => Object.assign(new Error('invalid csrf token'), { status:
 export function csrfProtection(secret: string, multipartPaths: RegExp[] = []) {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
-      const token: unknown = req.body?._csrf;
+      const token = formValue(req.body, '_csrf');
       return typeof token === 'string' ? token : undefined;
     },
   });
@@ -62,7 +63,7 @@ export function csrfProtection(secret: string, multipartPaths: RegExp[] = []) {
     if (SAFE_METHODS.has(req.method)) return next();
     if (isAnonymous(req) && !req.session?.csrfToken) {
       const nonce = nonceOf(req);
-      const token: unknown = req.body?._csrf;
+      const token = formValue(req.body, '_csrf');
       if (!nonce || typeof token !== 'string') return next(csrfError());
       const expected = Buffer.from(sign(nonce));
       const given = Buffer.from(token);

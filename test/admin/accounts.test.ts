@@ -104,7 +104,7 @@ describe('organisations and accounts', () => {
     expect((await session.get('/my/entries')).status).toBe(302);
     expect(portal.db.prepare(`SELECT count(*) FROM sessions WHERE json_extract(sess, '$.userId') = ?`).pluck().get(user.id)).toBe(0);
     expect((await login(request.agent(portal.app), user.loginId, PASSWORD)).status).toBe(401);
-    const diff = JSON.parse(portal.db.prepare(`SELECT diff FROM audit_log WHERE action = 'user.update' ORDER BY id DESC`).pluck().get() as string);
+    const diff = JSON.parse(portal.db.prepare(`SELECT diff FROM audit_log WHERE action = 'user.update' ORDER BY id DESC`).pluck().get() as string) as Record<string, unknown>;
     expect(diff.active).toEqual([true, false]);
   });
 

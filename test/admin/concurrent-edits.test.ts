@@ -63,7 +63,7 @@ describe('two secretariat users editing one record (issue 15.10, contract: Trust
     const c = cases(db).find((x) => x.label === 'account')!;
     const agents = await Promise.all(Array.from({ length: 8 }, async () => loggedInAgent(app, createUser(db, 'secretariat').loginId, PASSWORD)));
     const forms = await Promise.all(agents.map((agent, i) => formOn(agent, c.page, c.action, { name: `氏名${i}` })));
-    const statuses = (await Promise.all(agents.map((agent, i) => agent.post(c.action).type('form').send(forms[i]!)))).map((r) => r.status);
+    const statuses = (await Promise.all(agents.map((agent, i) => agent.post(c.action).type('form').send(forms[i])))).map((r) => r.status);
     expect(statuses.filter((s) => s === 303)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(7);
     expect(db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'user.update'`).pluck().get()).toBe(1);

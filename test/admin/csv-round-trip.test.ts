@@ -25,7 +25,7 @@ const state = (db: ReturnType<typeof catalogue>['db']) =>
 
 /** The CSV as Excel would hand it back after an edit: rows as arrays, written again with CRLF and a BOM. */
 function edit(csv: string, change: (rows: string[][]) => void): string {
-  const rows = parse(csv, { bom: true }) as string[][];
+  const rows = parse(csv, { bom: true });
   change(rows);
   return `\uFEFF${stringify(rows, { record_delimiter: 'windows' })}`;
 }

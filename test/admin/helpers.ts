@@ -16,7 +16,7 @@ export async function adminAgent(portal: TestPortal | { app: Express; db: TestPo
       .map((_, el) => [[$(html)(el).attr('name')!, String($(html)(el).val() ?? '')]]).get() as [string, string][]);
     return agent.post(action).type('form').send({ ...hidden, _csrf: csrfFrom(html, action), ...fields });
   };
-  return { admin, agent: agent as Agent, post };
+  return { admin, agent: agent, post };
 }
 
 /** Uploads the file: the answer is the preview (or the errors). */

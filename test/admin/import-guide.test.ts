@@ -39,7 +39,7 @@ describe('the import the secretariat can trust (issue 16.5)', () => {
     expect(res.headers['content-disposition']).toContain('import-sample.csv');
     const bytes = res.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const rows = parse(bytes.toString('utf8'), { bom: true }) as string[][];
+    const rows = parse(bytes.toString('utf8'), { bom: true });
     expect(rows[0]![0]).toBe('id');
     expect(rows).toHaveLength(3);
     expect(rows[1]![6]).toBe('株式会社みらい');

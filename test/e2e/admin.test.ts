@@ -3,7 +3,7 @@ import { axeViolations, browserAvailable, loginAs, useDemoBrowser } from '../hel
 
 // A demo municipality with an issue profile, whose page shows it.
 let cityWithProfile = 0;
-const env = useDemoBrowser(async (portal) => {
+const env = useDemoBrowser((portal) => {
   const { db } = portal;
   cityWithProfile = db.prepare('SELECT organisation_id FROM organisation_profiles ORDER BY organisation_id LIMIT 1').pluck().get() as number;
   db.prepare(`INSERT INTO login_events (at, login_id, ip, success, reason) VALUES ('2026-11-26T00:00:00Z', 'x', '127.0.0.9', 1, 'ok')`).run();

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/portal.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const env = useDemoBrowser(async (portal) => {
+const env = useDemoBrowser((portal) => {
   // Enough 行政運営 products for the results to run over two pages.
   const vendor = createUser(portal.db, 'vendor');
   const genre = portal.db.prepare(`SELECT id FROM genres WHERE name = 'オンライン申請'`).pluck().get() as number;
@@ -56,7 +56,7 @@ describe.skipIf(!browserAvailable)('journeys in a real browser', () => {
       await page.locator(`a[href="/entries/${entryId}/attachment"]`).click();
       const file = await download;
       expect(file.suggestedFilename()).toMatch(/\.pdf$/);
-      expect(fs.readFileSync((await file.path())!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(fs.readFileSync((await file.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       const before = Number(await page.locator('[data-like-count]').getAttribute('data-like-count'));
       const liking = (await page.locator('#like button').textContent())?.trim() === 'いいね！';
       await page.locator('#like button').click();

@@ -66,8 +66,8 @@ describe('guidebook pages', () => {
 });
 
 describe('self-check', () => {
-  const fill = (token: string, status = 'doing') => ({
-    _csrf: token, ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [[`status_${i + 1}`, i < 3 ? status : 'not_started'], [`note_${i + 1}`, i === 0 ? '近隣市と勉強会' : '']]).flat()),
+  const fill = (token: string, status = 'doing'): Record<string, string> => ({
+    _csrf: token, ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [[`status_${i + 1}`, i < 3 ? status : 'not_started'], [`note_${i + 1}`, i === 0 ? '近隣市と勉強会' : '']] as [string, string][]).flat()),
   });
 
   it('a municipality user › saves the 10 items for the organisation and sees the summary; a colleague sees it too', async () => {

@@ -18,7 +18,7 @@ function leftBehind(uploadDir: string, ageMs: number, bytes = 2 * 1024 * 1024, n
 }
 
 describe('the sweep of files nothing points to (issue 15.12)', () => {
-  it('removes upload files older than an hour that no attachment or draft refers to, and nothing else', async () => {
+  it('removes upload files older than an hour that no attachment or draft refers to, and nothing else', () => {
     const portal = createTestPortal();
     const vendor = createUser(portal.db, 'vendor');
     const now = portal.clock.now().getTime();

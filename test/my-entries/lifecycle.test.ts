@@ -86,7 +86,7 @@ describe('registrant side › the whole path', () => {
     // Audit: the create with its values.
     const created = db.prepare(`SELECT * FROM audit_log WHERE action = 'entry.create'`).get() as { diff: string; user_id: number; target_id: number };
     expect(created).toMatchObject({ user_id: vendor.id, target_id: id });
-    expect(JSON.parse(created.diff).title).toEqual([null, '避難所受付クラウド']);
+    expect((JSON.parse(created.diff) as Record<string, unknown>).title).toEqual([null, '避難所受付クラウド']);
 
     // Mail: 登録処理済メール to the registrant and a notice to the secretariat, through a real SMTP server.
     await until(() => smtp.messages.length >= 2);

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createEntry, createGenre, createUser, PASSWORD } from '../helpers/factories.js';
 import { hiddenFields, openForm, PDF_BYTES, postEntryForm, type EntryFields } from '../helpers/entry-form.js';
-import { $, login, loggedInAgent, type Agent } from '../helpers/http.js';
+import { $, login, loggedInAgent } from '../helpers/http.js';
 import { createTestPortal, portalOn } from '../helpers/portal.js';
 
 async function setup() {
@@ -125,7 +125,7 @@ describe('a session that times out while an entry form is open (issue 15.11, WCA
       else if (token !== 'old') hidden.resume = token;
       else clock.advance(25 * 60 * 60_000);
       expire();
-      const sent = await postEntryForm(agent as Agent, form.action, { ...fields, ...hidden }, { bytes: BROCHURE, name: 'x.pdf' });
+      const sent = await postEntryForm(agent, form.action, { ...fields, ...hidden }, { bytes: BROCHURE, name: 'x.pdf' });
       expect(sent.status).toBe(303);
       expect(sent.headers.location).toBe('/login?next=%2Fmy%2Fentries%2Fnew');
       expect(db.prepare('SELECT count(*) FROM parked_entry_forms').pluck().get()).toBe(0);

@@ -43,7 +43,7 @@ describe('POST /my/entries/confirm › field rules', () => {
     ['agree_terms', { agree_terms: '' }, '登録の規約を確認し、同意してください。'],
   ])('%s %j › 400 with the message at the field, the values kept, nothing saved', async (field, change, message) => {
     const { agent, form, valid, nothingSaved } = await setup();
-    const fields: EntryFields = { ...valid, ...change } as EntryFields;
+    const fields: EntryFields = { ...valid, ...change };
     if (Array.isArray(fields.genre) && fields.genre.length === 0) delete fields.genre;
     const res = await postEntryForm(agent, form.action, fields);
     expect(res.status).toBe(400);

@@ -70,7 +70,7 @@ describe('/my/issues', () => {
     expect(db.prepare('SELECT visible FROM organisation_profiles').pluck().get()).toBe(0);
     const audit = db.prepare(`SELECT action, target_id, diff FROM audit_log WHERE action = 'issue_profile.update'`).get() as { target_id: number; diff: string };
     expect(audit.target_id).toBe(city.organisationId);
-    expect(JSON.parse(audit.diff).issues[1]).toEqual([{ genreId: g.hinanjo, status: 'working', note: 'メモ' }]);
+    expect((JSON.parse(audit.diff) as { issues: unknown[] }).issues[1]).toEqual([{ genreId: g.hinanjo, status: 'working', note: 'メモ' }]);
   });
 
   it.each([

@@ -46,7 +46,7 @@ describe('GET /search/results.csv', () => {
     const text = bytes.toString('utf8');
     // Every record ends with CRLF; the only bare LFs are inside quoted fields.
     expect(text.endsWith('\r\n')).toBe(true);
-    const rows = parse(text, { bom: true }) as string[][];
+    const rows = parse(text, { bom: true });
     expect(rows[0]).toEqual(['情報種別', 'タイトル', '概要', '会社・団体名', '部署', '担当者', '電話番号', 'メールアドレス', 'ジャンル', '更新日', '詳細ページのURL']);
     const body = rows.slice(1);
     expect(body.map((r) => Number(/\/entries\/(\d+)$/.exec(r[10]!)?.[1]))).toEqual(pages);
@@ -66,7 +66,7 @@ describe('GET /search/results.csv', () => {
   it('an entry’s genres follow the tree’s order: reordering the top genres reorders them in the CSV', async () => {
     const { app, db, g, tricky } = setup();
     const agent = await loggedInAgent(app, createUser(db, 'municipality').loginId, PASSWORD);
-    const genresOf = async () => (parse((await agent.get(`/search/results.csv?genre=${g.kanko}`)).text, { bom: true }) as string[][])
+    const genresOf = async () => (parse((await agent.get(`/search/results.csv?genre=${g.kanko}`)).text, { bom: true }))
       .find((r) => r[10]!.endsWith(`/entries/${tricky}`))![8];
     expect(await genresOf()).toBe('防災 › 避難所運営、観光');
     db.prepare('UPDATE genres SET sort_order = -1 WHERE id = ?').run(g.kanko);

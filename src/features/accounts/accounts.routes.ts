@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Clock } from '../../clock.js';
 import { homePathFor, safeNextPath } from '../../middleware/auth.js';
 import { SESSION_COOKIE } from '../../middleware/session.js';
-import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
+import { fieldErrors, type FieldErrors, formValue } from '../../validation.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import { loginSchema } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
@@ -33,7 +33,7 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
   });
 
   router.post('/login', async (req, res) => {
-    const next = safeNextPath(req.body?.next);
+    const next = safeNextPath(formValue(req.body, 'next'));
     const parsed = loginSchema.safeParse(req.body ?? {});
     if (!parsed.success) return render(res, 400, next, formValue(req.body, 'login_id'), fieldErrors(parsed.error));
 
@@ -51,7 +51,7 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
     if (!outcome.ok) return render(res, 401, next, loginId, {}, BAD_CREDENTIALS_MESSAGE);
 
     // A new session id at login, so a session id planted before login is worth nothing after it.
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(new Error('session regenerate failed', { cause: err })) : resolve())));
     req.session.userId = outcome.userId;
     req.session.loginAt = clock.now().toISOString();
     // Edits and deletions made in this session are mailed to the secretariat with their diff.
@@ -70,11 +70,11 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
     if (!res.locals.currentUser) return wantsJson ? res.status(401).json({ loggedIn: false }) : res.redirect(303, '/login?expired=1');
     req.session.extendedAt = clock.now().toISOString(); // a change, so the store rewrites the row's expiry
     if (wantsJson) return res.json({ loggedIn: true, endsAt: res.locals.sessionEndsAt, remainingSeconds: res.locals.sessionIdleSeconds });
-    res.redirect(303, safeNextPath(req.body?.next) ?? '/');
+    res.redirect(303, safeNextPath(formValue(req.body, 'next')) ?? '/');
   });
 
   router.post('/logout', async (req, res) => {
-    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(new Error('session destroy failed', { cause: err })) : resolve())));
     res.clearCookie(SESSION_COOKIE);
     res.redirect(302, '/');
   });

@@ -85,7 +85,7 @@ export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[]; columns: readon
   const fileProblem = (message: string) => ({ errors: [problemAt([], null, null, message)] });
   let records: string[][];
   try {
-    records = parse(bytes.toString('utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    records = parse(bytes.toString('utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true });
   } catch (error) {
     return fileProblem(`CSVとして読み取れません：${(error as Error).message.slice(0, 200)}`);
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listHref, pageCount, PER_PAGE } from '../../pagination.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
-import { charCount, fieldErrors } from '../../validation.js';
+import { charCount, fieldErrors, formValue } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
@@ -90,7 +90,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
   router.post('/entries/:id/suspend', (req, res) => {
     const id = idParam(req);
     const parsed = suspendForm.safeParse(req.body ?? {});
-    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { reason: String(req.body?.reason ?? '') });
+    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { reason: formValue(req.body, 'reason') });
     finish(res, id, service.suspend(id, parsed.data.reason, actorOf(req, res)), 'suspended', 'この情報は既に公開停止中か、削除されています。');
   });
 
@@ -102,7 +102,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
   router.post('/entries/:id/delete', (req, res) => {
     const id = idParam(req);
     const parsed = deleteForm.safeParse(req.body ?? {});
-    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { delete_reason: String(req.body?.delete_reason ?? '') });
+    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { delete_reason: formValue(req.body, 'delete_reason') });
     finish(res, id, service.remove(id, parsed.data.delete_reason, actorOf(req, res)), 'deleted', 'この情報は既に削除されています。');
   });
 

@@ -5,6 +5,7 @@ import { actorOf } from '../audit/actor.js';
 import { fieldLabel } from '../audit/audit-labels.js';
 import { CSV_COLUMN_GUIDE, problemLines, type ImportProblem } from './admin-csv.js';
 import type { AdminImportService, ImportPlan } from './admin-import.service.js';
+import { formValue } from '../../validation.js';
 
 type Deps = { service: AdminImportService; clock: Clock; verifyCsrf: RequestHandler };
 
@@ -46,7 +47,7 @@ export function adminImportRoutes({ service, clock, verifyCsrf }: Deps): Router 
   router.post('/import', multipartForm('file', verifyCsrf), (req, res) => {
     const problem = res.locals.uploadProblem;
     if (problem) return render(res, problem === 'too_large' ? 413 : 400, { errors: message(uploadProblemMessages[problem]) });
-    const createOrgs = req.body?.create_orgs === '1';
+    const createOrgs = formValue(req.body, 'create_orgs') === '1';
     if (!req.file || req.file.size === 0) return render(res, 400, { errors: message('CSVファイルを選択してください。'), createOrgs });
     const outcome = service.preview(req.file.buffer, createOrgs, res.locals.currentUser!);
     if ('errors' in outcome) return render(res, 400, { errors: outcome.errors, createOrgs });
@@ -54,7 +55,7 @@ export function adminImportRoutes({ service, clock, verifyCsrf }: Deps): Router 
   });
 
   router.post('/import/commit', (req, res) => {
-    const key = typeof req.body?.key === 'string' ? req.body.key : '';
+    const key = formValue(req.body, 'key');
     const outcome = service.commit(key, res.locals.currentUser!, actorOf(req, res));
     if (!outcome) {
       return render(res, 400, { errors: message('確認画面の有効期限（1時間）が切れたか、すでに取り込み済みです。お手数ですが、CSVファイルをもう一度選んでください。') });

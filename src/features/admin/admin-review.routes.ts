@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { HttpError } from '../../http-error.js';
-import { fieldErrors } from '../../validation.js';
+import { fieldErrors, formValue } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import type { AdminReviewService } from './admin-review.service.js';
 import { reviewFormSchema, reviewQuerySchema } from './admin.schemas.js';
@@ -27,7 +27,7 @@ export function adminReviewRoutes({ service }: { service: AdminReviewService }):
   router.post('/review', (req, res) => {
     const parsed = reviewFormSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
-      const page = reviewQuerySchema.safeParse({ page: req.body?.page }).data?.page ?? 1;
+      const page = reviewQuerySchema.safeParse({ page: formValue(req.body, 'page') || undefined }).data?.page ?? 1;
       return render(res, 400, page, { error: Object.values(fieldErrors(parsed.error))[0] });
     }
     const reviewed = service.markReviewed(parsed.data.ids, actorOf(req, res));

@@ -23,14 +23,15 @@ export function entryDiffText(deps: { genres: GenresRepository; infoTypes: InfoT
       return field === 'deleted_at' ? '削除済み' : '記録あり';
     }
     if (typeof raw === 'boolean') return raw ? 'はい' : 'いいえ';
-    return Array.isArray(raw) ? raw.join('、') : String(raw);
+    if (Array.isArray(raw)) return raw.join('、');
+    return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
   }
 
   return {
     value,
     label: (field: string) => ENTRY_FIELD_LABELS[field] ?? '項目',
     /** A recorded diff (as JSON text or parsed) as rows. */
-    rows(diff: string | Diff): DiffRow[] {
+    rows: (diff: string | Diff): DiffRow[] => {
       const parsed = typeof diff === 'string' ? (JSON.parse(diff) as Diff) : diff;
       return Object.entries(parsed).map(([field, [before, after]]) => ({
         label: ENTRY_FIELD_LABELS[field] ?? '項目', before: value(field, before), after: value(field, after),

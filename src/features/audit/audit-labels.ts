@@ -41,8 +41,7 @@ export function valueText(field: string, value: unknown): string {
   if (typeof value === 'string' && VALUE_LABELS[field]?.[value]) return VALUE_LABELS[field][value];
   if (typeof value === 'boolean') return value ? 'はい' : 'いいえ';
   if (Array.isArray(value)) return value.map((v) => String(v)).join('、') || '（なし）';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 /** An entry's recorded fields, as the entry form calls them. */

@@ -117,7 +117,7 @@ function request(url: URL, target: Target, method: 'HEAD' | 'GET', options: Link
         lookup: ((_host, lookupOptions, callback) => {
           if (lookupOptions.all) callback(null, [{ address: target.address, family: target.family }]);
           else callback(null, target.address, target.family);
-        }) as net.LookupFunction,
+        }),
       },
       // Only the status and the redirect matter: the body is never read.
       (res) => finish({ status: res.statusCode ?? 0, location: res.headers.location }),

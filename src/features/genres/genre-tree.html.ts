@@ -53,7 +53,7 @@ function compile(nodes: readonly GenreNode[], prefix: string): Compiled {
  */
 export function genreTreeHtml(nodes: readonly GenreNode[], checked: readonly number[], counts: ReadonlyMap<number, number> | null, prefix = ''): string {
   let byPrefix = compiledTrees.get(nodes);
-  if (!byPrefix) compiledTrees.set(nodes, (byPrefix = new Map()));
+  if (!byPrefix) compiledTrees.set(nodes, (byPrefix = new Map<string, Compiled>()));
   let parts = byPrefix.get(prefix);
   if (!parts) byPrefix.set(prefix, (parts = compile(nodes, prefix)));
 

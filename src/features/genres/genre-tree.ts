@@ -82,7 +82,7 @@ export function isWithin(parentOf: ReadonlyMap<number, number | null>, genreId: 
  * an entry's genres in that order rather than by character code.
  */
 export function genrePaths(genres: readonly Genre[], separator = ' › '): {
-  parentOf: Map<number, number | null>; path(id: number): string; treeRank(id: number): number;
+  parentOf: Map<number, number | null>; path: (id: number) => string; treeRank: (id: number) => number;
 } {
   const names = new Map(genres.map((g) => [g.id, g.name]));
   const parentOf = new Map(genres.map((g) => [g.id, g.parentId]));

@@ -3,7 +3,7 @@ import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { looksLikePdf, multipartForm, uploadProblemMessages } from '../../middleware/upload.js';
 import { keywordTerms } from '../../text.js';
-import { CONFLICT_MESSAGE, fieldErrors, type FieldErrors, rowId, versionOf } from '../../validation.js';
+import { CONFLICT_MESSAGE, fieldErrors, type FieldErrors, formValue, rowId, versionOf } from '../../validation.js';
 import { pageCount, PER_PAGE } from '../../pagination.js';
 import { actorOf } from '../audit/actor.js';
 import { fieldLabel } from '../audit/audit-labels.js';
@@ -51,7 +51,7 @@ export function myEntriesRoutes(deps: Deps): Router {
     parse(req, res, () => {
       const entryId = rowId(req.params.id);
       const formPage = entryId === null ? '/my/entries/new' : `/my/entries/${entryId}/edit`;
-      const userId = res.locals.uploadProblem === 'malformed' ? undefined : deps.resumeTokens.verify(req.body?.resume);
+      const userId = res.locals.uploadProblem === 'malformed' ? undefined : deps.resumeTokens.verify(formValue(req.body, 'resume'));
       if (userId === undefined) return res.redirect(303, `/login?next=${encodeURIComponent(formPage)}`);
       const file = req.file && req.file.size > 0 && looksLikePdf(req.file.buffer) ? { buffer: req.file.buffer, originalName: fileName(req.file.originalname) } : undefined;
       const key = service.parkForm({ userId, entryId, fields: entryFields(req.body), file });
@@ -373,7 +373,7 @@ function entryFields(body: unknown): Record<string, string | string[]> {
 
 /** The user's values as typed, for a form shown again after a failed check. */
 function rawValues(body: Record<string, unknown>): EntryValues {
-  const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+  const str = (key: string) => (typeof body[key] === 'string' ? (body[key]) : '');
   const list = body.genre === undefined ? [] : Array.isArray(body.genre) ? body.genre : [body.genre];
   return {
     type: /^\d{1,10}$/.test(str('type')) ? Number(str('type')) : 0,

@@ -8,7 +8,7 @@ export type PeerSnapshot = {
   version: number;
   parentOf: Map<number, number | null>;
   /** 「防災 › 避難所運営」 */
-  path(genreId: number): string;
+  path: (genreId: number) => string;
   /** The genres offered in forms (retired ones left out). */
   tree: readonly GenreNode[];
   /** By name, the order ties are shown in. */

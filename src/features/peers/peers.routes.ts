@@ -45,7 +45,7 @@ export function peersRoutes({ service, repository, genres, index }: Deps): Route
     const profile = repository.profileOf(user.organisationId);
     const savedIssues = new Map(repository.issuesOf(user.organisationId).map((i) => [i.genreId, i]));
     const ticked = submitted ? new Set(([] as unknown[]).concat(submitted.genre ?? []).map(Number)) : new Set(savedIssues.keys());
-    const field = (name: string, stored: string) => (submitted ? (typeof submitted[name] === 'string' ? (submitted[name] as string) : '') : stored);
+    const field = (name: string, stored: string) => (submitted ? (typeof submitted[name] === 'string' ? (submitted[name]) : '') : stored);
     const issueValue = (id: number, name: 'status' | 'note') =>
       submitted ? field(`${name}_${id}`, '') : name === 'status' ? (savedIssues.get(id)?.status ?? '') : (savedIssues.get(id)?.note ?? '');
     const retiredIssues = allGenres.filter((g) => g.retired && savedIssues.has(g.id)).map((g) => ({ id: g.id, path: path(g.id) }));

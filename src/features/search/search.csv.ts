@@ -3,7 +3,7 @@ import { formatSlashDate } from '../../text.js';
 import type { ExportRow } from './search.repository.js';
 
 /** An entry's genres as the CSV lists them: by path, in the tree's order. */
-export type GenreLabels = { path(id: number): string; treeRank(id: number): number };
+export type GenreLabels = { path: (id: number) => string; treeRank: (id: number) => number };
 
 /** The columns an officer's memo needs (issue 9), in Japanese, as Excel shows them. */
 export const RESULT_CSV_HEADER = [
