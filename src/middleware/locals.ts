@@ -1,5 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import { genreTreeHtml } from '../features/genres/genre-tree.html.js';
+import { normaliseIp } from '../features/security/ip-ranges.js';
 import type { Clock } from '../clock.js';
 import { formatCount, formatDate, formatDateTime, formatTime, markTerms, summaryHead } from '../text.js';
 
@@ -29,6 +30,8 @@ export function setTemplateDefaults(app: Express): void {
     genreTreeHtml,
     formatDate,
     summaryHead,
+    // Addresses as people write them: an IPv4-mapped IPv6 address (::ffff:192.0.2.1) as IPv4.
+    formatIp: normaliseIp,
     currentUser: undefined,
     currentPath: '',
     sessionEndsAt: undefined,

@@ -127,6 +127,19 @@ describe('suspension (管理者側機能 3)', () => {
     expect((await agent.get('/admin/entries?status=bogus')).status).toBe(400);
   });
 
+  it('an entry’s history › an address recorded as IPv4-mapped IPv6 is shown as IPv4, the action in words', async () => {
+    const portal = createTestPortal();
+    const vendor = createUser(portal.db, 'vendor');
+    const id = createEntry(portal.db, vendor, { title: '履歴のある製品' });
+    portal.db.prepare(`INSERT INTO audit_log (at, user_id, ip, action, target_type, target_id, diff)
+                       VALUES ('2026-11-20T01:00:00.000Z', ?, '::ffff:192.0.2.7', 'entry.update', 'entry', ?, '{"title":["旧","新"]}')`).run(vendor.id, id);
+    const { agent } = await adminAgent(portal);
+    const history = $((await agent.get(`/admin/entries/${id}`)).text)('main').text();
+    expect(history).toContain('192.0.2.7');
+    expect(history).not.toContain('::ffff:');
+    expect(history).not.toContain('entry.update');
+  });
+
   it('dashboard › new and changed entries wait for review with what changed, until marked reviewed', async () => {
     const portal = createTestPortal();
     const vendor = createUser(portal.db, 'vendor');

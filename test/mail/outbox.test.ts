@@ -3,7 +3,9 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { outboxRepository } from '../../src/mail/outbox.repository.js';
 import { mailSender } from '../../src/mail/sender.js';
-import { createTestPortal, testClock } from '../helpers/portal.js';
+import { adminAgent } from '../admin/helpers.js';
+import { $ } from '../helpers/http.js';
+import { appOn, createTestPortal, testClock } from '../helpers/portal.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 
 /** A loopback port with nothing listening on it: what a stopped SMTP server looks like. */
@@ -29,6 +31,11 @@ describe('mail outbox', () => {
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
     expect(row.last_error).toBeTruthy();
     expect(String(row.next_attempt_at) > clock.now().toISOString()).toBe(true);
+    // The secretariat's outbox says why in Japanese; the library's own text only on demand.
+    const { agent } = await adminAgent({ app: appOn(db, { clock }), db });
+    const page = $((await agent.get('/admin/mail')).text);
+    expect(page('[data-delivery-problem] > p').text()).toBe('直近の送信エラー：メールサーバーに接続できませんでした（サーバーが止まっているか、設定の宛先が違います）。');
+    expect(page('[data-delivery-problem] details span').text()).toContain('ECONNREFUSED');
 
     const smtp = await startSmtpServer();
     try {

@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
+import { deliveryProblemText } from '../../mail/delivery-problem.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import { CONFLICT_MESSAGE, fieldErrors, formValues, renderInvalid, versionOf } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { browserName, LOGIN_RESULT_LABELS } from '../audit/audit-labels.js';
-import { normaliseIp } from '../security/ip-ranges.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 import type { SecurityService } from '../security/security.service.js';
 import type { SaveOutcome } from './admin-accounts.service.js';
@@ -41,7 +41,7 @@ export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }
       policy: security.policy(), anomalies: security.recentAnomalies(100), sharedRanges: ranges,
       log: security.loginLog({ loginId: filter.login_id, organisation: filter.organisation, ip: filter.ip, outcome: filter.outcome }, 300),
       filter: { ...filter, outcome: filter.outcome ?? '' },
-      normaliseIp, browserName, loginResultLabels: LOGIN_RESULT_LABELS, sharedRangeOf: (ip: string) => sharedRangeOf(ip, ranges),
+      browserName, loginResultLabels: LOGIN_RESULT_LABELS, sharedRangeOf: (ip: string) => sharedRangeOf(ip, ranges),
     });
   });
 
@@ -94,7 +94,7 @@ export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }
   router.get('/mail', (_req, res) => {
     res.render('admin/mail', {
       title: 'メール送信箱', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: 'メール送信箱' }],
-      messages: outbox.list(300),
+      messages: outbox.list(300), deliveryProblemText,
     });
   });
 
