@@ -228,6 +228,28 @@ async function main() {
         'p99 ms': latency.p99.toFixed(2), 'req/s @8': Math.round(rps), 'vs bare': (rps / bareRps).toFixed(2),
       });
     }
+    // The secretariat's lists at 1,821 organisations and accounts, and the review queue over every
+    // entry (the bench's entries are all unreviewed): issue 16.
+    const adminCookie = await login(portal.port, 'bench-admin', password);
+    for (const [name, pathname] of [
+      ['admin: organisations, page 1', '/admin/orgs'],
+      ['admin: organisations, name search', `/admin/orgs?q=${encodeURIComponent('ベンチ市17')}`],
+      ['admin: organisations, last page', '/admin/orgs?page=61'],
+      ['admin: accounts, page 1 (form: 1,821 orgs)', '/admin/users'],
+      ['admin: accounts, login ID search', '/admin/users?q=bench-city17'],
+      ['admin: accounts, last login sort', '/admin/users?sort=last_login&page=30'],
+      ['admin: review queue, page 1', '/admin/review'],
+      ['admin: review queue, deep', '/admin/review?page=3000'],
+    ] as const) {
+      const body = (await get(portal.port, pathname, probe, adminCookie)).body;
+      const hits = Number(/data-hit-count="(\d+)"/.exec(body)?.[1] ?? 0);
+      const latency = await sequentialLatency(portal.port, pathname, SEQUENTIAL, adminCookie);
+      const rps = await throughput(portal.port, pathname, adminCookie);
+      rows.push({
+        page: name, hits, 'p50 ms': latency.p50.toFixed(2), 'p95 ms': `${latency.p95.toFixed(2)}${latency.p95 < TARGET_P95_MS ? '' : ' ✗'}`,
+        'p99 ms': latency.p99.toFixed(2), 'req/s @8': Math.round(rps), 'vs bare': (rps / bareRps).toFixed(2),
+      });
+    }
     // A write makes the next search rebuild the index (search_generation moved): what does that cost?
     const writer = openDatabase(dbPath);
     const afterWrite: number[] = [];
