@@ -7,6 +7,7 @@ import { accountsRepository } from '../features/accounts/accounts.repository.js'
 import { organisationKinds, type OrganisationKind } from '../features/accounts/accounts.types.js';
 import { hashPassword } from '../features/accounts/passwords.js';
 import { entriesRepository } from '../features/entries/entries.repository.js';
+import { registrantSnapshot } from '../features/entries/entry-content.js';
 import { genresRepository } from '../features/genres/genres.repository.js';
 import { infoTypesRepository } from '../features/info-types/info-types.repository.js';
 import { likesRepository } from '../features/likes/likes.repository.js';
@@ -154,11 +155,7 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock, uploadDir
         contactName: contactOrg.contact.name,
         contactPhone: contactOrg.contact.phone,
         contactEmail: contactOrg.contact.email,
-        registrantCompany: owner.organisation,
-        registrantDepartment: owner.department,
-        registrantName: owner.name,
-        registrantPhone: owner.phone,
-        registrantEmail: owner.email,
+        ...registrantSnapshot({ company: owner.organisation, department: owner.department, name: owner.name, phone: owner.phone, email: owner.email }),
         organisationId: owner.organisationId,
         userId: owner.id,
         genreIds: e.genres.map((p) => {

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
+import { entryContent, registrantSnapshot } from '../entries/entry-content.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
 import { type Genre, type GenresRepository } from '../genres/genres.repository.js';
 import { genrePaths } from '../genres/genre-tree.js';
@@ -185,16 +186,13 @@ export function adminImportService(deps: Deps) {
         let updated = 0;
         for (const { row, typeId, genreIds, current } of checked.resolved) {
           const fields = {
-            typeId, title: row.title, summary: row.summary, url: row.url || null,
-            contactCompany: row.contact_company, contactDepartment: row.contact_department, contactName: row.contact_name,
-            contactPhone: row.contact_phone, contactEmail: row.contact_email,
-            organisationId: organisationOf(row.owner_org), genreIds, operatorIp: actor.ip,
+            ...entryContent(typeId, row), organisationId: organisationOf(row.owner_org), genreIds, operatorIp: actor.ip,
           };
           if (!current) {
             const at = row.updated_at ? new Date(row.updated_at).toISOString() : now;
             const id = entries.insertEntry({
-              ...fields, registrantCompany: user.organisationName, registrantDepartment: user.department, registrantName: user.name,
-              registrantPhone: user.phone, registrantEmail: user.email, userId: user.id, createdAt: at, updatedAt: at,
+              ...fields, userId: user.id, createdAt: at, updatedAt: at,
+              ...registrantSnapshot({ company: user.organisationName, department: user.department, name: user.name, phone: user.phone, email: user.email }),
             });
             audit.record(actor, now, 'entry.import', { type: 'entry', id }, { title: [null, row.title], owner_org: [null, row.owner_org] });
             created++;

@@ -1,21 +1,9 @@
 import type { Db } from '../../db/connection.js';
 import { bigrams, normalizeForSearch } from '../../text.js';
+import { registrantSnapshot, type EntryContent, type RegistrantSnapshot } from './entry-content.js';
 
-export type NewEntry = {
-  typeId: number;
-  title: string;
-  summary: string;
-  url: string | null;
-  contactCompany: string;
-  contactDepartment: string;
-  contactName: string;
-  contactPhone: string;
-  contactEmail: string;
-  registrantCompany: string;
-  registrantDepartment: string;
-  registrantName: string;
-  registrantPhone: string;
-  registrantEmail: string;
+/** A new entry: its content, the registrant snapshot, and who owns and wrote it when. */
+export type NewEntry = EntryContent & RegistrantSnapshot & {
   organisationId: number;
   userId: number;
   genreIds: number[];
@@ -39,17 +27,9 @@ export type EntryListItem = {
 };
 
 /** Everything the detail page shows, plus the state the access rules look at. */
-export type EntryDetail = {
+export type EntryDetail = Omit<EntryContent, 'typeId'> & {
   id: number;
   typeName: string;
-  title: string;
-  summary: string;
-  url: string | null;
-  contactCompany: string;
-  contactDepartment: string;
-  contactName: string;
-  contactPhone: string;
-  contactEmail: string;
   organisationId: number;
   organisationName: string;
   createdAt: string;
@@ -171,11 +151,7 @@ export function entriesRepository(db: Db) {
       if (updateContent.run({ ...row, id }).changes === 0) return false;
       unlinkAll.run(id);
       for (const genreId of new Set(genreIds)) link.run(id, genreId);
-      const who = registrant.get(id)!;
-      const text = searchText({
-        ...row, registrantCompany: who.company, registrantDepartment: who.department, registrantName: who.name,
-        registrantPhone: who.phone, registrantEmail: who.email,
-      });
+      const text = searchText({ ...row, ...registrantSnapshot(registrant.get(id)!) });
       reindex.run(...text, id);
       reindexPairs.run(id, bigramText(text));
       return true;
@@ -191,7 +167,7 @@ export function entriesRepository(db: Db) {
 export type EntriesRepository = ReturnType<typeof entriesRepository>;
 
 /** The keyword index's three columns, NFKC-normalised so full- and half-width forms match. */
-export function searchText(e: Omit<NewEntry, 'typeId' | 'url' | 'organisationId' | 'userId' | 'genreIds' | 'operatorIp' | 'createdAt' | 'updatedAt'>): [string, string, string] {
+export function searchText(e: Omit<EntryContent, 'typeId' | 'url'> & RegistrantSnapshot): [string, string, string] {
   const details = [
     e.contactCompany, e.contactDepartment, e.contactName, e.contactPhone, e.contactEmail,
     e.registrantCompany, e.registrantDepartment, e.registrantName, e.registrantPhone, e.registrantEmail,

@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
+import { entryContent, registrantSnapshot } from '../entries/entry-content.js';
 import { searchText, type EntriesRepository } from '../entries/entries.repository.js';
 import type { LinkTo } from '../../mail/links.js';
 import { registrationMails } from './my-entries.mail.js';
@@ -132,11 +133,7 @@ export function myEntriesService(deps: Deps) {
         let before: OwnEntry | undefined;
         if (draft.entryId === null) {
           entryId = entries.insertEntry({
-            typeId: values.type, title: values.title, summary: values.summary, url: values.url || null,
-            contactCompany: values.contact_company, contactDepartment: values.contact_department,
-            contactName: values.contact_name, contactPhone: values.contact_phone, contactEmail: values.contact_email,
-            registrantCompany: registrant.company, registrantDepartment: registrant.department,
-            registrantName: registrant.name, registrantPhone: registrant.phone, registrantEmail: registrant.email,
+            ...entryContent(values.type, values), ...registrantSnapshot(registrant),
             organisationId: user.organisationId, userId: user.id, genreIds: values.genre,
             operatorIp: actor.ip, createdAt: at, updatedAt: at,
           });
@@ -146,13 +143,7 @@ export function myEntriesService(deps: Deps) {
           if (!before) return undefined;
           if (before.version !== draft.version) return 'conflict';
           entryId = before.id;
-          const search = searchText({
-            title: values.title, summary: values.summary, contactCompany: values.contact_company,
-            contactDepartment: values.contact_department, contactName: values.contact_name,
-            contactPhone: values.contact_phone, contactEmail: values.contact_email,
-            registrantCompany: registrant.company, registrantDepartment: registrant.department,
-            registrantName: registrant.name, registrantPhone: registrant.phone, registrantEmail: registrant.email,
-          });
+          const search = searchText({ ...entryContent(values.type, values), ...registrantSnapshot(registrant) });
           if (!repository.updateOwn({ id: entryId, organisationId: user.organisationId, version: before.version, values, at, ip: actor.ip, search })) return 'conflict';
           change = diff(before, values);
         }
