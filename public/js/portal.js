@@ -2,6 +2,14 @@
 (function () {
   'use strict';
 
+  // A link to a closed disclosure (/admin/users#add-user) opens it, on arrival and on in-page links.
+  var openTarget = function () {
+    var target = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+    if (target && target.tagName === 'DETAILS') target.open = true;
+  };
+  openTarget();
+  window.addEventListener('hashchange', openTarget);
+
   // Move keyboard and screen-reader focus to the error summary when a form comes back with errors.
   var summary = document.querySelector('.error-summary');
   if (summary) summary.focus();

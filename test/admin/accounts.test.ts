@@ -127,4 +127,16 @@ describe('organisations and accounts', () => {
     expect((await post('/admin/orgs', '/admin/orgs', { name: '𠮷'.repeat(100), kind: 'vendor', ip_ranges: '' })).status).toBe(303);
     expect(portal.db.prepare('SELECT length(name) FROM organisations WHERE name = ?').pluck().get('𠮷'.repeat(100))).toBe(100);
   });
+
+  it('the list pages lead with the contract’s add form (a tool that reads the first form for /admin/orgs finds it), the search after it', async () => {
+    const portal = createTestPortal();
+    const { agent } = await adminAgent(portal);
+    for (const [path, fields] of [['/admin/orgs', ['name', 'kind', 'ip_ranges']], ['/admin/users', ['login_id', 'password', 'org_id', 'active']]] as const) {
+      const doc = $((await agent.get(path)).text);
+      const first = doc(`form[action="${path}"]`).first();
+      expect(first.attr('method'), path).toBe('post');
+      for (const name of fields) expect(first.find(`[name="${name}"]`).length, `${path} ${name}`).toBeGreaterThan(0);
+      expect(doc(`form[action="${path}"][method="get"] [name="q"]`).length).toBe(1);
+    }
+  });
 });

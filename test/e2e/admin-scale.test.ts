@@ -64,7 +64,7 @@ describe.skipIf(!browserAvailable)('the secretariat’s workspace at real scale,
       await page.locator('#login_id').fill('mitaka-js');
       await page.locator('#password').fill('mitaka-password-2026');
       await page.locator('#name').fill('三鷹 次郎');
-      await page.getByRole('button', { name: '追加する' }).click();
+      await page.getByRole('button', { name: '追加する', exact: true }).click();
       await page.waitForURL(/\/admin\/users\/\d+\?done=user-created$/);
       expect(await page.locator('[data-done]').textContent()).toContain('アカウントを追加しました。');
     });
@@ -91,7 +91,7 @@ describe.skipIf(!browserAvailable)('the secretariat’s workspace at real scale,
       expect(await page.locator('#org_id').inputValue()).toBe(String(data.cityIds['那覇市']));
       await page.locator('#login_id').fill('naha-nojs');
       await page.locator('#password').fill('naha-password-2026');
-      await page.getByRole('button', { name: '追加する' }).click();
+      await page.getByRole('button', { name: '追加する', exact: true }).click();
       await page.waitForURL(/\/admin\/users\/\d+\?done=user-created$/);
     });
     expect(portal.db.prepare(`SELECT organisation_id FROM users WHERE login_id = 'naha-nojs'`).pluck().get()).toBe(data.cityIds['那覇市']);
