@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv, type CsvRow } from '../../src/features/admin/admin-csv.js';
-import { createEntry, createGenre, createUser } from '../helpers/factories.js';
+import { createEntry, createUser } from '../helpers/factories.js';
 import { $ } from '../helpers/http.js';
-import { createTestPortal } from '../helpers/portal.js';
-import { adminAgent, commitPreview, previewCsv } from './helpers.js';
-
-function portalWithTaxonomy() {
-  const portal = createTestPortal();
-  const bousai = createGenre(portal.db, '防災');
-  createGenre(portal.db, '避難所運営', bousai);
-  createGenre(portal.db, '教育');
-  portal.db.prepare(`INSERT INTO organisations (name, kind, created_at, updated_at) VALUES ('株式会社みらい', 'vendor', 'x', 'x')`).run();
-  return portal;
-}
+import { adminAgent, commitPreview, portalWithTaxonomy, previewCsv } from './helpers.js';
 
 const row = (i: number, over: Partial<CsvRow> = {}): CsvRow => ({
   type: '製品・サービス情報', title: `製品${i}, "特別版"`, summary: `概要${i}\n二行目`, url: 'https://example.com/', genres: '防災/避難所運営;教育',

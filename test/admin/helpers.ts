@@ -1,7 +1,7 @@
 import type { Express } from 'express';
-import { createUser, PASSWORD } from '../helpers/factories.js';
+import { createGenre, createUser, PASSWORD } from '../helpers/factories.js';
 import { $, csrfFrom, loggedInAgent, type Agent } from '../helpers/http.js';
-import type { TestPortal } from '../helpers/portal.js';
+import { createTestPortal, type TestPortal } from '../helpers/portal.js';
 
 /**
  * A secretariat agent and a way to post any admin form as a browser does: the hidden fields of the
@@ -43,3 +43,13 @@ export async function exportCsv(agent: Agent): Promise<string> {
   return (res.body as Buffer).toString('utf8');
 }
 
+
+/** A portal with the genres 防災 › 避難所運営 and 教育 and the vendor 株式会社みらい: what the CSV tests import into. */
+export function portalWithTaxonomy(): TestPortal {
+  const portal = createTestPortal();
+  const bousai = createGenre(portal.db, '防災');
+  createGenre(portal.db, '避難所運営', bousai);
+  createGenre(portal.db, '教育');
+  portal.db.prepare(`INSERT INTO organisations (name, kind, created_at, updated_at) VALUES ('株式会社みらい', 'vendor', 'x', 'x')`).run();
+  return portal;
+}

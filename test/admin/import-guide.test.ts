@@ -1,18 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { createGenre } from '../helpers/factories.js';
 import { $ } from '../helpers/http.js';
-import { createTestPortal } from '../helpers/portal.js';
-import { adminAgent, commitPreview, previewCsv } from './helpers.js';
-
-function portalWithTaxonomy() {
-  const portal = createTestPortal();
-  const bousai = createGenre(portal.db, '防災');
-  createGenre(portal.db, '避難所運営', bousai);
-  createGenre(portal.db, '教育');
-  portal.db.prepare(`INSERT INTO organisations (name, kind, created_at, updated_at) VALUES ('株式会社みらい', 'vendor', 'x', 'x')`).run();
-  return portal;
-}
+import { adminAgent, commitPreview, portalWithTaxonomy, previewCsv } from './helpers.js';
 
 describe('the import the secretariat can trust (issue 16.5)', () => {
   it('/admin/import › a Japanese guide to every column and a sample file', async () => {
