@@ -83,3 +83,21 @@ export function renderInvalid(
 export function formValues(body: unknown, ...names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, formValue(body, name)]));
 }
+
+/** How a service's save ended: saved (the record's id), refused with a message at a field, or overtaken by another save. */
+export type SaveOutcome = { saved: number } | { errors: FieldErrors } | { conflict: true };
+
+/**
+ * The answer to a form's save: on to the page that says it was done (303); a refused one is its form
+ * again (400) with what was typed; one overtaken by another save is its form with the contract's
+ * conflict message and the version now saved (409). `locals` is read only when the form is shown again.
+ */
+export function answerSave(
+  res: { redirect(status: number, url: string): void; status(code: number): { render(view: string, locals: object): void } },
+  outcome: SaveOutcome,
+  form: { done: (savedId: number) => string; view: string; locals: () => object; values: Record<string, string>; currentVersion: () => string },
+): void {
+  if ('saved' in outcome) return res.redirect(303, form.done(outcome.saved));
+  if ('errors' in outcome) return renderInvalid(res, form.view, outcome.errors, form.values, form.locals());
+  renderInvalid(res, form.view, { _form: CONFLICT_MESSAGE }, { ...form.values, version: form.currentVersion() }, form.locals(), 409);
+}

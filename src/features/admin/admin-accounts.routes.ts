@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { listHref } from '../../pagination.js';
-import { CONFLICT_MESSAGE, fieldErrors, formValues, renderInvalid, versionOf } from '../../validation.js';
+import { answerSave, fieldErrors, formValues, versionOf, type SaveOutcome } from '../../validation.js';
 import { organisationKindLabels, organisationKinds } from '../accounts/accounts.types.js';
 import { actorOf } from '../audit/actor.js';
 import type { PeersService } from '../peers/peers.service.js';
 import { issueStatusLabels, populationBandLabels, prefectureName } from '../peers/regions.js';
-import type { AdminAccountsService, SaveOutcome } from './admin-accounts.service.js';
+import type { AdminAccountsService } from './admin-accounts.service.js';
 import {
   organisationForm, organisationListQuery, userForm, userListQuery, type OrganisationListQuery, type UserListQuery,
 } from './admin.schemas.js';
@@ -73,13 +73,15 @@ export function adminAccountsRoutes({ service, issueProfileOf }: Deps): Router {
 
   const saveOrganisation = (req: Request, res: Response, id: number | undefined) => {
     const values = formValues(req.body, ...ORG_FIELDS);
-    const page = () => (id === undefined ? { view: 'admin/orgs', locals: orgsPage(defaultOrgQuery) } : { view: 'admin/org', locals: orgPage(id) });
     const parsed = organisationForm.safeParse(req.body ?? {});
     const outcome: SaveOutcome = parsed.success
       ? service.saveOrganisation(id, versionOf(req.body), parsed.data, actorOf(req, res))
       : { errors: fieldErrors(parsed.error) };
-    finish(res, outcome, page, values, (saved) => `/admin/orgs/${saved}?done=${id === undefined ? 'org-created' : 'org-updated'}`,
-      () => String(service.organisation(id!)!.version));
+    answerSave(res, outcome, {
+      done: (saved) => `/admin/orgs/${saved}?done=${id === undefined ? 'org-created' : 'org-updated'}`, values,
+      view: id === undefined ? 'admin/orgs' : 'admin/org', locals: () => (id === undefined ? orgsPage(defaultOrgQuery) : orgPage(id)),
+      currentVersion: () => String(service.organisation(id!)!.version),
+    });
   };
 
   router.post('/orgs', (req, res) => saveOrganisation(req, res, undefined));
@@ -121,13 +123,15 @@ export function adminAccountsRoutes({ service, issueProfileOf }: Deps): Router {
 
   const saveUser = async (req: Request, res: Response, id: number | undefined) => {
     const values = { ...formValues(req.body, ...USER_FIELDS), password: '' };
-    const page = () => (id === undefined ? { view: 'admin/users', locals: usersPage(defaultUserQuery) } : { view: 'admin/user', locals: userPage(id) });
     const parsed = userForm(id === undefined).safeParse(req.body ?? {});
     const outcome: SaveOutcome = parsed.success
       ? await service.saveUser(id, versionOf(req.body), parsed.data, actorOf(req, res))
       : { errors: fieldErrors(parsed.error) };
-    finish(res, outcome, page, values, (saved) => `/admin/users/${saved}?done=${id === undefined ? 'user-created' : 'user-updated'}`,
-      () => String(service.user(id!)!.version));
+    answerSave(res, outcome, {
+      done: (saved) => `/admin/users/${saved}?done=${id === undefined ? 'user-created' : 'user-updated'}`, values,
+      view: id === undefined ? 'admin/users' : 'admin/user', locals: () => (id === undefined ? usersPage(defaultUserQuery) : userPage(id)),
+      currentVersion: () => String(service.user(id!)!.version),
+    });
   };
 
   router.post('/users', (req, res) => saveUser(req, res, undefined));
@@ -138,18 +142,4 @@ export function adminAccountsRoutes({ service, issueProfileOf }: Deps): Router {
   });
 
   return router;
-}
-
-/**
- * After a save: on to the page that says it was done; a refused one is its form again with what was
- * typed; one overtaken by another save is its form with the conflict message and the version now saved.
- */
-function finish(
-  res: Response, outcome: SaveOutcome, page: () => { view: string; locals: object }, values: Record<string, string>,
-  doneHref: (savedId: number) => string, currentVersion: () => string,
-): void {
-  if ('saved' in outcome) return res.redirect(303, doneHref(outcome.saved));
-  const { view, locals } = page();
-  if ('errors' in outcome) return renderInvalid(res, view, outcome.errors, values, locals);
-  renderInvalid(res, view, { _form: CONFLICT_MESSAGE }, { ...values, version: currentVersion() }, locals, 409);
 }

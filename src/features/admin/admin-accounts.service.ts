@@ -1,14 +1,11 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { pageCount, pageWindow } from '../../pagination.js';
-import type { FieldErrors } from '../../validation.js';
+import type { SaveOutcome } from '../../validation.js';
 import { hashPassword } from '../accounts/passwords.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
 import type { AdminAccountsRepository, OrganisationRow, UserListRow, UserRow } from './admin-accounts.repository.js';
 import type { OrganisationForm, OrganisationListQuery, UserForm, UserListQuery } from './admin.schemas.js';
-
-/** How a save ended: saved (with the id), refused with a message at a field, or overtaken by another save. */
-export type SaveOutcome = { saved: number } | { errors: FieldErrors } | { conflict: true };
 
 type Deps = { db: Db; accounts: AdminAccountsRepository; audit: AuditRepository; clock: Clock };
 

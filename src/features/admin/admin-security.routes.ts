@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { deliveryProblemText } from '../../mail/delivery-problem.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
-import { CONFLICT_MESSAGE, fieldErrors, formValues, renderInvalid, versionOf } from '../../validation.js';
+import { answerSave, fieldErrors, formValues, versionOf, type SaveOutcome } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { browserName, LOGIN_RESULT_LABELS } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
 import type { SecurityService } from '../security/security.service.js';
-import type { SaveOutcome } from './admin-accounts.service.js';
 import type { AdminSecurityService } from './admin-security.service.js';
 import { policyForm, sharedRangeForm } from './admin.schemas.js';
 
@@ -74,10 +73,11 @@ export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }
     const parsed = sharedRangeForm.safeParse(req.body ?? {});
     const outcome: SaveOutcome = parsed.success
       ? service.saveSharedRange(id, versionOf(req.body), parsed.data, actorOf(req, res)) : { errors: fieldErrors(parsed.error) };
-    if ('saved' in outcome) return res.redirect(303, `/admin/security/shared-ranges?done=shared-range-${id === undefined ? 'created' : 'updated'}`);
-    const [view, locals] = id === undefined ? ['admin/shared-ranges', rangesPage()] as const : ['admin/shared-range', rangePage(id)] as const;
-    if ('errors' in outcome) return renderInvalid(res, view, outcome.errors, values, locals);
-    renderInvalid(res, view, { _form: CONFLICT_MESSAGE }, { ...values, version: String(service.sharedRange(id!)!.version) }, locals, 409);
+    answerSave(res, outcome, {
+      done: () => `/admin/security/shared-ranges?done=shared-range-${id === undefined ? 'created' : 'updated'}`, values,
+      view: id === undefined ? 'admin/shared-ranges' : 'admin/shared-range', locals: () => (id === undefined ? rangesPage() : rangePage(id)),
+      currentVersion: () => String(service.sharedRange(id!)!.version),
+    });
   };
 
   router.post('/security/shared-ranges', (req, res) => saveRange(req, res, undefined));

@@ -1,8 +1,8 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
+import type { SaveOutcome } from '../../validation.js';
 import type { Actor, AuditRepository } from '../audit/audit.repository.js';
 import type { OutsideRangePolicy, SecurityRepository } from '../security/security.repository.js';
-import type { SaveOutcome } from './admin-accounts.service.js';
 import type { SharedRangeForm } from './admin.schemas.js';
 
 type Deps = { db: Db; security: SecurityRepository; audit: AuditRepository; clock: Clock };

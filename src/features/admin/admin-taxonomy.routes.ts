@@ -1,11 +1,10 @@
 import { Router, type Response } from 'express';
 import { idParam, NotFoundError } from '../../http-error.js';
-import { CONFLICT_MESSAGE, fieldErrors, formValues, renderInvalid, versionOf, type FieldErrors } from '../../validation.js';
+import { answerSave, CONFLICT_MESSAGE, fieldErrors, formValues, versionOf, type FieldErrors, type SaveOutcome } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { editorGenreTree, flattenGenreTree } from '../genres/genre-tree.js';
 import type { Genre, GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
-import type { SaveOutcome } from './admin-accounts.service.js';
 import type { AdminTaxonomyService } from './admin-taxonomy.service.js';
 import { genreAddForm, genreEditForm, typeAddForm, typeEditForm } from './admin.schemas.js';
 
@@ -45,8 +44,9 @@ export function adminTaxonomyRoutes({ service, genres, infoTypes }: Deps): Route
     const values = formValues(req.body, 'name', 'parent_id');
     const parsed = genreAddForm.safeParse(req.body ?? {});
     const outcome: SaveOutcome = parsed.success ? service.addGenre(parsed.data, actorOf(req, res)) : { errors: fieldErrors(parsed.error) };
-    if ('saved' in outcome) return res.redirect(303, '/admin/genres?done=genre-created');
-    renderInvalid(res, 'admin/genres', 'errors' in outcome ? outcome.errors : {}, values, genresPage());
+    answerSave(res, outcome, {
+      done: () => '/admin/genres?done=genre-created', view: 'admin/genres', locals: () => genresPage(), values, currentVersion: () => '',
+    });
   });
 
   router.post('/genres/:id', (req, res) => {
@@ -55,10 +55,11 @@ export function adminTaxonomyRoutes({ service, genres, infoTypes }: Deps): Route
     const parsed = genreEditForm.safeParse(req.body ?? {});
     const outcome: SaveOutcome = parsed.success
       ? service.saveGenre(genre, versionOf(req.body), parsed.data, actorOf(req, res)) : { errors: fieldErrors(parsed.error) };
-    if ('saved' in outcome) return res.redirect(303, '/admin/genres?done=genre-updated');
-    if ('errors' in outcome) return renderInvalid(res, 'admin/genre', outcome.errors, values, genrePage(genre));
-    const now = genreOf(genre.id);
-    renderInvalid(res, 'admin/genre', { _form: CONFLICT_MESSAGE }, { ...values, version: String(now.version) }, genrePage(now), 409);
+    answerSave(res, outcome, {
+      done: () => '/admin/genres?done=genre-updated', view: 'admin/genre', values,
+      // The genre as it is now: after a conflict, the other save's name and version.
+      locals: () => genrePage(genreOf(genre.id)), currentVersion: () => String(genreOf(genre.id).version),
+    });
   });
 
   for (const [action, retire] of [['retire', true], ['restore', false]] as const) {

@@ -1,9 +1,9 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
+import type { SaveOutcome } from '../../validation.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
 import type { Genre, GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
-import type { SaveOutcome } from './admin-accounts.service.js';
 import type { GenreEditForm } from './admin.schemas.js';
 
 type Deps = { db: Db; genres: GenresRepository; infoTypes: InfoTypesRepository; audit: AuditRepository; clock: Clock };
