@@ -88,10 +88,11 @@ export function securityService(deps: {
      */
     sendSharedIpDigest(): number {
       const now = deps.clock.now();
-      const last = repository.setting(SHARED_IP_DIGEST_SETTING);
-      if (last !== undefined && now.getTime() - Date.parse(last) < HOUR_MS) return 0;
       const at = now.toISOString();
+      // IMMEDIATE, so of two processes running the job at once one reads the other's digest time.
       return deps.db.transaction(() => {
+        const last = repository.setting(SHARED_IP_DIGEST_SETTING);
+        if (last !== undefined && now.getTime() - Date.parse(last) < HOUR_MS) return 0;
         const pending = repository.pendingSharedIp(DAY_MS, at);
         if (pending.length === 0) return 0;
         const lines = pending.map((p) => `・${p.ip}：${p.organisations}団体のIDで${p.logins}回（最初の検知 ${formatDateTime(p.at)}）\n  ログインID: ${p.loginIds.join('、')}`);
@@ -104,7 +105,7 @@ export function securityService(deps: {
         repository.markNotified(pending.map((p) => p.id), at);
         repository.setSetting(SHARED_IP_DIGEST_SETTING, at, at);
         return pending.length;
-      })();
+      }).immediate();
     },
 
     /**
