@@ -98,7 +98,14 @@ describe('genre tree editor', () => {
     const bad = await post('/admin/types', '/admin/types', { name: '' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('情報種別名を入力してください。');
-    expect((await post('/admin/types', `/admin/types/${id}`, { name: 'x', sort_order: 'abc' })).status).toBe(400);
+    const refused = await post('/admin/types', `/admin/types/${id}`, { name: '補助金（改）', sort_order: 'abc' });
+    expect(refused.status).toBe(400);
+    // The refused row keeps what was typed, the summary links to that row's field, and the add form stays empty.
+    const page = $(refused.text);
+    expect(page(`#type-name-${id}`).val()).toBe('補助金（改）');
+    expect(page(`#type-order-${id}`).attr('aria-invalid')).toBe('true');
+    expect(page('.error-summary a').attr('href')).toBe(`#type-order-${id}`);
+    expect(page('form[action="/admin/types"] input[name="name"]').val()).toBe('');
     expect(portal.db.prepare(`SELECT count(*) FROM audit_log WHERE action LIKE 'type.%'`).pluck().get()).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listHref, pageCount, PER_PAGE } from '../../pagination.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
-import { charCount, fieldErrors, formValue } from '../../validation.js';
+import { charCount, fieldErrors, formValue, formValues, renderInvalid } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
@@ -68,17 +68,17 @@ export function adminEntriesRoutes(deps: Deps): Router {
     });
   });
 
-  const renderEntry = (res: Response, id: number, status = 200, errors = {}, values: { reason?: string; delete_reason?: string } = {}) => {
+  const entryPage = (id: number) => {
     const entry = entries.find(id);
     if (!entry) throw new NotFoundError();
-    res.status(status).render('admin/entry', {
+    return {
       title: entry.title,
       breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '登録情報の管理', href: '/admin/entries' }, { label: '登録情報' }],
-      entry, history: entries.history(id), errors, actionLabel, diffRows: deps.diffText.rows, reason: values.reason ?? '', deleteReason: values.delete_reason ?? '',
-    });
+      entry, history: entries.history(id), actionLabel, diffRows: deps.diffText.rows,
+    };
   };
 
-  router.get('/entries/:id', (req, res) => renderEntry(res, idParam(req)));
+  router.get('/entries/:id', (req, res) => res.render('admin/entry', { ...entryPage(idParam(req)), errors: {}, values: {} }));
 
   /** After a change: back to the entry, which says what was done; a refused one says why. */
   const finish = (res: Response, id: number, refused: RefusedChange | undefined, done: DoneKey, wrongState: string) => {
@@ -90,7 +90,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
   router.post('/entries/:id/suspend', (req, res) => {
     const id = idParam(req);
     const parsed = suspendForm.safeParse(req.body ?? {});
-    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { reason: formValue(req.body, 'reason') });
+    if (!parsed.success) return renderInvalid(res, 'admin/entry', fieldErrors(parsed.error), formValues(req.body, 'reason'), entryPage(id));
     finish(res, id, service.suspend(id, parsed.data.reason, actorOf(req, res)), 'suspended', 'この情報は既に公開停止中か、削除されています。');
   });
 
@@ -102,7 +102,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
   router.post('/entries/:id/delete', (req, res) => {
     const id = idParam(req);
     const parsed = deleteForm.safeParse(req.body ?? {});
-    if (!parsed.success) return renderEntry(res, id, 400, fieldErrors(parsed.error), { delete_reason: formValue(req.body, 'delete_reason') });
+    if (!parsed.success) return renderInvalid(res, 'admin/entry', fieldErrors(parsed.error), formValues(req.body, 'delete_reason'), entryPage(id));
     finish(res, id, service.remove(id, parsed.data.delete_reason, actorOf(req, res)), 'deleted', 'この情報は既に削除されています。');
   });
 

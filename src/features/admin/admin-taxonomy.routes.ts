@@ -1,6 +1,6 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { idParam, NotFoundError } from '../../http-error.js';
-import { answerSave, CONFLICT_MESSAGE, fieldErrors, formValues, versionOf, type FieldErrors, type SaveOutcome } from '../../validation.js';
+import { answerSave, fieldErrors, formValues, versionOf, type SaveOutcome } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { editorGenreTree, flattenGenreTree } from '../genres/genre-tree.js';
 import type { Genre, GenresRepository } from '../genres/genres.repository.js';
@@ -69,35 +69,39 @@ export function adminTaxonomyRoutes({ service, genres, infoTypes }: Deps): Route
     });
   }
 
-  /** `edited`: a type's form shown with what was typed (after a refused save) instead of what is saved. */
-  const renderTypes = (res: Response, status = 200, errors: FieldErrors = {}, values = { name: '' },
-    edited?: { id: number; name: string; sort_order: string; version: string }) =>
-    res.status(status).render('admin/types', {
-      title: '情報種別の管理', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '情報種別の管理' }],
-      types: infoTypes.listInfoTypes(), errors, values, edited,
-    });
+  /** The types page; `editedId` names the type whose row shows what was typed (`values`) instead of what is saved. */
+  const typesPage = (editedId?: number) => ({
+    title: '情報種別の管理', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '情報種別の管理' }],
+    types: infoTypes.listInfoTypes(), editedId,
+  });
 
-  router.get('/types', (_req, res) => renderTypes(res));
+  router.get('/types', (_req, res) => res.render('admin/types', { ...typesPage(), errors: {}, values: { name: '' } }));
 
   router.post('/types', (req, res) => {
-    const values = formValues(req.body, 'name') as { name: string };
     const parsed = typeAddForm.safeParse(req.body ?? {});
     const outcome: SaveOutcome = parsed.success ? service.addInfoType(parsed.data.name, actorOf(req, res)) : { errors: fieldErrors(parsed.error) };
-    if ('saved' in outcome) return res.redirect(303, '/admin/types?done=type-created');
-    renderTypes(res, 400, 'errors' in outcome ? outcome.errors : {}, values);
+    answerSave(res, outcome, {
+      done: () => '/admin/types?done=type-created', view: 'admin/types', values: formValues(req.body, 'name'),
+      locals: () => typesPage(), currentVersion: () => '',
+    });
   });
 
   router.post('/types/:id', (req, res) => {
     const id = idParam(req);
-    if (!infoTypes.listInfoTypes().some((t) => t.id === id)) throw new NotFoundError();
-    const typed = { id, ...formValues(req.body, 'name', 'sort_order', 'version') } as { id: number; name: string; sort_order: string; version: string };
+    const typeOf = () => {
+      const type = infoTypes.listInfoTypes().find((t) => t.id === id);
+      if (!type) throw new NotFoundError();
+      return type;
+    };
+    typeOf();
     const parsed = typeEditForm.safeParse(req.body ?? {});
     const outcome: SaveOutcome = parsed.success
       ? service.saveInfoType(id, versionOf(req.body), parsed.data, actorOf(req, res)) : { errors: fieldErrors(parsed.error) };
-    if ('saved' in outcome) return res.redirect(303, '/admin/types?done=type-updated');
-    if ('errors' in outcome) return renderTypes(res, 400, outcome.errors, { name: '' }, typed);
-    const now = infoTypes.listInfoTypes().find((t) => t.id === id)!;
-    renderTypes(res, 409, { _form: CONFLICT_MESSAGE }, { name: '' }, { ...typed, version: String(now.version) });
+    answerSave(res, outcome, {
+      done: () => '/admin/types?done=type-updated', view: 'admin/types', values: formValues(req.body, 'name', 'sort_order', 'version'),
+      // After a conflict the row keeps what was typed, with the version now saved.
+      locals: () => typesPage(id), currentVersion: () => String(typeOf().version),
+    });
   });
 
   return router;

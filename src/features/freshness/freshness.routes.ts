@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Clock } from '../../clock.js';
 import { idParam, NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
-import { fieldErrors, type FieldErrors } from '../../validation.js';
+import { fieldErrors, formValues, renderInvalid } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { doneMessage } from '../admin/done-messages.js';
 import type { FreshnessRepository } from './freshness.repository.js';
@@ -22,20 +22,20 @@ const NOT_OWN = 'お探しの登録情報は見つかりませんでした。削
 export function freshnessRoutes({ service, repository, checker, clock }: Deps): Router {
   const router = Router();
 
-  const renderAdmin = (res: Response, status: number, errors: FieldErrors = {}, values?: { allow_private: boolean; stale_after_months: string }) => {
+  const adminPage = (res: Response) => {
     const months = repository.staleAfterMonths();
-    res.status(status).render('freshness/admin', {
+    return {
       title: '情報の鮮度', breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '情報の鮮度' }],
       failing: repository.failing(1, 500), strikes: STRIKES, refused: repository.refusedCount(),
       staleCount: repository.staleCount(staleBefore(clock.now(), months)), months,
       running: checker.running(), started: res.req.query.started === '1', lastRun: repository.lastRun(),
-      values: values ?? { allow_private: repository.allowPrivate(), stale_after_months: String(months) }, errors,
-    });
+    };
   };
 
   router.get('/admin/freshness', requireKind('secretariat'), (req, res) => {
     res.locals.done = doneMessage(req.query.done);
-    renderAdmin(res, 200);
+    const saved = { allow_private: repository.allowPrivate() ? '1' : '', stale_after_months: String(repository.staleAfterMonths()) };
+    res.render('freshness/admin', { ...adminPage(res), errors: {}, values: saved });
   });
 
   // Runs in the background (a full check takes minutes); the page says it is running until it ends.
@@ -47,10 +47,8 @@ export function freshnessRoutes({ service, repository, checker, clock }: Deps): 
   router.post('/admin/freshness/settings', requireKind('secretariat'), (req, res) => {
     const parsed = freshnessSettingsSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
-      const raw = req.body as Record<string, unknown> | undefined;
-      return renderAdmin(res, 400, fieldErrors(parsed.error), {
-        allow_private: raw?.allow_private === '1', stale_after_months: typeof raw?.stale_after_months === 'string' ? raw.stale_after_months : '',
-      });
+      const typed = formValues(req.body, 'allow_private', 'stale_after_months');
+      return renderInvalid(res, 'freshness/admin', fieldErrors(parsed.error), { ...typed, allow_private: typed.allow_private === '1' ? '1' : '' }, adminPage(res));
     }
     service.saveSettings({ allowPrivate: parsed.data.allow_private, staleAfterMonths: parsed.data.stale_after_months }, actorOf(req, res));
     res.redirect(303, '/admin/freshness?done=freshness-saved');

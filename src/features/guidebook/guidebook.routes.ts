@@ -1,8 +1,9 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
-import { charCount, fieldErrors, type FieldErrors } from '../../validation.js';
+import { charCount, fieldErrors, formValues, renderInvalid } from '../../validation.js';
+import type { SessionUser } from '../accounts/accounts.types.js';
 import { actorOf } from '../audit/actor.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { Guidebook } from './guidebook.content.js';
@@ -24,28 +25,30 @@ type Deps = { guidebook: Guidebook; repository: GuidebookRepository; service: Gu
 export function guidebookRoutes({ guidebook, repository, service, infoTypes }: Deps): Router {
   const router = Router();
 
-  const renderIndex = (res: Response, status: number, errors: FieldErrors = {}, submitted?: Record<string, string>) => {
-    const user = res.locals.currentUser;
+  /** The guidebook's front page with the self-check; `submitted` is a refused form, shown as typed. */
+  const indexPage = (user: SessionUser | undefined, submitted?: Record<string, string>) => {
     const checks = user?.organisationKind === 'municipality' ? repository.selfChecksOf(user.organisationId) : [];
     const byNumber = new Map<number, SelfCheck>(checks.map((c) => [c.itemNumber, c]));
     const counts = Object.fromEntries(selfCheckStatuses.map((s) => [s, checks.filter((c) => c.status === s).length]));
-    res.status(status).render('guidebook/index', {
+    return {
       title: guidebook.title,
       breadcrumbs: [{ label: 'ガイドブック' }],
       guidebook,
       canSelfCheck: user?.organisationKind === 'municipality',
-      byNumber, counts, labels: selfCheckLabels, statuses: selfCheckStatuses, errors,
+      byNumber, counts, labels: selfCheckLabels, statuses: selfCheckStatuses,
       value: (n: number, field: 'status' | 'note') => submitted?.[`${field}_${n}`] ?? (field === 'status' ? byNumber.get(n)?.status : byNumber.get(n)?.note) ?? '',
-    });
+    };
   };
 
-  router.get('/guidebook', (_req, res) => renderIndex(res, 200));
+  router.get('/guidebook', (_req, res) => res.render('guidebook/index', { ...indexPage(res.locals.currentUser), errors: {} }));
 
   router.post('/guidebook/self-check', requireKind('municipality'), (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = selfCheckForm.safeParse(body);
-    const submitted = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    if (!parsed.success) return renderIndex(res, 400, fieldErrors(parsed.error), submitted);
+    if (!parsed.success) {
+      const submitted = formValues(body, ...NUMBERS.flatMap((n) => [`status_${n}`, `note_${n}`]));
+      return renderInvalid(res, 'guidebook/index', fieldErrors(parsed.error), submitted, indexPage(res.locals.currentUser, submitted));
+    }
     const user = res.locals.currentUser!;
     const data = parsed.data as Record<string, string>;
     service.saveSelfCheck(user, actorOf(req, res),

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
-import { fieldErrors, type FieldErrors, rowId } from '../../validation.js';
+import { fieldErrors, formValues, renderInvalid, type FieldErrors, rowId } from '../../validation.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import { actorOf } from '../audit/actor.js';
 import { type GenresRepository } from '../genres/genres.repository.js';
@@ -114,26 +114,26 @@ export function peersRoutes({ service, repository, genres, index }: Deps): Route
     return found;
   };
 
-  const renderMessage = (res: Response, status: number, to: { id: number; name: string }, extra: { errors?: FieldErrors; values?: Submitted; sent?: boolean; problem?: string } = {}) =>
-    res.status(status).render('peers/message', {
-      title: `${to.name}へのメッセージ`,
-      breadcrumbs: [{ label: '同じ課題を持つ仲間を探す', href: '/peers' }, { label: `${to.name}へのメッセージ` }],
-      to, errors: extra.errors ?? {}, sent: extra.sent ?? false, problem: extra.problem,
-      values: { subject: typeof extra.values?.subject === 'string' ? extra.values.subject : '', body: typeof extra.values?.body === 'string' ? extra.values.body : '' },
-    });
+  /** The message form to `to`; `problem` is why the last one could not be sent (not a field's fault). */
+  const messagePage = (to: { id: number; name: string }, sent = false, problem?: string) => ({
+    title: `${to.name}へのメッセージ`,
+    breadcrumbs: [{ label: '同じ課題を持つ仲間を探す', href: '/peers' }, { label: `${to.name}へのメッセージ` }],
+    to, sent, problem,
+  });
 
   router.get('/peers/:id/message', requireKind('municipality'), (req, res) => {
-    renderMessage(res, 200, target(res.locals.currentUser!, req.params.id), { sent: req.query.sent === '1' });
+    const to = target(res.locals.currentUser!, req.params.id);
+    res.render('peers/message', { ...messagePage(to, req.query.sent === '1'), errors: {}, values: { subject: '', body: '' } });
   });
 
   router.post('/peers/:id/message', requireKind('municipality'), (req, res) => {
     const user = res.locals.currentUser!;
     const to = target(user, req.params.id);
-    const body = (req.body ?? {}) as Submitted;
-    const parsed = messageForm.safeParse(body);
-    if (!parsed.success) return renderMessage(res, 400, to, { errors: fieldErrors(parsed.error), values: body });
+    const typed = formValues(req.body, 'subject', 'body');
+    const parsed = messageForm.safeParse(req.body ?? {});
+    if (!parsed.success) return renderInvalid(res, 'peers/message', fieldErrors(parsed.error), typed, messagePage(to));
     const { error, status } = service.sendMessage(user, actorOf(req, res), to.id, parsed.data);
-    if (error) return renderMessage(res, status ?? 400, to, { values: body, problem: error });
+    if (error) return renderInvalid(res, 'peers/message', {}, typed, messagePage(to, false, error), status ?? 400);
     res.redirect(303, `/peers/${to.id}/message?sent=1`);
   });
 
