@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listHref, pageCount, PER_PAGE } from '../../pagination.js';
 import type { FailingLink } from '../freshness/freshness.repository.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
-import { charCount, fieldErrors, formValue, formValues, renderInvalid } from '../../validation.js';
+import { charCount, fieldErrors, formValues, renderInvalid } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { actionLabel } from '../audit/audit-labels.js';
 import type { SecurityRepository } from '../security/security.repository.js';
