@@ -5,6 +5,14 @@ import type { Db } from './connection.js';
 const FILE_PATTERN = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 /**
+ * A migration that rebuilds a table other tables refer to (SQLite cannot change a CHECK in place)
+ * starts with this line. It runs with foreign keys off, as SQLite's own procedure for such changes
+ * says (the pragma has no effect inside a transaction, so it is set around it), and its transaction
+ * commits only if foreign_key_check then finds nothing.
+ */
+const REBUILDS_TABLES = '-- migrate: rebuilds tables';
+
+/**
  * Applies migrations/NNNN_*.sql in order, each in its own transaction together with its record in
  * schema_migrations, so a failed file leaves nothing behind and a second run applies nothing.
  * Returns the file names applied by this call.
@@ -32,10 +40,18 @@ export function migrate(db: Db, dir: string): string[] {
     const version = file.slice(0, 4);
     if (applied.has(version)) continue;
     const sql = fs.readFileSync(path.join(dir, file), 'utf8');
-    db.transaction(() => {
-      db.exec(sql);
-      record.run(version, file, new Date().toISOString());
-    })();
+    const rebuilds = sql.startsWith(REBUILDS_TABLES);
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (rebuilds && foreignKeys) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        if (rebuilds && (db.pragma('foreign_key_check') as unknown[]).length > 0) throw new Error(`migration ${file} leaves broken foreign keys`);
+        record.run(version, file, new Date().toISOString());
+      })();
+    } finally {
+      if (rebuilds && foreignKeys) db.pragma('foreign_keys = ON');
+    }
     done.push(file);
   }
   return done;
