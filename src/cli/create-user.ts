@@ -6,6 +6,7 @@ import { openDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { accountsRepository } from '../features/accounts/accounts.repository.js';
 import { organisationKinds } from '../features/accounts/accounts.types.js';
+import { passwordProblem } from '../features/accounts/password-rules.js';
 import { hashPassword, PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../features/accounts/passwords.js';
 import { migrationsDir } from '../paths.js';
 import { charCount } from '../validation.js';
@@ -21,6 +22,10 @@ const argsSchema = z.object({
   kind: z.enum(organisationKinds, { message: '--kind は secretariat, municipality, vendor のいずれかです' }),
   name: z.string().default(''),
   email: z.union([z.literal(''), z.email({ message: '--email の形式が正しくありません' })]).default(''),
+}).superRefine((args, ctx) => {
+  // The other rules of a new password (password-rules.ts); the length ones have their own messages above.
+  const problem = args.password.length >= 12 && !passwordTooLong(args.password) ? passwordProblem(args.password, args.login) : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: `--password：${problem}` });
 });
 
 /**
