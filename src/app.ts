@@ -8,7 +8,15 @@ import type { Db } from './db/connection.js';
 import { accountsRepository } from './features/accounts/accounts.repository.js';
 import { accountsRoutes } from './features/accounts/accounts.routes.js';
 import { accountsService, defaultIpThrottle, defaultLockPolicy, type IpThrottle, type LockPolicy } from './features/accounts/accounts.service.js';
+import { accountLinksRoutes } from './features/account-links/account-links.routes.js';
+import { accountLinksService } from './features/account-links/account-links.service.js';
+import type { SessionUser } from './features/accounts/accounts.types.js';
+import { credentialsRepository } from './features/accounts/credentials.repository.js';
 import { auditRepository } from './features/audit/audit.repository.js';
+import { myAccountRepository } from './features/my-account/my-account.repository.js';
+import { myAccountRoutes } from './features/my-account/my-account.routes.js';
+import { myAccountService } from './features/my-account/my-account.service.js';
+import { requireTwoFactorSetup } from './features/my-account/two-factor-required.js';
 import { entriesRepository } from './features/entries/entries.repository.js';
 import { entriesRoutes } from './features/entries/entries.routes.js';
 import { genresRepository } from './features/genres/genres.repository.js';
@@ -117,6 +125,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   const kickMail = () =>
     void deps.mailer?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'mail delivery failed'));
   const securityRepo = securityRepository(db);
+  const credentials = credentialsRepository(db);
   const security = securityService({ db, repository: securityRepo, outbox, clock, adminEmail: config.adminEmail, link });
   const csrf = csrfProtection(deps.sessionSecret, [/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/]);
 
@@ -143,6 +152,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.use(sessions({ db, secret: deps.sessionSecret, idleMinutes: config.sessionIdleMinutes }));
   app.use(loadCurrentUser(accounts));
   app.use(requestLocals({ clock, idleMinutes: config.sessionIdleMinutes }));
+  const twoFactorRequired = (user: SessionUser) => user.organisationKind === 'secretariat' && securityRepo.twoFactorRequiredForSecretariat();
+  app.use(requireTwoFactorSetup(twoFactorRequired));
   const freshness = freshnessRepository(db);
   app.use(freshnessLocals(freshness, clock));
   app.use(csrf.exposeToken);
@@ -159,6 +170,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       setImmediate(kickMail); // after the change's transaction has committed
     },
   });
+  const accountLinks = accountLinksService({ db, accounts, credentials, audit, outbox, clock, link, onMailQueued: kickMail });
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
   app.use(searchRoutes({ search, genres, infoTypes, entries, clock, link }));
   const guidebookRepo = guidebookRepository(db);
@@ -192,12 +204,17 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     accountsRoutes({
       accounts,
       service: accountsService({
-        db, accounts, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
+        db, accounts, credentials, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
         ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail,
       }),
       clock,
     }),
   );
+  app.use(accountLinksRoutes({ service: accountLinks }));
+  app.use(myAccountRoutes({
+    service: myAccountService({ db, repository: myAccountRepository(db), credentials, audit, outbox, clock, onMailQueued: kickMail }),
+    savedSearches: savedSearchesRepository(db), twoFactorRequired,
+  }));
   const linkChecks = linkChecker({ db, repository: freshness, outbox, clock, link, config: deps.linkCheck, onMailQueued: kickMail });
   app.use(freshnessRoutes({
     service: freshnessService({ db, repository: freshness, checker: linkChecks, audit, clock, logger }), repository: freshness, checker: linkChecks, clock,
@@ -209,7 +226,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
     '/admin',
     requireKind('secretariat'),
     adminRoutes({
-      services: adminServices({ db, clock, audit, outbox, security: securityRepo, genres, infoTypes, link, onMailQueued: kickMail }),
+      services: adminServices({
+        db, clock, audit, outbox, security: securityRepo, genres, infoTypes, link, onMailQueued: kickMail, credentials, invitations: accountLinks,
+      }),
       csvImports, clock, outbox, security: securityRepo, genres, infoTypes, verifyCsrf: csrf.verify,
       brokenLinks: () => freshness.failing(STRIKES, 20),
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),

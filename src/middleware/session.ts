@@ -10,6 +10,12 @@ declare module 'express-session' {
     outsideRange: boolean;
     /** The last 「延長する」 (the session's row is written again, with a new expiry). */
     extendedAt: string;
+    /** A login whose password was right, waiting for its second factor (not logged in yet). */
+    pendingLogin: { userId: number; loginId: string; next: string | null; outsideRange: boolean; startedAt: string; failures: number };
+    /** The TOTP secret the set-up page shows, until a code of it is confirmed. */
+    totpSetupSecret: string;
+    /** Said once on the next page (「回復コードでログインしました…」). */
+    notice: string;
   }
 }
 

@@ -7,6 +7,8 @@ export type Credentials = {
   active: boolean;
   organisationId: number;
   organisationName: string;
+  /** Two-factor login is on: a correct password is not yet a login. */
+  twoFactor: boolean;
 };
 
 export type LoginEvent = {
@@ -40,13 +42,15 @@ export type NewUser = {
 export function accountsRepository(db: Db) {
   const sessionUserSql = `
     SELECT u.id, u.login_id AS loginId, u.name, u.department, u.phone, u.email,
-           o.id AS organisationId, o.name AS organisationName, o.kind AS organisationKind
+           o.id AS organisationId, o.name AS organisationName, o.kind AS organisationKind,
+           u.totp_enabled_at IS NOT NULL AS twoFactor
       FROM users u JOIN organisations o ON o.id = u.organisation_id
      WHERE u.id = ? AND u.active = 1`;
   const statements = {
-    sessionUser: db.prepare<[number], SessionUser>(sessionUserSql),
-    credentials: db.prepare<[string], { id: number; passwordHash: string; active: number; organisationId: number; organisationName: string }>(
-      `SELECT u.id, u.password_hash AS passwordHash, u.active, u.organisation_id AS organisationId, o.name AS organisationName
+    sessionUser: db.prepare<[number], Omit<SessionUser, 'twoFactor'> & { twoFactor: number }>(sessionUserSql),
+    credentials: db.prepare<[string], { id: number; passwordHash: string; active: number; organisationId: number; organisationName: string; twoFactor: number }>(
+      `SELECT u.id, u.password_hash AS passwordHash, u.active, u.organisation_id AS organisationId, o.name AS organisationName,
+              u.totp_enabled_at IS NOT NULL AS twoFactor
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.login_id = ?`,
     ),
     insertEvent: db.prepare(
@@ -65,7 +69,7 @@ export function accountsRepository(db: Db) {
     // starts, so two in the same millisecond are still in order) and within the window.
     failuresSince: db.prepare<[{ loginId: string; since: string }], { n: number }>(
       `SELECT count(*) AS n FROM login_events
-        WHERE login_id = @loginId AND at > @since AND reason IN ('bad_credentials', 'inactive')
+        WHERE login_id = @loginId AND at > @since AND reason IN ('bad_credentials', 'inactive', 'bad_otp')
           AND id > coalesce((SELECT max(id) FROM login_events WHERE login_id = @loginId AND reason IN ('ok', 'lock_started')), 0)`,
     ),
     failuresFromIpKey: db.prepare<[string, string], { failed: number; pending: number }>(
@@ -93,12 +97,13 @@ export function accountsRepository(db: Db) {
   return {
     /** The user behind a session, or undefined once the account is gone or deactivated. */
     findSessionUser(userId: number): SessionUser | undefined {
-      return statements.sessionUser.get(userId);
+      const row = statements.sessionUser.get(userId);
+      return row && { ...row, twoFactor: row.twoFactor === 1 };
     },
 
     findCredentials(loginId: string): Credentials | undefined {
       const row = statements.credentials.get(loginId);
-      return row && { ...row, active: row.active === 1 };
+      return row && { ...row, active: row.active === 1, twoFactor: row.twoFactor === 1 };
     },
 
     recordLoginEvent(event: LoginEvent): number {

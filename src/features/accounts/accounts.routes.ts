@@ -1,13 +1,20 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Clock } from '../../clock.js';
 import { homePathFor, safeNextPath } from '../../middleware/auth.js';
+import { carryNotice } from '../../middleware/locals.js';
 import { SESSION_COOKIE } from '../../middleware/session.js';
 import { fieldErrors, type FieldErrors, formValue } from '../../validation.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import { loginSchema } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
+import { typedCode } from './two-factor.js';
 
 export const BAD_CREDENTIALS_MESSAGE = 'IDまたはパスワードが正しくありません。';
+
+/** How long the code step of a login waits after the password, and how many wrong codes it takes. */
+const SECOND_FACTOR_MINUTES = 5;
+const SECOND_FACTOR_TRIES = 5;
+const SECOND_FACTOR_EXPIRED_MESSAGE = '確認コードの入力の期限が切れました。もう一度IDとパスワードからログインしてください。';
 
 const EXPIRED_NOTICE = '一定時間操作がなかったため、自動的にログアウトしました。もう一度ログインしてください。';
 const EXPIRED_WITH_FORM_NOTICE =
@@ -49,15 +56,57 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
         `ログインの失敗が続いたため、このIDでのログインを一時的に停止しています。${Math.ceil(outcome.retryAfterSeconds / 60)}分ほどしてから再度お試しください。`);
     }
     if (!outcome.ok) return render(res, 401, next, loginId, {}, BAD_CREDENTIALS_MESSAGE);
+    if (outcome.secondFactor) {
+      // Not logged in yet: the session only remembers whose code it waits for, for a few minutes.
+      req.session.pendingLogin = { userId: outcome.userId, loginId, next, outsideRange: outcome.outsideRange, startedAt: clock.now().toISOString(), failures: 0 };
+      return res.render('accounts/two-factor-login', { errors: {}, message: undefined });
+    }
+    await completeLogin(req, res, outcome.userId, outcome.outsideRange, next);
+  });
 
-    // A new session id at login, so a session id planted before login is worth nothing after it.
+  /** Logged in: a new session id (one planted before login is worth nothing after it), then on to `next`. */
+  const completeLogin = async (req: Request, res: Response, userId: number, outsideRange: boolean, next: string | null, notice?: string) => {
     await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(new Error('session regenerate failed', { cause: err })) : resolve())));
-    req.session.userId = outcome.userId;
+    req.session.userId = userId;
     req.session.loginAt = clock.now().toISOString();
     // Edits and deletions made in this session are mailed to the secretariat with their diff.
-    if (outcome.outsideRange) req.session.outsideRange = true;
-    const user = accounts.findSessionUser(outcome.userId);
+    if (outsideRange) req.session.outsideRange = true;
+    if (notice) req.session.notice = notice;
+    const user = accounts.findSessionUser(userId);
     res.redirect(302, next ?? homePathFor(user?.organisationKind ?? 'municipality'));
+  };
+
+  // The second step of a login with two-factor login on (contract: POST /login for an account with TOTP).
+  router.post('/login/two-factor', async (req, res) => {
+    const pending = req.session.pendingLogin;
+    const startedAt = pending ? Date.parse(pending.startedAt) : NaN;
+    if (!pending || !(clock.now().getTime() - startedAt < SECOND_FACTOR_MINUTES * 60_000)) {
+      delete req.session.pendingLogin;
+      return render(res, 400, pending?.next ?? null, pending?.loginId ?? '', {}, SECOND_FACTOR_EXPIRED_MESSAGE);
+    }
+    const code = typedCode(formValue(req.body, 'otp'));
+    if (code === '') return res.status(400).render('accounts/two-factor-login', { errors: { otp: '確認コードを入力してください。' }, message: undefined });
+    const outcome = service.completeSecondFactor({
+      userId: pending.userId, loginId: pending.loginId, code, ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '', outsideRange: pending.outsideRange,
+    });
+    if (outcome.ok) {
+      const notice = outcome.usedRecoveryCode
+        ? `回復コードでログインしました。残りの回復コードは${outcome.recoveryCodesLeft}個です。${outcome.recoveryCodesLeft <= 3 ? 'マイページの「二要素認証」で新しい回復コードを作ってください。' : ''}`
+        : undefined;
+      return completeLogin(req, res, outcome.userId, pending.outsideRange, pending.next, notice);
+    }
+    pending.failures += 1;
+    if (outcome.reason === 'locked' || pending.failures >= SECOND_FACTOR_TRIES) {
+      delete req.session.pendingLogin;
+      if (outcome.reason === 'locked') res.set('Retry-After', String(outcome.retryAfterSeconds));
+      return render(res, outcome.reason === 'locked' ? 429 : 401, pending.next, pending.loginId, {}, outcome.reason === 'locked'
+        ? `ログインの失敗が続いたため、このIDでのログインを一時的に停止しています。${Math.ceil(outcome.retryAfterSeconds / 60)}分ほどしてから再度お試しください。`
+        : '確認コードの誤りが続いたため、ログインを中止しました。もう一度IDとパスワードからやり直してください。');
+    }
+    res.status(401).render('accounts/two-factor-login', {
+      errors: { otp: `確認コードが正しくありません。認証アプリに表示されている6桁の数字か、回復コードを入力してください（あと${SECOND_FACTOR_TRIES - pending.failures}回）。` },
+      message: undefined,
+    });
   });
 
   /**
@@ -76,6 +125,7 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
   router.post('/logout', async (req, res) => {
     await new Promise<void>((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(new Error('session destroy failed', { cause: err })) : resolve())));
     res.clearCookie(SESSION_COOKIE);
+    carryNotice(res, 'logged-out');
     res.redirect(302, '/');
   });
 

@@ -4,7 +4,9 @@ import type { Logger } from '../../logger.js';
 import { ipKey } from '../security/ip-ranges.js';
 import type { SecurityService } from '../security/security.service.js';
 import type { AccountsRepository } from './accounts.repository.js';
+import type { CredentialsRepository } from './credentials.repository.js';
 import { verifyPassword } from './passwords.js';
+import { recoveryCodeHash, totpStep } from './two-factor.js';
 
 /** How many failures lock a login ID, within which window, and for how long. */
 export type LockPolicy = { maxFailures: number; windowMs: number; lockMs: number };
@@ -36,9 +38,18 @@ const KNOWN_PAIR_MS = 180 * 24 * 60 * 60_000;
 export type LoginAttempt = { loginId: string; password: string; ip: string; userAgent: string };
 
 export type LoginOutcome =
-  | { ok: true; userId: number; organisationId: number; outsideRange: boolean }
+  /** `secondFactor`: the password was right and the account asks for a code (completeSecondFactor). */
+  | { ok: true; userId: number; organisationId: number; outsideRange: boolean; secondFactor: boolean }
   | { ok: false; reason: 'bad_credentials' }
   | { ok: false; reason: 'ip_throttled' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number };
+
+/** The code step of a login whose password was right (the session holds who it is for). */
+export type SecondFactorAttempt = { userId: number; loginId: string; code: string; ip: string; userAgent: string; outsideRange: boolean };
+
+export type SecondFactorOutcome =
+  | { ok: true; userId: number; usedRecoveryCode: boolean; recoveryCodesLeft: number }
+  | { ok: false; reason: 'bad_otp' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
 /**
@@ -54,10 +65,10 @@ export type LoginOutcome =
  * `maxFailures` times, and forty from one address at most `maxFailures` of the address rule.
  */
 export function accountsService(deps: {
-  db: Db; accounts: AccountsRepository; security: SecurityService; clock: Clock; logger: Logger; lockPolicy: LockPolicy;
-  ipThrottle: IpThrottle; onMailQueued?: () => void;
+  db: Db; accounts: AccountsRepository; credentials: CredentialsRepository; security: SecurityService; clock: Clock; logger: Logger;
+  lockPolicy: LockPolicy; ipThrottle: IpThrottle; onMailQueued?: () => void;
 }) {
-  const { db, accounts, security, clock, logger, lockPolicy } = deps;
+  const { db, accounts, credentials, security, clock, logger, lockPolicy } = deps;
 
   function lockedUntil(loginId: string): number | null {
     const started = accounts.lastEventAt(loginId, 'lock_started');
@@ -102,6 +113,28 @@ export function accountsService(deps: {
     return { admitted: true, eventId: accounts.recordLoginEvent({ ...base, reason: 'bad_credentials', pending: true }) };
   }).immediate();
 
+  /** After a failure: the lock starts when this one was the last the policy allows. */
+  function lockIfDue(attempt: { loginId: string; ip: string; userAgent: string }, key: string, now: string): void {
+    const { loginId, ip } = attempt;
+    if (lockedUntil(loginId) === null && recentFailures(loginId) >= lockPolicy.maxFailures) {
+      accounts.recordLoginEvent({
+        loginId, ip, ipKey: key, userAgent: attempt.userAgent, userId: null, organisationId: null, at: now, success: false, reason: 'lock_started',
+      });
+      logger.warn({ loginId, ip, lockMinutes: lockPolicy.lockMs / 60_000 }, 'login ID locked after repeated failures');
+    }
+  }
+
+  /** A completed login: the outside-range record and the shared-address check (design.md, login anomalies). */
+  function recordAnomalies(facts: { userId: number; organisationId: number; organisationName: string; loginEventId: number; loginId: string; ip: string; at: string }, outsideRange: boolean) {
+    const { organisationName, ...rest } = facts;
+    if (outsideRange) {
+      security.recordOutsideRange({ ...rest, organisationName, denied: false });
+      logger.warn({ loginId: facts.loginId, ip: facts.ip, denied: false }, 'login from outside the organisation\'s IP ranges');
+    }
+    security.checkSharedIp(rest);
+    deps.onMailQueued?.();
+  }
+
   return {
     async login(attempt: LoginAttempt): Promise<LoginOutcome> {
       const { loginId, password, ip } = attempt;
@@ -122,18 +155,22 @@ export function accountsService(deps: {
       if (user && passwordMatches && user.active) {
         const who = { userId: user.id, organisationId: user.organisationId };
         const outsideRange = security.isOutsideRange(user.organisationId, ip);
-        const denied = outsideRange && security.policy() === 'deny';
-        accounts.settleLoginEvent(eventId, { ...who, success: !denied, reason: denied ? 'outside_range_denied' : 'ok' });
-        const facts = { ...who, loginEventId: eventId, loginId, ip, at: now };
-        if (outsideRange) {
-          security.recordOutsideRange({ ...facts, organisationName: user.organisationName, denied });
-          logger.warn({ loginId, ip, denied }, 'login from outside the organisation\'s IP ranges');
+        if (outsideRange && security.policy() === 'deny') {
+          accounts.settleLoginEvent(eventId, { ...who, success: false, reason: 'outside_range_denied' });
+          security.recordOutsideRange({ ...who, loginEventId: eventId, loginId, ip, at: now, organisationName: user.organisationName, denied: true });
+          logger.warn({ loginId, ip, denied: true }, 'login from outside the organisation\'s IP ranges');
+          deps.onMailQueued?.();
+          // Refused with the usual failure message: nothing tells the caller why.
+          return { ok: false, reason: 'bad_credentials' };
         }
-        if (!denied) security.checkSharedIp(facts);
-        deps.onMailQueued?.();
-        // Refused under `deny` with the usual failure message: nothing tells the caller why.
-        if (denied) return { ok: false, reason: 'bad_credentials' };
-        return { ok: true, ...who, outsideRange };
+        // With a second factor the login is complete only with its code; the anomalies wait for that.
+        if (user.twoFactor) {
+          accounts.settleLoginEvent(eventId, { ...who, success: false, reason: 'second_factor' });
+          return { ok: true, ...who, outsideRange, secondFactor: true };
+        }
+        accounts.settleLoginEvent(eventId, { ...who, success: true, reason: 'ok' });
+        recordAnomalies({ ...who, organisationName: user.organisationName, loginEventId: eventId, loginId, ip, at: now }, outsideRange);
+        return { ok: true, ...who, outsideRange, secondFactor: false };
       }
 
       db.transaction(() => {
@@ -141,14 +178,48 @@ export function accountsService(deps: {
           userId: user?.id ?? null, organisationId: user?.organisationId ?? null, success: false,
           reason: user && passwordMatches ? 'inactive' : 'bad_credentials',
         });
-        if (lockedUntil(loginId) === null && recentFailures(loginId) >= lockPolicy.maxFailures) {
-          accounts.recordLoginEvent({
-            loginId, ip, ipKey: key, userAgent: attempt.userAgent, userId: null, organisationId: null, at: now, success: false, reason: 'lock_started',
-          });
-          logger.warn({ loginId, ip, lockMinutes: lockPolicy.lockMs / 60_000 }, 'login ID locked after repeated failures');
-        }
+        lockIfDue(attempt, key, now);
       }).immediate();
       return { ok: false, reason: 'bad_credentials' };
+    },
+
+    /**
+     * The code of a login whose password was right: a TOTP code of a step not used before, or one of
+     * the account's unused recovery codes. A wrong code counts toward the ID's lock as a wrong
+     * password does, so the code cannot be guessed by starting the login again and again.
+     */
+    completeSecondFactor(attempt: SecondFactorAttempt): SecondFactorOutcome {
+      const { userId, loginId, ip } = attempt;
+      const key = ipKey(ip);
+      const now = clock.now();
+      const at = now.toISOString();
+      const user = accounts.findSessionUser(userId);
+      const outcome = db.transaction((): SecondFactorOutcome & { eventId?: number } => {
+        const base = { loginId, ip, ipKey: key, userAgent: attempt.userAgent, userId, organisationId: user?.organisationId ?? null, at };
+        const until = lockedUntil(loginId);
+        if (until !== null) {
+          accounts.recordLoginEvent({ ...base, success: false, reason: 'locked' });
+          return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((until - now.getTime()) / 1000) };
+        }
+        const state = credentials.twoFactor(userId);
+        const step = state?.secret ? totpStep(state.secret, attempt.code, now) : null;
+        const accepted = user !== undefined && state?.secret
+          ? (step !== null ? credentials.acceptTotpStep(userId, step) : credentials.useRecoveryCode(userId, recoveryCodeHash(attempt.code), at))
+          : false;
+        if (!accepted) {
+          accounts.recordLoginEvent({ ...base, success: false, reason: 'bad_otp' });
+          lockIfDue(attempt, key, at);
+          return { ok: false, reason: 'bad_otp' };
+        }
+        const eventId = accounts.recordLoginEvent({ ...base, success: true, reason: 'ok' });
+        const left = credentials.twoFactor(userId)?.unusedRecoveryCodes ?? 0;
+        return { ok: true, userId, usedRecoveryCode: step === null, recoveryCodesLeft: left, eventId };
+      }).immediate();
+      if (outcome.ok && user) {
+        recordAnomalies({ userId, organisationId: user.organisationId, organisationName: user.organisationName, loginEventId: outcome.eventId!, loginId, ip, at }, attempt.outsideRange);
+      }
+      const { eventId: _eventId, ...answer } = outcome;
+      return answer;
     },
   };
 }

@@ -18,6 +18,8 @@ export type SessionUser = {
   organisationId: number;
   organisationName: string;
   organisationKind: OrganisationKind;
+  /** Two-factor login (TOTP) is on for the account. */
+  twoFactor: boolean;
 };
 
 export type LoginEventReason =
@@ -27,4 +29,8 @@ export type LoginEventReason =
   | 'locked'
   | 'lock_started'
   | 'ip_throttled'
-  | 'outside_range_denied';
+  | 'outside_range_denied'
+  /** The password was right; the login waits for the code of the second factor. */
+  | 'second_factor'
+  /** A wrong code of the second factor (counted toward the ID's lock like a wrong password). */
+  | 'bad_otp';

@@ -18,7 +18,7 @@ export type UserSort = (typeof userSorts)[number];
 
 export type OrganisationSearch = { q: string; kind: OrganisationKind | ''; sort: OrganisationSort; limit: number; offset: number };
 export type UserSearch = {
-  q: string; kind: OrganisationKind | ''; state: 'active' | 'inactive' | ''; organisationId: number | null;
+  q: string; kind: OrganisationKind | ''; state: 'active' | 'inactive' | 'never' | ''; organisationId: number | null;
   sort: UserSort; limit: number; offset: number;
 };
 
@@ -38,7 +38,8 @@ const USER_ORDER: Record<UserSort, string> = {
 // Text search is a substring match on what the secretariat knows an account or organisation by.
 const ORGANISATION_FILTER = `(@kind = '' OR o.kind = @kind) AND (@q = '' OR instr(lower(o.name), @q) > 0)`;
 const USER_FILTER = `(@kind = '' OR o.kind = @kind) AND (@organisationId IS NULL OR u.organisation_id = @organisationId)
-  AND (@state = '' OR u.active = (@state = 'active'))
+  AND (@state = '' OR (@state = 'never' AND NOT EXISTS (SELECT 1 FROM login_events l WHERE l.login_id = u.login_id AND l.reason = 'ok'))
+       OR (@state IN ('active', 'inactive') AND u.active = (@state = 'active')))
   AND (@q = '' OR instr(lower(u.login_id), @q) > 0 OR instr(lower(u.name), @q) > 0 OR instr(lower(o.name), @q) > 0
        OR instr(lower(u.email), @q) > 0 OR instr(lower(u.department), @q) > 0)`;
 

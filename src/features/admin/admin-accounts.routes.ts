@@ -106,6 +106,7 @@ export function adminAccountsRoutes({ service, issueProfileOf }: Deps): Router {
     if (!user) throw new NotFoundError();
     return {
       title: `アカウント「${user.loginId}」`, breadcrumbs: crumbs(usersSection, user.loginId), user, organisations: service.organisationOptions(),
+      invitation: service.invitationOf(id), twoFactor: service.twoFactorOf(id),
       values: {
         login_id: user.loginId, password: '', org_id: String(user.organisationId), name: user.name, department: user.department,
         phone: user.phone, email: user.email, active: user.active ? '1' : '', version: String(user.version),
@@ -128,13 +129,29 @@ export function adminAccountsRoutes({ service, issueProfileOf }: Deps): Router {
       ? await service.saveUser(id, versionOf(req.body), parsed.data, actorOf(req, res))
       : { errors: fieldErrors(parsed.error) };
     answerSave(res, outcome, {
-      done: (saved) => `/admin/users/${saved}?done=${id === undefined ? 'user-created' : 'user-updated'}`, values,
+      done: (saved) => `/admin/users/${saved}?done=${id !== undefined ? 'user-updated' : parsed.success && parsed.data.password === '' ? 'user-created-invited' : 'user-created'}`, values,
       view: id === undefined ? 'admin/users' : 'admin/user', locals: () => (id === undefined ? usersPage(defaultUserQuery) : userPage(id)),
       currentVersion: () => String(service.user(id!)!.version),
     });
   };
 
   router.post('/users', (req, res) => saveUser(req, res, undefined));
+
+  router.post('/users/:id/invite', (req, res) => {
+    const id = idParam(req);
+    if (!service.user(id)) throw new NotFoundError();
+    if (!service.resendInvitation(id, actorOf(req, res))) {
+      throw new HttpError(409, '招待メールを送れません。アカウントにメールアドレスを登録し、「ログインできる」にしてから送ってください。');
+    }
+    res.redirect(303, `/admin/users/${id}?done=user-invited`);
+  });
+
+  router.post('/users/:id/two-factor/reset', (req, res) => {
+    const id = idParam(req);
+    if (!service.user(id)) throw new NotFoundError();
+    if (!service.resetTwoFactor(id, actorOf(req, res))) throw new HttpError(409, 'このアカウントは二要素認証を設定していません。');
+    res.redirect(303, `/admin/users/${id}?done=two-factor-reset`);
+  });
   router.post('/users/:id', async (req, res) => {
     const id = idParam(req);
     if (!service.user(id)) throw new NotFoundError();

@@ -1,20 +1,29 @@
+import crypto from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { pageCount, pageWindow } from '../../pagination.js';
 import type { SaveOutcome } from '../../validation.js';
+import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import type { CredentialsRepository, InvitationState } from '../accounts/credentials.repository.js';
 import { hashPassword } from '../accounts/passwords.js';
+import { twoFactorMail } from '../my-account/account.mail.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
 import type { AdminAccountsRepository, OrganisationRow, UserListRow, UserRow } from './admin-accounts.repository.js';
 import type { OrganisationForm, OrganisationListQuery, UserForm, UserListQuery } from './admin.schemas.js';
 
-type Deps = { db: Db; accounts: AdminAccountsRepository; audit: AuditRepository; clock: Clock };
+type Deps = {
+  db: Db; accounts: AdminAccountsRepository; audit: AuditRepository; clock: Clock; outbox: OutboxRepository; onMailQueued: () => void;
+  /** Mails the account a link to set its password (account-links.service.ts), inside the caller's transaction. */
+  invitations: { queueInvitation(userId: number, actor: Actor): boolean; latestInvitation(userId: number): InvitationState | undefined };
+  credentials: CredentialsRepository;
+};
 
 /**
  * Organisations and accounts as the secretariat manages them (管理者側機能: 団体・アカウントの管理):
  * the lists at 1,800 organisations and thousands of accounts, and every save as one transaction with
  * its audit record. A save over a record changed since its form was read changes nothing.
  */
-export function adminAccountsService({ db, accounts, audit, clock }: Deps) {
+export function adminAccountsService({ db, accounts, audit, clock, outbox, onMailQueued, invitations, credentials }: Deps) {
   return {
     organisations(query: OrganisationListQuery): { total: number; totalPages: number; items: OrganisationRow[] } {
       const { total, items } = accounts.searchOrganisations({ q: query.q, kind: query.kind, sort: query.sort, ...pageWindow(query.page) });
@@ -58,26 +67,66 @@ export function adminAccountsService({ db, accounts, audit, clock }: Deps) {
     /**
      * Adds an account (`id` undefined) or saves one read at `version`. A new password is hashed before
      * the transaction (bcrypt takes ~100 ms; the write lock is not held for it). A deactivated account,
-     * or one whose password was reset, keeps no session.
+     * or one whose password was reset, keeps no session. A new account without a password gets one
+     * nobody knows and an invitation to set its own, in the same transaction.
      */
     async saveUser(id: number | undefined, version: number | null, form: UserForm, actor: Actor): Promise<SaveOutcome> {
       if (!accounts.findOrganisation(form.organisationId)) return { errors: { org_id: '所属団体を選択してください。' } };
       if (accounts.loginIdTaken(form.loginId, id)) return { errors: { login_id: 'このログインIDは既に使われています。' } };
-      const passwordHash = form.password ? await hashPassword(form.password) : undefined;
+      const inviting = id === undefined && form.password === '';
+      const passwordHash = form.password ? await hashPassword(form.password)
+        : inviting ? await hashPassword(crypto.randomBytes(32).toString('base64url')) : undefined;
       const at = clock.now().toISOString();
       const { password: _typed, ...fields } = form;
-      return db.transaction((): SaveOutcome => {
+      const outcome = db.transaction((): SaveOutcome => {
         const before = id === undefined ? undefined : accounts.findUser(id);
         let userId = id;
-        if (userId === undefined) userId = accounts.insertUser({ ...fields, passwordHash: passwordHash! }, at);
-        else {
+        if (userId === undefined) {
+          userId = accounts.insertUser({ ...fields, passwordHash: passwordHash! }, at);
+          audit.record(actor, at, 'user.create', { type: 'user', id: userId }, userDiff(undefined, fields, !inviting));
+          if (inviting) invitations.queueInvitation(userId, actor);
+          return { saved: userId };
+        } else {
           if (!accounts.updateUser({ id: userId, version: version ?? 0, ...fields }, at)) return { conflict: true };
           if (passwordHash) accounts.setPassword(userId, passwordHash, at);
         }
         if (!fields.active || (id !== undefined && passwordHash)) accounts.endSessionsOf(userId);
-        audit.record(actor, at, id === undefined ? 'user.create' : 'user.update', { type: 'user', id: userId }, userDiff(before, fields, passwordHash !== undefined));
+        audit.record(actor, at, 'user.update', { type: 'user', id: userId }, userDiff(before, fields, passwordHash !== undefined));
         return { saved: userId };
       })();
+      if (inviting && 'saved' in outcome) onMailQueued();
+      return outcome;
+    },
+
+    /** The account's latest invitation and where it stands (used, still open, or past its 7 days). */
+    invitationOf(userId: number): (InvitationState & { state: 'used' | 'open' | 'expired' }) | undefined {
+      const latest = invitations.latestInvitation(userId);
+      if (!latest) return undefined;
+      const state = latest.usedAt ? 'used' : latest.expiresAt > clock.now().toISOString() && !latest.voidedAt ? 'open' : 'expired';
+      return { ...latest, state };
+    },
+    twoFactorOf: (userId: number) => credentials.twoFactor(userId),
+
+    /** The invitation again, with a new link (the older ones stop working); false without an address. */
+    resendInvitation(userId: number, actor: Actor): boolean {
+      const sent = invitations.queueInvitation(userId, actor);
+      if (sent) onMailQueued();
+      return sent;
+    },
+
+    /** For a user who lost their phone and recovery codes: two-factor login off, audited, the user mailed. */
+    resetTwoFactor(userId: number, actor: Actor): boolean {
+      const at = clock.now().toISOString();
+      const done = db.transaction((): boolean => {
+        const user = accounts.findUser(userId);
+        if (!user || !credentials.twoFactor(userId)?.enabledAt) return false;
+        credentials.disableTotp(userId);
+        audit.record(actor, at, 'user.two_factor_reset', { type: 'user', id: userId });
+        outbox.enqueue(twoFactorMail({ email: user.email, name: user.name, loginId: user.loginId }, at, 'reset'), at);
+        return true;
+      })();
+      if (done) onMailQueued();
+      return done;
     },
   };
 }

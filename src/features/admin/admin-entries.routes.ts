@@ -53,6 +53,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
       unsentMail: deps.unsentMailCount(),
       brokenLinks: deps.brokenLinks(),
       diffRows: deps.diffText.rows,
+      twoFactorRequired: deps.security.twoFactorRequiredForSecretariat(),
     });
   });
 

@@ -37,7 +37,7 @@ export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }
     const ranges = service.sharedRanges();
     res.render('admin/security', {
       title: securitySection.label, breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: securitySection.label }],
-      policy: security.policy(), anomalies: security.recentAnomalies(100), sharedRanges: ranges,
+      policy: security.policy(), twoFactorRequired: security.twoFactorRequiredForSecretariat(), anomalies: security.recentAnomalies(100), sharedRanges: ranges,
       log: security.loginLog({ loginId: filter.login_id, organisation: filter.organisation, ip: filter.ip, outcome: filter.outcome }, 300),
       filter: { ...filter, outcome: filter.outcome ?? '' },
       browserName, loginResultLabels: LOGIN_RESULT_LABELS, sharedRangeOf: (ip: string) => sharedRangeOf(ip, ranges),
@@ -49,6 +49,12 @@ export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }
     if (!parsed.success) throw new HttpError(400, '方針は「通知」か「拒否」を選択してください。');
     service.savePolicy(parsed.data.policy, actorOf(req, res));
     res.redirect(303, '/admin/security?done=policy-saved');
+  });
+
+  router.post('/security/two-factor', (req, res) => {
+    const required = (req.body as Record<string, unknown> | undefined)?.required === '1';
+    service.saveTwoFactorRequirement(required, actorOf(req, res));
+    res.redirect(303, `/admin/security?done=${required ? 'two-factor-required' : 'two-factor-optional'}`);
   });
 
   const rangesPage = () => ({

@@ -28,6 +28,16 @@ export function adminSecurityService({ db, security, audit, clock }: Deps) {
       })();
     },
 
+    /** Requires two-factor login of every secretariat account (or stops requiring it). */
+    saveTwoFactorRequirement(required: boolean, actor: Actor): void {
+      const at = clock.now().toISOString();
+      db.transaction(() => {
+        const before = security.twoFactorRequiredForSecretariat();
+        security.setTwoFactorRequiredForSecretariat(required, at);
+        audit.record(actor, at, 'security.two_factor', { type: 'setting', id: 0 }, { two_factor_required: [before, required] });
+      })();
+    },
+
     /** Registers a shared egress range (`id` undefined) or saves one read at `version`. */
     saveSharedRange(id: number | undefined, version: number | null, form: SharedRangeForm, actor: Actor): SaveOutcome {
       if (security.sharedRangeNameTaken(form.name, id)) return { errors: { name: '同じ名称の登録が既にあります。' } };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { organisationKinds } from '../accounts/accounts.types.js';
-import { PASSWORD_TOO_LONG_MESSAGE, passwordTooLong } from '../accounts/passwords.js';
+import { profileFields } from '../accounts/accounts.schemas.js';
+import { passwordProblem } from '../accounts/password-rules.js';
 import { idList, pageField } from '../search/search.schemas.js';
 import { canonicalRange } from '../security/ip-ranges.js';
 import { charCount, idField, optionalIdField } from '../../validation.js';
@@ -51,7 +52,7 @@ export type OrganisationListQuery = z.infer<typeof organisationListQuery>;
 export const userListQuery = z.object({
   q: listKeyword,
   kind: z.union([z.literal(''), z.enum(organisationKinds)]).optional().transform((v) => v ?? ''),
-  state: z.enum(['', 'active', 'inactive']).optional().transform((v) => v ?? ''),
+  state: z.enum(['', 'active', 'inactive', 'never']).optional().transform((v) => v ?? ''),
   org_id: optionalIdField('団体の指定が正しくありません。'),
   sort: oneOf(userSorts).transform((v) => v ?? 'login_id'),
   page: pageField(),
@@ -66,20 +67,25 @@ export const organisationForm = z.object({
 });
 export type OrganisationForm = z.infer<typeof organisationForm>;
 
-/** POST /admin/users (password required, or empty for an invitation later), /admin/users/:id (empty keeps it). */
-export const userForm = (passwordRequired: boolean) => z.object({
+/**
+ * POST /admin/users, /admin/users/:id. The password may be left empty: a new account then gets an
+ * invitation by mail to set its own (so it needs an address), an existing one keeps its password.
+ * A password typed here meets the same rules as one a user sets (password-rules.ts).
+ */
+export const userForm = (creating: boolean) => z.object({
   login_id: z.string({ message: 'ログインIDを入力してください。' }).trim().min(1, 'ログインIDを入力してください。')
     .refine((v) => charCount(v) <= 64, 'ログインIDは64文字以内で入力してください。')
     .regex(/^[A-Za-z0-9._@-]*$/, 'ログインIDは半角英数字と . _ @ - で入力してください。'),
-  password: z.string().optional().transform((v) => v ?? '')
-    .refine((v) => (passwordRequired ? v.length >= 12 : v === '' || v.length >= 12), 'パスワードは12文字以上で入力してください。')
-    .refine((v) => !passwordTooLong(v), PASSWORD_TOO_LONG_MESSAGE),
+  password: z.string().optional().transform((v) => v ?? ''),
   org_id: idField('所属団体を選択してください。'),
-  name: textField('氏名', 100),
-  department: textField('部署名', 100),
-  phone: textField('電話番号', 30),
-  email: textField('メールアドレス', 254).refine((v) => v === '' || z.email().safeParse(v).success, 'メールアドレスの形式が正しくありません。'),
+  ...profileFields,
   active: z.literal('1').optional(),
+}).superRefine((form, ctx) => {
+  const problem = form.password === '' ? null : passwordProblem(form.password, form.login_id);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  if (creating && form.password === '' && form.email === '') {
+    ctx.addIssue({ code: 'custom', path: ['email'], message: 'パスワードを空欄にする場合は、パスワード設定の案内（招待メール）を送るメールアドレスを入力してください。' });
+  }
 }).transform((form) => ({
   loginId: form.login_id, password: form.password, organisationId: form.org_id, name: form.name, department: form.department,
   phone: form.phone, email: form.email, active: form.active === '1',

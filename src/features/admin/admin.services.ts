@@ -2,6 +2,8 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import type { LinkTo } from '../../mail/links.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import type { AccountLinksService } from '../account-links/account-links.service.js';
+import type { CredentialsRepository } from '../accounts/credentials.repository.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
@@ -18,6 +20,7 @@ import { entryDiffText } from './entry-diff.js';
 type Deps = {
   db: Db; clock: Clock; audit: AuditRepository; outbox: OutboxRepository; security: SecurityRepository;
   genres: GenresRepository; infoTypes: InfoTypesRepository; link: LinkTo; onMailQueued: () => void;
+  credentials: CredentialsRepository; invitations: AccountLinksService;
 };
 
 /**
@@ -34,7 +37,9 @@ export function adminServices(deps: Deps) {
     entries: adminEntriesService({ db, entries, audit, outbox, clock, link: deps.link, onMailQueued: deps.onMailQueued }),
     review: adminReviewService({ db, entries, audit, clock, text: diffText }),
     taxonomy: adminTaxonomyService({ db, genres: deps.genres, infoTypes: deps.infoTypes, audit, clock }),
-    accounts: adminAccountsService({ db, accounts, audit, clock }),
+    accounts: adminAccountsService({
+      db, accounts, audit, clock, outbox, onMailQueued: deps.onMailQueued, invitations: deps.invitations, credentials: deps.credentials,
+    }),
     security: adminSecurityService({ db, security: deps.security, audit, clock }),
   };
 }

@@ -14,6 +14,11 @@ export const ACTION_LABELS: Record<string, string> = {
   'self_check.update': 'セルフチェックの記録', 'message.relay': 'メッセージの送信',
   'shared_range.create': '共用の出口IPアドレスの登録', 'shared_range.update': '共用の出口IPアドレスの変更',
   'shared_range.delete': '共用の出口IPアドレスの削除',
+  'account.profile': 'プロフィールの変更', 'account.mail': 'メールの設定の変更', 'account.password': 'パスワードの変更',
+  'account.password_reset': 'パスワードの再設定', 'account.invitation_accepted': '招待によるパスワードの設定',
+  'account.two_factor_on': '二要素認証の設定', 'account.two_factor_off': '二要素認証の解除',
+  'user.invite': '招待メールの送信', 'user.two_factor_reset': '事務局による二要素認証の解除',
+  'security.two_factor': '事務局アカウントの二要素認証の設定',
 };
 
 /** Fields of the other records the audit log holds (accounts, organisations, genres, settings). */
@@ -21,7 +26,7 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   loginId: 'ログインID', organisationId: '所属団体', name: '名前', department: '部署名', phone: '電話番号', email: 'メールアドレス',
   active: 'ログインできる', password: 'パスワード', kind: '種別', ip_ranges: 'IPアドレスの範囲', parent_id: '親ジャンル',
   sort_order: '並び順', retired: '非表示', outside_range_policy: '登録外IPアドレスの方針', subject: '件名', alert: 'お知らせメール',
-  conditions: '検索条件', note: 'メモ',
+  conditions: '検索条件', note: 'メモ', mail_freshness: '登録情報のお知らせメール', two_factor_required: '事務局アカウントの二要素認証を必須にする',
 };
 
 /** Any recorded field's label (entry fields first), for mails and screens. */
@@ -60,6 +65,7 @@ export function actionLabel(action: string): string {
 export const LOGIN_RESULT_LABELS: Record<string, string> = {
   ok: '成功', bad_credentials: 'IDまたはパスワードの誤り', inactive: '無効なアカウント', locked: 'ロック中のため拒否',
   lock_started: '失敗が続いたためIDをロック', ip_throttled: '同じアドレスからの失敗が多いため制限', outside_range_denied: '登録外のIPアドレスのため拒否',
+  second_factor: 'パスワード確認済み（確認コード待ち）', bad_otp: '確認コードの誤り',
 };
 
 /**

@@ -61,7 +61,7 @@ export function freshnessRepository(db: Db) {
     ).pluck(),
     organisationName: db.prepare<[number], string>('SELECT name FROM organisations WHERE id = ?').pluck(),
     recipients: db.prepare<[number], string>(
-      `SELECT email FROM users WHERE organisation_id = ? AND active = 1 AND email <> '' ORDER BY id`,
+      `SELECT email FROM users WHERE organisation_id = ? AND active = 1 AND email <> '' AND mail_freshness = 1 ORDER BY id`,
     ).pluck(),
     // Entries whose freshness date (the later of update and confirmation) is before @staleBefore, of
     // organisations not reminded since @remindedBefore.

@@ -19,6 +19,8 @@ export type SharedEgressRange = { id: number; name: string; note: string; cidrs:
 /** A shared-address anomaly not yet in a digest, with what the log says of that address since the window began. */
 export type PendingSharedIp = { id: number; at: string; ip: string; logins: number; organisations: number; loginIds: string[] };
 
+const TWO_FACTOR_SETTING = 'two_factor_required_secretariat';
+
 /** Login anomalies (管理者側機能 5), the policy for logins from outside an organisation's ranges, and the log. */
 export function securityRepository(db: Db) {
   const statements = {
@@ -76,6 +78,13 @@ export function securityRepository(db: Db) {
     },
     setPolicy(policy: OutsideRangePolicy, at: string): void {
       statements.setPolicy.run(policy, at);
+    },
+    /** Issue 17.5: secretariat accounts must use two-factor login (off on a fresh database). */
+    twoFactorRequiredForSecretariat(): boolean {
+      return statements.setting.get(TWO_FACTOR_SETTING) === '1';
+    },
+    setTwoFactorRequiredForSecretariat(required: boolean, at: string): void {
+      statements.setSetting.run(TWO_FACTOR_SETTING, required ? '1' : '0', at);
     },
     /** `notifiedAt`: when the secretariat was mailed about it (null: it waits for the next digest). */
     recordAnomaly(anomaly: {
