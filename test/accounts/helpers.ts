@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import pino from 'pino';
+import request from 'supertest';
 import type { ParsedMail } from 'mailparser';
 import { mailSender, type MailSender } from '../../src/mail/sender.js';
 import { outboxRepository } from '../../src/mail/outbox.repository.js';
@@ -48,6 +49,17 @@ export async function submit(agent: Agent, page: string, action: string, fields:
   const hidden = Object.fromEntries($(html)(`form[action="${action}"]`).first().find('input[type="hidden"][name]')
     .map((_, el) => [[$(html)(el).attr('name')!, String($(html)(el).val() ?? '')]]).get() as [string, string][]);
   return agent.post(action).type('form').send({ ...hidden, _csrf: csrfFrom(html, action), ...fields });
+}
+
+/**
+ * Posts a new password to a mailed link as its page's form would; when the link no longer shows a
+ * form (used, expired), with a token from the login page, as someone replaying an old tab would.
+ */
+export async function postNewPassword(app: Parameters<typeof request>[0], path: string, password: string) {
+  const agent = request.agent(app);
+  const page = await agent.get(path);
+  const token = page.status === 200 ? csrfFrom(page.text, path) : csrfFrom((await agent.get('/login')).text, '/login');
+  return agent.post(path).type('form').send({ _csrf: token, new_password: password, new_password_confirm: password });
 }
 
 /**

@@ -1,18 +1,13 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createOrganisation } from '../helpers/factories.js';
-import { $, csrfFrom, login } from '../helpers/http.js';
+import { $, login } from '../helpers/http.js';
 import { adminAgent } from '../admin/helpers.js';
-import { linkIn, portalWithMail } from './helpers.js';
+import { linkIn, portalWithMail, postNewPassword } from './helpers.js';
 
 const CHOSEN = 'my-own-passphrase-for-applic';
 
-async function accept(app: Parameters<typeof request>[0], path: string, password = CHOSEN) {
-  const agent = request.agent(app);
-  const page = await agent.get(path);
-  const token = page.status === 200 ? csrfFrom(page.text, path) : csrfFrom((await agent.get('/login')).text, '/login');
-  return agent.post(path).type('form').send({ _csrf: token, new_password: password, new_password_confirm: password });
-}
+const accept = (app: Parameters<typeof request>[0], path: string, password = CHOSEN) => postNewPassword(app, path, password);
 
 describe('invitations', () => {
   it('the secretariat creates an account without a password; the mailed link sets one once; the user logs in; the account page says it was used', async () => {

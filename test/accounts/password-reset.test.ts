@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createUser, PASSWORD } from '../helpers/factories.js';
 import { $, csrfFrom, login, loggedInAgent } from '../helpers/http.js';
-import { linkIn, portalWithMail } from './helpers.js';
+import { linkIn, portalWithMail, postNewPassword } from './helpers.js';
 
 const NEW_PASSWORD = 'spring-rain-over-the-harbour';
 const ANSWER = 'パスワード再設定の案内をお送りしました。';
@@ -15,13 +15,7 @@ async function requestReset(app: Parameters<typeof request>[0], loginId: string,
   return req.send({ _csrf: csrfFrom(page.text, '/password-reset'), login_id: loginId });
 }
 
-/** Posts a new password to a link, as its page's form would (with a token from the login page when the link no longer shows one). */
-async function setPassword(app: Parameters<typeof request>[0], path: string, password = NEW_PASSWORD) {
-  const agent = request.agent(app);
-  const page = await agent.get(path);
-  const token = page.status === 200 ? csrfFrom(page.text, path) : csrfFrom((await agent.get('/login')).text, '/login');
-  return agent.post(path).type('form').send({ _csrf: token, new_password: password, new_password_confirm: password });
-}
+const setPassword = (app: Parameters<typeof request>[0], path: string, password = NEW_PASSWORD) => postNewPassword(app, path, password);
 
 describe('password reset by mail', () => {
   it('the same answer for a real ID, an unknown ID and an inactive account; only the real active one is mailed', async () => {
