@@ -13,6 +13,10 @@ const port = z
 
 const flag = z.enum(['0', '1'], { message: '0 または 1 を指定してください' }).transform((v) => v === '1');
 
+/** A whole number from `min` to `max`. */
+const count = (min: number, max: number) => z.string().regex(/^\d+$/, `${min}〜${max} の整数を指定してください`).transform(Number)
+  .pipe(z.number().int().min(min, `${min}〜${max} の整数を指定してください`).max(max, `${min}〜${max} の整数を指定してください`));
+
 const email = z.email({ message: 'メールアドレスの形式で指定してください' });
 
 /** Express's `trust proxy`: false, true, a hop count, or a list of addresses/subnets. */
@@ -55,6 +59,10 @@ const envSchema = z
       .optional(),
     TRUST_PROXY: trustProxy.default(false),
     SEED_DEMO: flag.default(true),
+    BACKUP_DIR: z.string().min(1, '空にはできません').default('backups'),
+    BACKUP_KEEP_DAILY: count(1, 366).default(7),
+    BACKUP_KEEP_WEEKLY: count(0, 520).default(8),
+    BACKUP_HOUR: count(0, 23).default(3),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'pino のログレベルを指定してください' })
       .default('info'),
@@ -81,6 +89,8 @@ export type Config = {
   trustProxy: boolean | number | string;
   seedDemo: boolean;
   logLevel: string;
+  /** Where the archives go, how many are kept, and the hour (Japan time) the nightly one is due. */
+  backup: { dir: string; keepDaily: number; keepWeekly: number; hour: number };
 };
 
 export class ConfigError extends Error {}
@@ -112,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
+    backup: { dir: e.BACKUP_DIR, keepDaily: e.BACKUP_KEEP_DAILY, keepWeekly: e.BACKUP_KEEP_WEEKLY, hour: e.BACKUP_HOUR },
   };
 }
