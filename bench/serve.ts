@@ -15,7 +15,8 @@ let app: express.Express;
 if (mode === 'portal' && dbPath) {
   app = createApp({
     db: openDatabase(dbPath),
-    config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: 'uploads', adminEmail: 'bench@example.jp', publicUrl: 'http://localhost' },
+    config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: 'uploads', adminEmail: 'bench@example.jp', publicUrl: 'http://localhost',
+      backup: { dir: '.bench/backups', keepDaily: 7, keepWeekly: 8, hour: 3 } },
     sessionSecret: 'bench-session-secret-bench-session-secret',
     clock: systemClock,
     logger: pino({ level: 'silent' }),

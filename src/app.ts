@@ -13,6 +13,13 @@ import { accountLinksService } from './features/account-links/account-links.serv
 import type { SessionUser } from './features/accounts/accounts.types.js';
 import { credentialsRepository } from './features/accounts/credentials.repository.js';
 import { auditRepository } from './features/audit/audit.repository.js';
+import { backupRepository } from './features/backup/backup.repository.js';
+import { backupService, type BackupService } from './features/backup/backup.service.js';
+import { checkHealth } from './features/system/health.js';
+import { jobRunsRepository } from './features/system/job-runs.repository.js';
+import { systemStatus } from './features/system/system-status.js';
+import { healthRoutes, systemPageRoutes } from './features/system/system.routes.js';
+import { PORTAL_VERSION } from './version.js';
 import { myAccountRepository } from './features/my-account/my-account.repository.js';
 import { myAccountRoutes } from './features/my-account/my-account.routes.js';
 import { myAccountService } from './features/my-account/my-account.service.js';
@@ -73,7 +80,7 @@ import { publicDir, viewsDir } from './paths.js';
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail' | 'publicUrl'>;
+  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail' | 'publicUrl' | 'backup'>;
   /** Sends queued mail right after a change queues some; without it mail waits in the outbox. */
   mailer?: MailSender;
   sessionSecret: string;
@@ -105,7 +112,7 @@ export type PortalJobs = {
 };
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
-export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } {
+export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; backup: BackupService } {
   const { db, config, clock, logger } = deps;
   const accounts = accountsRepository(db);
   const entries = entriesRepository(db);
@@ -148,13 +155,22 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.get('/favicon.svg', (_req, res) => res.sendFile(path.join(publicDir, 'favicon.svg'), { maxAge: '1d' }));
   app.use('/assets/design-tokens', express.static(designTokensDir, { maxAge: '1d', index: false }));
 
+  const jobRuns = jobRunsRepository(db);
+  const backup = backupService({
+    db, repository: backupRepository(db), outbox, clock, logger, uploadDir: config.uploadDir, adminEmail: config.adminEmail,
+    portalVersion: PORTAL_VERSION, onMailQueued: kickMail,
+    settings: { dir: config.backup.dir, retention: { daily: config.backup.keepDaily, weekly: config.backup.keepWeekly }, hour: config.backup.hour },
+  });
+  const freshness = freshnessRepository(db);
+  const startedAt = clock.now();
+  app.use(healthRoutes(() => checkHealth({ db, jobRuns, clock })));
+
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(sessions({ db, secret: deps.sessionSecret, idleMinutes: config.sessionIdleMinutes }));
   app.use(loadCurrentUser(accounts));
   app.use(requestLocals({ clock, idleMinutes: config.sessionIdleMinutes }));
   const twoFactorRequired = (user: SessionUser) => user.organisationKind === 'secretariat' && securityRepo.twoFactorRequiredForSecretariat();
   app.use(requireTwoFactorSetup(twoFactorRequired));
-  const freshness = freshnessRepository(db);
   app.use(freshnessLocals(freshness, clock));
   app.use(csrf.exposeToken);
   // Every POST must carry the session's token (multipart routes check it after their upload parser).
@@ -219,6 +235,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.use(freshnessRoutes({
     service: freshnessService({ db, repository: freshness, checker: linkChecks, audit, clock, logger }), repository: freshness, checker: linkChecks, clock,
   }));
+  app.use(systemPageRoutes(systemStatus({ db, uploadDir: config.uploadDir, clock, outbox, backup, freshness, jobRuns, version: PORTAL_VERSION, startedAt })));
   const csvImports = adminImportService({
     db, repository: adminImportRepository(db), entries, genres, infoTypes, accounts: adminAccountsRepository(db), audit, clock,
   });
@@ -231,6 +248,11 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
       }),
       csvImports, clock, outbox, security: securityRepo, genres, infoTypes, verifyCsrf: csrf.verify,
       brokenLinks: () => freshness.failing(STRIKES, 20),
+      lastBackup: () => {
+        const lastGood = backup.lastGood();
+        const stale = !lastGood || clock.now().getTime() - Date.parse(lastGood.startedAt) > 26 * 3_600_000;
+        return { last: backup.last(), lastGood, settings: backup.settings, stale };
+      },
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),
       sharedRangeOf: security.sharedRangeOf,
     }),
@@ -246,6 +268,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs } 
   app.use(errorHandler({ logger, showStack: config.nodeEnv === 'development' }));
   return {
     app,
+    backup,
     jobs: {
       savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, link, onMailQueued: kickMail }),
       linkChecks,

@@ -151,3 +151,25 @@ export function bigrams(normalised: string): string {
   }
   return [...pairs].join(' ');
 }
+
+/** A size as people read it: 「1.2 GB」「340 MB」「12 KB」 (1024-based, as file managers show). */
+export function formatBytes(bytes: number): string {
+  const units = ['バイト', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} バイト` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A duration in seconds as 「3日 4時間」「5時間 12分」「42分」. */
+export function formatDuration(seconds: number): string {
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3_600);
+  const minutes = Math.floor((seconds % 3_600) / 60);
+  if (days > 0) return `${days}日 ${hours}時間`;
+  if (hours > 0) return `${hours}時間 ${minutes}分`;
+  return `${minutes}分`;
+}

@@ -40,6 +40,11 @@ export function outboxRepository(db: Db) {
        FROM mail_outbox ORDER BY id DESC LIMIT ?`,
   );
   const unsent = db.prepare<[], number>(`SELECT count(*) FROM mail_outbox WHERE status <> 'sent'`).pluck();
+  const backlog = db.prepare<[], { pending: number; failed: number; oldestPending: string | null }>(
+    `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed,
+            min(created_at) FILTER (WHERE status = 'pending') AS oldestPending
+       FROM mail_outbox WHERE status <> 'sent'`,
+  );
   return {
     /** The newest messages with their state, for /admin/mail; private kinds without subject and body. */
     list(limit: number) {
@@ -47,6 +52,10 @@ export function outboxRepository(db: Db) {
     },
     unsentCount(): number {
       return unsent.get() ?? 0;
+    },
+    /** Mail waiting to go, mail given up on, and since when the oldest waits (for /admin/system). */
+    backlog(): { pending: number; failed: number; oldestPending: string | null } {
+      return backlog.get() ?? { pending: 0, failed: 0, oldestPending: null };
     },
     /** Queues a mail; recipients without an address are dropped, and a mail with none is not queued. */
     enqueue(mail: OutgoingMail, at: string): number | null {

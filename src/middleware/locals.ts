@@ -2,7 +2,7 @@ import type { Express, RequestHandler, Response } from 'express';
 import { genreTreeHtml } from '../features/genres/genre-tree.html.js';
 import { normaliseIp } from '../features/security/ip-ranges.js';
 import type { Clock } from '../clock.js';
-import { formatCount, formatDate, formatDateTime, formatTime, markTerms, summaryHead } from '../text.js';
+import { formatBytes, formatCount, formatDate, formatDateTime, formatDuration, formatTime, markTerms, summaryHead } from '../text.js';
 
 export type Breadcrumb = { label: string; href?: string };
 
@@ -26,6 +26,8 @@ export function setTemplateDefaults(app: Express): void {
     formatDateTime,
     formatTime,
     formatCount,
+    formatBytes,
+    formatDuration,
     markTerms,
     genreTreeHtml,
     formatDate,

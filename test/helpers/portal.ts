@@ -56,7 +56,8 @@ export function portalOn(db: Db, options: PortalOptions = {}): { app: Express; j
     db,
     config: {
       nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, uploadDir: options.uploadDir ?? tempDir('uploads-'),
-      adminEmail: 'secretariat@applic.example.jp', publicUrl: PUBLIC_URL, ...options.config,
+      adminEmail: 'secretariat@applic.example.jp', publicUrl: PUBLIC_URL,
+      backup: { dir: tempDir('backups-'), keepDaily: 7, keepWeekly: 8, hour: 3 }, ...options.config,
     },
     mailer: options.mailer,
     sessionSecret: TEST_SESSION_SECRET,

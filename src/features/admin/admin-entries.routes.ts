@@ -1,3 +1,5 @@
+import type { BackupRun } from '../backup/backup.repository.js';
+import type { BackupSettings } from '../backup/backup.service.js';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { listHref, pageCount, PER_PAGE } from '../../pagination.js';
@@ -37,7 +39,11 @@ type Deps = {
   unsentMailCount: () => number;
   /** Links failing the last checks in a row, shown with the dashboard's other alerts (issue 10). */
   brokenLinks: () => FailingLink[];
+  /** `stale`: no good backup within a day (26 hours: the nightly one may run late). */
+  lastBackup: () => { last: BackupRun | undefined; lastGood: BackupRun | undefined; settings: BackupSettings; stale: boolean };
 };
+
+export type AdminEntriesDeps = Deps;
 
 /** Dashboard, all entries, one entry with its history, suspension and review (管理者側機能 3). */
 export function adminEntriesRoutes(deps: Deps): Router {
@@ -54,6 +60,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
       brokenLinks: deps.brokenLinks(),
       diffRows: deps.diffText.rows,
       twoFactorRequired: deps.security.twoFactorRequiredForSecretariat(),
+      backup: deps.lastBackup(),
     });
   });
 

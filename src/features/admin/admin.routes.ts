@@ -7,7 +7,7 @@ import type { InfoTypesRepository } from '../info-types/info-types.repository.js
 import type { SecurityRepository } from '../security/security.repository.js';
 import type { SecurityService } from '../security/security.service.js';
 import { adminAccountsRoutes, type IssueProfileView } from './admin-accounts.routes.js';
-import { adminEntriesRoutes } from './admin-entries.routes.js';
+import { adminEntriesRoutes, type AdminEntriesDeps } from './admin-entries.routes.js';
 import type { AdminImportService } from './admin-import.service.js';
 import { adminImportRoutes } from './admin-import.routes.js';
 import { adminReviewRoutes } from './admin-review.routes.js';
@@ -21,6 +21,8 @@ type Deps = {
   clock: Clock; outbox: OutboxRepository; security: SecurityRepository; genres: GenresRepository; infoTypes: InfoTypesRepository;
   verifyCsrf: RequestHandler;
   brokenLinks: () => FailingLink[];
+  /** The last backup and the last good one, for the dashboard (issue 18.1). */
+  lastBackup: AdminEntriesDeps['lastBackup'];
   issueProfileOf: (organisationId: number) => IssueProfileView;
   /** The registered shared egress range an address lies in, for the login log. */
   sharedRangeOf: SecurityService['sharedRangeOf'];
@@ -40,7 +42,7 @@ export function adminRoutes(deps: Deps): Router {
   });
   router.use(adminEntriesRoutes({
     entries: services.entriesRepository, service: services.entries, review: services.review, security: deps.security,
-    diffText: services.diffText, unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks,
+    diffText: services.diffText, unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks, lastBackup: deps.lastBackup,
   }));
   router.use(adminReviewRoutes({ service: services.review }));
   router.use(adminTaxonomyRoutes({ service: services.taxonomy, genres: deps.genres, infoTypes: deps.infoTypes }));
