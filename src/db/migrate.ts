@@ -12,6 +12,16 @@ const FILE_PATTERN = /^(\d{4})_[a-z0-9_]+\.sql$/;
  */
 const REBUILDS_TABLES = '-- migrate: rebuilds tables';
 
+/** The database was migrated by a newer portal than this one: starting would run old code on a newer schema. */
+export class DatabaseNewerThanCode extends Error {}
+
+/** A migration failed; its transaction rolled back, so the database is as it was before that file. */
+export class MigrationFailed extends Error {
+  constructor(readonly file: string, cause: unknown) {
+    super(`migration ${file} failed: ${(cause as Error).message}`, { cause });
+  }
+}
+
 /**
  * Applies migrations/NNNN_*.sql in order, each in its own transaction together with its record in
  * schema_migrations, so a failed file leaves nothing behind and a second run applies nothing.
@@ -34,6 +44,11 @@ export function migrate(db: Db, dir: string): string[] {
   const duplicate = versions.find((v, i) => versions.indexOf(v) !== i);
   if (duplicate) throw new Error(`migration version ${duplicate} is used by two files in ${dir}`);
 
+  const unknown = [...applied].filter((v) => !versions.includes(v)).sort();
+  if (unknown.length > 0) {
+    throw new DatabaseNewerThanCode(`the database has migrations this code does not know (${unknown.join(', ')}): it was upgraded by a newer version`);
+  }
+
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const done: string[] = [];
   for (const file of files) {
@@ -49,6 +64,8 @@ export function migrate(db: Db, dir: string): string[] {
         if (rebuilds && (db.pragma('foreign_key_check') as unknown[]).length > 0) throw new Error(`migration ${file} leaves broken foreign keys`);
         record.run(version, file, new Date().toISOString());
       })();
+    } catch (error) {
+      throw new MigrationFailed(file, error);
     } finally {
       if (rebuilds && foreignKeys) db.pragma('foreign_keys = ON');
     }
