@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { JobRunsRepository } from './job-runs.repository.js';
 
-/** One piece of background work: what it is called, how often it runs, and the first run's delay. */
+/** One piece of background work: what it is called, how often it runs, and the first run's delay (none: at once, when the scheduler starts). */
 export type ScheduledJob = { name: string; everyMs: number; firstAfterMs?: number; run: () => unknown };
 
 /**
@@ -31,14 +31,23 @@ export function startScheduler(deps: { jobs: ScheduledJob[]; jobRuns: JobRunsRep
         running = false;
       }
     };
-    const first = setTimeout(() => {
-      void tick();
+    const repeat = () => {
       const every = setInterval(() => void tick(), job.everyMs);
       every.unref();
       timers.push(every);
-    }, job.firstAfterMs ?? 0);
-    first.unref();
-    timers.push(first);
+    };
+    if (!job.firstAfterMs) {
+      // At once: a synchronous job (the sweep) has done its work before the server starts listening.
+      void tick();
+      repeat();
+    } else {
+      const first = setTimeout(() => {
+        void tick();
+        repeat();
+      }, job.firstAfterMs);
+      first.unref();
+      timers.push(first);
+    }
   }
   return {
     stop() {
