@@ -82,10 +82,13 @@ export class SearchIndex {
   /** Brings the index up to date with the database: replays the change feed or rebuilds. */
   refresh(): void {
     if (!this.built) return this.rebuild();
+    // The newest seq ever given out (it survives pruning): equal to ours, nothing has changed.
+    if (this.repository.lastChange() === this.lastSeq) return;
     const changes = this.repository.changesSince(this.lastSeq);
-    if (changes.length === 0) return;
-    // Seqs are contiguous (AUTOINCREMENT, and a rolled-back insert gives its number back), so a first
-    // seq past lastSeq + 1 means another process pruned changes this index never saw.
+    // Seqs are contiguous (AUTOINCREMENT, and a rolled-back insert gives its number back), so none
+    // left after ours, or a first one past lastSeq + 1, means changes were pruned before this index
+    // (in another worker, say) saw them: only a rebuild is sure to be right.
+    if (changes.length === 0) return this.rebuild();
     const missed = changes[0]![0] !== this.lastSeq + 1;
     const ids = new Set<number>();
     let full = missed || changes.length > MAX_INCREMENTAL * 4;
@@ -100,7 +103,6 @@ export class SearchIndex {
     }
     this.generation++;
     this.lastSeq = changes[changes.length - 1]![0];
-    this.repository.pruneChanges(this.lastSeq);
   }
 
   private rebuild(): void {
@@ -139,7 +141,6 @@ export class SearchIndex {
     }
     this.order = entries.map(([id]) => id).sort((a, b) => this.compare(a, b));
     this.built = true;
-    this.repository.pruneChanges(this.lastSeq);
     this.lastBuildMs = performance.now() - started;
     this.generation++;
   }

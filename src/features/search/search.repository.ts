@@ -16,11 +16,12 @@ export type ExportRow = {
 export function searchRepository(db: Db) {
   const published = 'e.deleted_at IS NULL AND e.suspended_at IS NULL';
   const statements = {
-    lastChange: db.prepare<[], number>('SELECT coalesce(max(seq), 0) FROM search_changes').pluck(),
+    // AUTOINCREMENT keeps the highest seq given out here, also after the rows are pruned.
+    lastChange: db.prepare<[], number>(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)`).pluck(),
     changesSince: db.prepare<[number], [number, number | null]>(
       'SELECT seq, entry_id FROM search_changes WHERE seq > ? ORDER BY seq',
     ).raw(),
-    pruneChanges: db.prepare<[number]>('DELETE FROM search_changes WHERE seq <= ?'),
+    pruneOld: db.prepare<[number]>(`DELETE FROM search_changes WHERE seq <= (SELECT coalesce(max(seq), 0) FROM search_changes) - ?`),
     publishedEntries: db.prepare<[], [number, number, string]>(
       `SELECT e.id, e.type_id, e.updated_at FROM entries e WHERE ${published}`,
     ).raw(),
@@ -75,8 +76,12 @@ export function searchRepository(db: Db) {
       return statements.changesSince.all(seq);
     },
     /** Forgets changes every index in this process has applied. */
-    pruneChanges(upToSeq: number): void {
-      statements.pruneChanges.run(upToSeq);
+    /**
+     * Forgets all but the newest `keep` changes (the hourly sweep). Every worker's index reads the feed
+     * before each query, so none falls that far behind while it serves; one that does rebuilds.
+     */
+    pruneOldChanges(keep: number): number {
+      return statements.pruneOld.run(keep).changes;
     },
     /** [id, typeId, updatedAt] of every published entry. */
     publishedEntries(): [number, number, string][] {
