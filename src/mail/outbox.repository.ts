@@ -22,13 +22,15 @@ export function outboxRepository(db: Db) {
     `INSERT INTO mail_outbox (created_at, kind, recipients, subject, body, status, attempts, next_attempt_at)
      VALUES (@at, @kind, @recipients, @subject, @body, 'pending', 0, @at)`,
   );
-  const due = db.prepare<[string, number], { id: number; kind: string; recipients: string; subject: string; body: string; attempts: number }>(
+  const due = db.prepare<[{ now: string; limit: number }], { id: number; kind: string; recipients: string; subject: string; body: string; attempts: number }>(
     `SELECT id, kind, recipients, subject, body, attempts FROM mail_outbox
-      WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+      WHERE status = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY id LIMIT @limit`,
   );
-  const markSent = db.prepare(`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`);
+  const claim = db.prepare(`UPDATE mail_outbox SET claimed_until = ?
+    WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)`);
+  const markSent = db.prepare(`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ?`);
   const markFailed = db.prepare(
-    `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+    `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL,
             status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END
       WHERE id = ?`,
   );
@@ -64,7 +66,11 @@ export function outboxRepository(db: Db) {
       return Number(insert.run({ ...mail, recipients: JSON.stringify(to), at }).lastInsertRowid);
     },
     due(now: string, limit: number): QueuedMail[] {
-      return due.all(now, limit).map((row) => ({ ...row, to: JSON.parse(row.recipients) as string[] }));
+      return due.all({ now, limit }).map((row) => ({ ...row, to: JSON.parse(row.recipients) as string[] }));
+    },
+    /** Takes a due mail for sending until `until`; false when another process has it (or it went meanwhile). */
+    claim(id: number, now: string, until: string): boolean {
+      return claim.run(until, id, now).changes === 1;
     },
     markSent(id: number, at: string): void {
       markSent.run(at, id);

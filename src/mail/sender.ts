@@ -5,6 +5,8 @@ import type { OutboxRepository } from './outbox.repository.js';
 
 const MAX_ATTEMPTS = 8;
 const BATCH = 20;
+/** How long a claimed mail is left to the process that claimed it (a crashed one's claim runs out). */
+const CLAIM_MS = 5 * 60_000;
 
 /** Minutes to wait before try n+1: 1, 2, 4, 8 … up to six hours. */
 function backoffMs(attempts: number): number {
@@ -24,6 +26,8 @@ export function mailSender(deps: { smtpUrl: string; from: string; outbox: Outbox
     let sent = 0;
     const now = deps.clock.now();
     for (const mail of deps.outbox.due(now.toISOString(), BATCH)) {
+      // Another process (a second worker, the background process) may be sending this batch too.
+      if (!deps.outbox.claim(mail.id, deps.clock.now().toISOString(), new Date(deps.clock.now().getTime() + CLAIM_MS).toISOString())) continue;
       try {
         await transport.sendMail({ from: deps.from, to: mail.to, subject: mail.subject, text: mail.body });
         deps.outbox.markSent(mail.id, deps.clock.now().toISOString());
