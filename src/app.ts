@@ -1,7 +1,11 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import compression from 'compression';
 import express, { type Express } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { pinoHttp } from 'pino-http';
+import { ASSET_PREFIX, loadAssetManifest } from './assets/assets.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
@@ -90,6 +94,11 @@ export type AppDeps = {
   ipThrottle?: IpThrottle;
   /** The link checker's timeouts and pacing (tests shorten them). */
   linkCheck?: Partial<LinkCheckerConfig>;
+  /**
+   * The built static files (`npm run build`: dist/public), served under content-hashed names for a
+   * year. Without it (tests, `npm run dev`) pages link the plain files in public/.
+   */
+  assetsDir?: string;
 };
 
 // The guidebook's text is content, read once per process.
@@ -98,6 +107,9 @@ const guidebook = loadGuidebook();
 const designTokensDir = path.dirname(
   createRequire(import.meta.url).resolve('@digital-go-jp/design-tokens/dist/tokens.css'),
 );
+
+/** Changes of the search feed kept by the hourly prune: a worker further behind than this rebuilds its index. */
+const SEARCH_CHANGES_KEPT = 10_000;
 
 /** Builds the portal. It never listens: server.ts does, and tests hand it to supertest. */
 export function createApp(deps: AppDeps): Express {
@@ -109,6 +121,8 @@ export type PortalJobs = {
   savedSearchDigests: SavedSearchDigests; linkChecks: LinkChecker; staleReminders: StaleReminders; sweep: Sweeper;
   /** The hourly digest of shared-address login alerts (issue 16.6); returns how many it reported. */
   sharedIpDigest: { run(): number };
+  /** Forgets the search index's change feed but for its newest rows (each worker reads it before each query). */
+  searchChangeFeed: { prune(): number };
 };
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
@@ -148,12 +162,29 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));
   app.use(securityHeaders());
   app.use(onlyFormMethods);
+  const assets = loadAssetManifest(deps.assetsDir);
+  app.locals.asset = (plain: string): string => assets?.[plain] ?? plain;
+  if (assets) {
+    // Precompressed at build time (brotli, then gzip, by what the browser accepts); a name changes
+    // with its content, so a year's cache is safe.
+    app.use(ASSET_PREFIX, expressStaticGzip(deps.assetsDir!, {
+      enableBrotli: true, orderPreference: ['br', 'gz'], index: false,
+      serveStatic: { maxAge: '1y', immutable: true, index: false, fallthrough: false },
+    }));
+  }
   // Assets before the session, so fetching a stylesheet never reads or writes a session row.
   // Mounted by prefix, so a page request never costs a file-system lookup first.
   app.use('/css', express.static(path.join(publicDir, 'css'), { maxAge: '1h', index: false }));
   app.use('/js', express.static(path.join(publicDir, 'js'), { maxAge: '1h', index: false }));
   app.get('/favicon.svg', (_req, res) => res.sendFile(path.join(publicDir, 'favicon.svg'), { maxAge: '1d' }));
   app.use('/assets/design-tokens', express.static(designTokensDir, { maxAge: '1d', index: false }));
+  // Pages, CSV and JSON compressed as they are sent (brotli at a quality that costs little time, or
+  // gzip, by Accept-Encoding; nothing for a client that asks for none). A PDF is already compressed.
+  app.use(compression({
+    threshold: 1024,
+    brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+    filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('application/pdf') && compression.filter(req, res),
+  }));
 
   const jobRuns = jobRunsRepository(db);
   const backup = backupService({
@@ -280,6 +311,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
           return reported;
         },
       },
+      searchChangeFeed: { prune: () => searchRepo.pruneOldChanges(SEARCH_CHANGES_KEPT) },
       sweep: sweeper({
         db, uploadDir: config.uploadDir, clock, logger,
         cleanupDrafts: () => registrations.cleanupDrafts(),

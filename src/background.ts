@@ -20,8 +20,9 @@ export function backgroundJobs(deps: { jobs: PortalJobs; mailer: MailSender | un
     if (count > 0) logger.info({ count }, done);
   };
   return [
-    // Stale drafts, uncommitted import previews and upload files nothing refers to (after a crash).
-    { name: 'sweep', everyMs: 60 * MINUTE, run: () => jobs.sweep.run() },
+    // Stale drafts, uncommitted import previews and upload files nothing refers to (after a crash), and
+    // the old rows of the search change feed.
+    { name: 'sweep', everyMs: 60 * MINUTE, run: () => { jobs.sweep.run(); jobs.searchChangeFeed.prune(); } },
     // Each saved search is mailed at most once a day; checking every ten minutes spreads the digests.
     { name: 'saved-search-digests', everyMs: 10 * MINUTE, run: counted(() => jobs.savedSearchDigests.run(), 'saved-search digests queued') },
     // Shared-address login alerts go out as one digest an hour (the service keeps to that).

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -59,6 +60,7 @@ const envSchema = z
       .optional(),
     TRUST_PROXY: trustProxy.default(false),
     SEED_DEMO: flag.default(true),
+    WEB_CONCURRENCY: count(1, 64).optional(),
     BACKUP_DIR: z.string().min(1, '空にはできません').default('backups'),
     BACKUP_KEEP_DAILY: count(1, 366).default(7),
     BACKUP_KEEP_WEEKLY: count(0, 520).default(8),
@@ -89,6 +91,8 @@ export type Config = {
   trustProxy: boolean | number | string;
   seedDemo: boolean;
   logLevel: string;
+  /** Worker processes (Node's cluster): one per CPU unless WEB_CONCURRENCY says; 1 is a single process. */
+  webConcurrency: number;
   /** Where the archives go, how many are kept, and the hour (Japan time) the nightly one is due. */
   backup: { dir: string; keepDaily: number; keepWeekly: number; hour: number };
 };
@@ -122,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
+    webConcurrency: e.WEB_CONCURRENCY ?? os.availableParallelism(),
     backup: { dir: e.BACKUP_DIR, keepDaily: e.BACKUP_KEEP_DAILY, keepWeekly: e.BACKUP_KEEP_WEEKLY, hour: e.BACKUP_HOUR },
   };
 }

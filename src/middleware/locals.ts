@@ -41,6 +41,8 @@ export function setTemplateDefaults(app: Express): void {
     done: undefined,
     breadcrumbs: undefined,
     csrfToken: () => '',
+    // Replaced in createPortal by the built assets' hashed names, where there are any.
+    asset: (plain: string) => plain,
   });
 }
 

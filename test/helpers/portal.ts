@@ -40,7 +40,7 @@ export type TestPortal = {
   restart(): Express;
 };
 
-type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock' | 'mailer' | 'linkCheck'>> & {
+type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock' | 'mailer' | 'linkCheck' | 'assetsDir'>> & {
   config?: Partial<AppDeps['config']>;
   uploadDir?: string;
 };
@@ -66,6 +66,7 @@ export function portalOn(db: Db, options: PortalOptions = {}): { app: Express; j
     lockPolicy: options.lockPolicy,
     ipThrottle: options.ipThrottle,
     linkCheck: options.linkCheck,
+    assetsDir: options.assetsDir,
   });
 }
 

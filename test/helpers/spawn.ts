@@ -24,7 +24,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts src/server.ts and resolves once it says it is listening; `output` keeps growing after that. */
-export function startServer(env: Record<string, string>): Promise<{ output: string; stop(): Promise<void> }> {
+export function startServer(env: Record<string, string>): Promise<{ output: string; pid: number; exitCode(): number | null; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
@@ -39,7 +39,7 @@ export function startServer(env: Record<string, string>): Promise<{ output: stri
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('http://localhost:')) resolve({ get output() { return output; }, stop });
+      if (output.includes('http://localhost:')) resolve({ get output() { return output; }, pid: child.pid!, exitCode: () => child.exitCode, stop });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Router } from 'express';
 import { requireKind } from '../../middleware/auth.js';
 import type { Health } from './health.js';
@@ -11,7 +12,8 @@ export function healthRoutes(health: () => Health): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     const answer = health();
-    res.set('Cache-Control', 'no-store').status(answer.ok ? 200 : 503).json(answer);
+    // Which worker answered (0: a single process), for a monitor that checks each of them.
+    res.set({ 'Cache-Control': 'no-store', 'X-Portal-Worker': String(cluster.worker?.id ?? 0) }).status(answer.ok ? 200 : 503).json(answer);
   });
   return router;
 }
