@@ -6,6 +6,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/connection.js';
 import { projectRoot } from '../src/paths.js';
+import { clusterFigures } from './cluster.js';
 import { generate } from './generate.js';
 
 /**
@@ -265,6 +266,20 @@ async function main() {
     console.log(`first results page after a write (index rebuild included): median ${afterWrite[3]!.toFixed(1)} ms, max ${afterWrite[6]!.toFixed(1)} ms over 7 writes`);
     console.log(`portal RSS after the run: ${rssMb(portal.child.pid!).toFixed(0)} MB; target: results-page p95 < ${TARGET_P95_MS} ms (✗ marks a miss)`);
     await searchesWhileWriting(portal.port, dbPath, baseline);
+    portal.child.kill();
+    // Issue 19: the real server with one process and with a worker per core, bytes on the wire, RSS.
+    const reader = openDatabase(dbPath);
+    const detail = reader.prepare<[], number>('SELECT id FROM entries ORDER BY id LIMIT 1').pluck().get();
+    reader.close();
+    await clusterFigures({
+      dbPath, password, bareRps, seconds: SECONDS,
+      paths: {
+        'search form': '/search',
+        'results page (252 genres)': '/search/results',
+        'results, 1 top genre': String(baseline.get('1 top genre, page 1')!.pathname),
+        'detail page': `/entries/${detail}`,
+      },
+    });
   } finally {
     portal.child.kill();
     bare.child.kill();
