@@ -174,6 +174,17 @@ async function main() {
   const password = await generate(dbPath, ENTRIES);
   console.log(`bench data: ${ENTRIES.toLocaleString()} entries, 252 genres in 3 levels (${((Date.now() - t0) / 1000).toFixed(1)} s to build)`);
   console.log(`machine: ${os.cpus().length} cores, Node ${process.version}; ${SEQUENTIAL} sequential requests, then 8 connections for ${SECONDS} s each\n`);
+  // BENCH_ONLY=cluster: only the figures of the real server (issue 19), with the bare route beside them.
+  if (process.env.BENCH_ONLY === 'cluster') {
+    const bare = await serve(['bare']);
+    try {
+      await clusterFigures({ dbPath, password, bareRps: await throughput(bare.port, '/'), seconds: SECONDS, paths: realServerPaths(dbPath) });
+    } finally {
+      bare.child.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
 
   const started = Date.now();
   const portal = await serve(['portal', dbPath]);
@@ -268,24 +279,22 @@ async function main() {
     await searchesWhileWriting(portal.port, dbPath, baseline);
     portal.child.kill();
     // Issue 19: the real server with one process and with a worker per core, bytes on the wire, RSS.
-    const reader = openDatabase(dbPath);
-    const detail = reader.prepare<[], number>('SELECT id FROM entries ORDER BY id LIMIT 1').pluck().get();
-    reader.close();
-    await clusterFigures({
-      dbPath, password, bareRps, seconds: SECONDS,
-      paths: {
-        'search form': '/search',
-        'results page (252 genres)': '/search/results',
-        'results, 1 top genre': String(baseline.get('1 top genre, page 1')!.pathname),
-        'detail page': `/entries/${detail}`,
-      },
-    });
+    await clusterFigures({ dbPath, password, bareRps, seconds: SECONDS, paths: realServerPaths(dbPath) });
   } finally {
     portal.child.kill();
     bare.child.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   if (SCALE_ENTRIES > 0) await atScale(baseline);
+}
+
+/** The pages measured on the real server (issue 19): the search form, two results pages, a detail page. */
+function realServerPaths(dbPath: string): Record<string, string> {
+  const db = openDatabase(dbPath);
+  const top = db.prepare<[], number>(`SELECT id FROM genres WHERE name = '分野1'`).pluck().get();
+  const detail = db.prepare<[], number>('SELECT id FROM entries ORDER BY id LIMIT 1').pluck().get();
+  db.close();
+  return { 'search form': '/search', 'results page (252 genres)': '/search/results', 'results, 1 top genre': `/search/results?genre=${top}`, 'detail page': `/entries/${detail}` };
 }
 
 /** The searches compared while registrations run and at the larger scale. */
