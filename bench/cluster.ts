@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import { projectRoot } from '../src/paths.js';
+import { login } from './login.js';
 
 /**
  * Issue 19's figures, on the real server (src/server.ts, as `npm start` runs it) over the bench's
@@ -111,18 +112,6 @@ async function wireBytes(port: number, paths: Record<string, string>, cookie: st
     rows.push({ page: name, 'HTML KB': (none.bytes / 1024).toFixed(1), 'gzip KB': (gzip.bytes / 1024).toFixed(1), 'brotli KB': `${(br.bytes / 1024).toFixed(1)}${br.bytes < 15 * 1024 || !name.startsWith('results') ? '' : ' ✗'}` });
   }
   return rows;
-}
-
-async function login(port: number, loginId: string, password: string): Promise<string> {
-  const page = await fetch(`http://127.0.0.1:${port}/login`);
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const res = await fetch(`http://127.0.0.1:${port}/login`, {
-    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, login_id: loginId, password }).toString(),
-  });
-  if (res.status !== 302) throw new Error(`bench login as ${loginId} answered ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
 async function p95(port: number, pathname: string, cookie: string): Promise<number> {

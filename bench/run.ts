@@ -8,6 +8,7 @@ import { openDatabase } from '../src/db/connection.js';
 import { projectRoot } from '../src/paths.js';
 import { clusterFigures } from './cluster.js';
 import { generate } from './generate.js';
+import { login } from './login.js';
 
 /**
  * npm run bench — the results page at the size design.md sets (100,000 entries, 252 genres in three
@@ -76,19 +77,6 @@ function get(port: number, pathname: string, agent: http.Agent, cookie?: string)
       })
       .on('error', reject);
   });
-}
-
-/** Logs in through the login form; returns the session cookie for the pages only members see. */
-async function login(port: number, loginId: string, password: string): Promise<string> {
-  const page = await fetch(`http://127.0.0.1:${port}/login`);
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const res = await fetch(`http://127.0.0.1:${port}/login`, {
-    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, login_id: loginId, password }).toString(),
-  });
-  if (res.status !== 302) throw new Error(`bench login as ${loginId} answered ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
 /**
