@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
+import { tokenHash } from '../../src/features/account-links/account-links.service.js';
 import { totpCode } from '../accounts/helpers.js';
 import { axeViolations, browserAvailable, journey, loginAs, tabTo, useDemoBrowser } from '../helpers/browser.js';
 
@@ -68,7 +69,7 @@ describe.skipIf(!browserAvailable)('マイページ in a real browser', () => {
     await context.close();
   });
 
-  it('a municipality\'s マイページ (its likes and saved searches) and the reset request page: axe-core clean', async () => {
+  it('a municipality\'s マイページ (its likes and saved searches) and the reset pages: axe-core clean', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(5000);
@@ -78,6 +79,18 @@ describe.skipIf(!browserAvailable)('マイページ in a real browser', () => {
       expect(await page.locator('#liked').count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
       await page.goto(`${env.base.url}/password-reset`);
+      expect(await axeViolations(page)).toEqual([]);
+      // The page a mailed link opens, and the one a used or expired link gets.
+      const token = 'e2e-reset-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaa'.slice(0, 43);
+      const userId = env.base.db.prepare<[], number>(`SELECT id FROM users WHERE login_id = 'mitaka'`).pluck().get()!;
+      const now = env.base.clock.now();
+      env.base.db.prepare(`INSERT INTO account_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES (?, 'reset', ?, ?, ?)`)
+        .run(userId, tokenHash(token), now.toISOString(), new Date(now.getTime() + 30 * 60_000).toISOString());
+      await page.goto(`${env.base.url}/password-reset/${token}`);
+      expect(await page.locator('[data-login-id]').textContent()).toBe('mitaka');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.goto(`${env.base.url}/invite/${'x'.repeat(43)}`);
+      expect(await page.locator('[data-link-failed]').count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
     });
     await context.close();
