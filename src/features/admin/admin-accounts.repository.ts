@@ -87,9 +87,6 @@ export function adminAccountsRepository(db: Db) {
     updateUser: db.prepare(`
       UPDATE users SET organisation_id = @organisationId, login_id = @loginId, name = @name, department = @department,
              phone = @phone, email = @email, active = @active, updated_at = @at WHERE id = @id AND version = @version`),
-    setPassword: db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?'),
-    // Sessions are JSON rows of express-session; a user's are found by the userId written at login.
-    endSessions: db.prepare(`DELETE FROM sessions WHERE json_extract(sess, '$.userId') = ?`),
   };
 
   const organisationRow = (row: OrganisationSqlRow): OrganisationRow => ({
@@ -151,12 +148,6 @@ export function adminAccountsRepository(db: Db) {
     /** False when the account has moved past `user.version` since the form was read: nothing is changed then. */
     updateUser(user: Omit<UserRow, 'organisationName'>, at: string): boolean {
       return statements.updateUser.run({ ...user, active: user.active ? 1 : 0, at }).changes > 0;
-    },
-    setPassword(id: number, passwordHash: string, at: string): void {
-      statements.setPassword.run(passwordHash, at, id);
-    },
-    endSessionsOf(userId: number): number {
-      return statements.endSessions.run(userId).changes;
     },
   };
 }

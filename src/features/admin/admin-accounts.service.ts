@@ -88,9 +88,9 @@ export function adminAccountsService({ db, accounts, audit, clock, outbox, onMai
           return { saved: userId };
         } else {
           if (!accounts.updateUser({ id: userId, version: version ?? 0, ...fields }, at)) return { conflict: true };
-          if (passwordHash) accounts.setPassword(userId, passwordHash, at);
+          if (passwordHash) credentials.setPassword(userId, passwordHash, at);
         }
-        if (!fields.active || (id !== undefined && passwordHash)) accounts.endSessionsOf(userId);
+        if (!fields.active || (id !== undefined && passwordHash)) credentials.endSessions(userId);
         audit.record(actor, at, 'user.update', { type: 'user', id: userId }, userDiff(before, fields, passwordHash !== undefined));
         return { saved: userId };
       })();
