@@ -6,7 +6,7 @@ import { newTotpSecret, totpQrSvg, typedCode } from '../accounts/two-factor.js';
 import { actorOf } from '../audit/actor.js';
 import type { SavedSearchesRepository } from '../saved-searches/saved-searches.repository.js';
 import { requireLogin } from '../../middleware/auth.js';
-import { fieldErrors, formValues, renderInvalid } from '../../validation.js';
+import { fieldErrors, formValue, formValues, renderInvalid } from '../../validation.js';
 import type { MyAccountService } from './my-account.service.js';
 
 type Deps = { service: MyAccountService; savedSearches: SavedSearchesRepository; twoFactorRequired: (user: SessionUser) => boolean };
@@ -95,7 +95,7 @@ export function myAccountRoutes({ service, savedSearches, twoFactorRequired }: D
   router.post('/account/two-factor', async (req, res) => {
     const user = res.locals.currentUser!;
     const secret = req.session.totpSetupSecret;
-    const code = typedCode(req.body && (req.body as Record<string, unknown>).otp);
+    const code = typedCode(formValue(req.body, 'otp'));
     const outcome = secret && !service.twoFactorState(user)?.enabledAt
       ? service.enableTwoFactor(user, secret, code, actorOf(req, res))
       : { errors: { otp: '設定の画面を開き直してから、もう一度お試しください。' } };
@@ -110,7 +110,7 @@ export function myAccountRoutes({ service, savedSearches, twoFactorRequired }: D
     if (twoFactorRequired(user)) {
       return renderInvalid(res, 'my-account/two-factor', { otp: '事務局のアカウントは二要素認証が必須のため、解除できません。' }, {}, await twoFactorPage(req, res), 403);
     }
-    const errors = service.disableTwoFactor(user, typedCode(req.body && (req.body as Record<string, unknown>).otp), actorOf(req, res));
+    const errors = service.disableTwoFactor(user, typedCode(formValue(req.body, 'otp')), actorOf(req, res));
     if (errors) return renderInvalid(res, 'my-account/two-factor', errors, {}, await twoFactorPage(req, res));
     req.session.notice = '二要素認証を解除しました。';
     res.redirect(303, '/account');

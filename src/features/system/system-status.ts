@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
+import { ARCHIVE_PATTERN } from '../backup/archive.js';
 import type { BackupService } from '../backup/backup.service.js';
 import type { FreshnessRepository } from '../freshness/freshness.repository.js';
 import { isLate } from './health.js';
@@ -63,7 +64,7 @@ export function systemStatus(deps: {
     ].map((d) => ({ ...d, space: freeBytes(d.dir) }));
     const lastBackup = deps.backup.last();
     const lastGoodBackup = deps.backup.lastGood();
-    const archives = fs.existsSync(deps.backup.settings.dir) ? fs.readdirSync(deps.backup.settings.dir).filter((n) => n.startsWith('portal-backup-') && n.endsWith('.tar.gz')).length : 0;
+    const archives = fs.existsSync(deps.backup.settings.dir) ? fs.readdirSync(deps.backup.settings.dir).filter((n) => ARCHIVE_PATTERN.test(n)).length : 0;
     const mail = deps.outbox.backlog();
     const jobs = deps.jobRuns.all().map((job) => ({ ...job, label: JOB_LABELS[job.name] ?? job.name, late: isLate(job, now), failedLast: job.lastErrorAt !== null && job.lastErrorAt === job.lastFinishedAt }));
 
