@@ -28,6 +28,11 @@ const SUBTREE_SLOTS = 8;
 const MAX_CACHED_TERMS = 128;
 /** Genre counts kept per generation, one per (types, keyword) combination seen since the last write. */
 const MAX_CACHED_COUNTS = 256;
+/**
+ * A term no index takes, beside terms that one does, is tested row by row on what those left when
+ * they left at most this many (a few milliseconds); beyond, it is scanned for once over every text.
+ */
+const MAX_TESTED_ROWS = 5000;
 
 /**
  * The in-memory search index. SQLite stays the source of truth; this is derived from it and follows it.
@@ -49,8 +54,9 @@ export class SearchIndex {
   private capacity = 0;
   private published: Bitset = createBitset(0);
   private updatedAt = new Float64Array(0);
-  private order: number[] = [];
-  private texts: string[] = [];
+  /** The published ids, newest update first: `order[0 … orderLength)` of a typed array with room to grow. */
+  private order = new Int32Array(0);
+  private orderLength = 0;
   private genreSubtree = new Map<number, Bitset>();
   /** Genre id → itself and its ancestors: the subtrees an entry tagged with it belongs to. */
   private ancestorsOf = new Map<number, number[]>();
@@ -61,7 +67,7 @@ export class SearchIndex {
    * small arrays scattered on the heap missed the CPU cache on every one (2.4 ms a keyword search in the
    * server against 0.4 ms in a tight loop).
    */
-  private subtreeSlots = new Int32Array(0);
+  private subtreeSlots: Uint16Array | Int32Array = new Uint16Array(0);
   private subtreeCount = new Uint8Array(0);
   private subtreeOverflow = new Map<number, number[]>();
   /**
@@ -105,44 +111,52 @@ export class SearchIndex {
     this.lastSeq = changes[changes.length - 1]![0];
   }
 
+  /**
+   * Reads the whole snapshot again. Rows are streamed (iterate, not all): materialising a million
+   * rows at once was what made the heap, and with it the resident memory, grow to twice its size.
+   * The entries' texts are not kept: the keyword's terms are answered by SQLite's indexes (a copy of
+   * every text was 30 MB at 100,000 entries, 300 MB at a million).
+   */
   private rebuild(): void {
     const started = performance.now();
     this.lastSeq = this.repository.lastChange();
-    const entries = this.repository.publishedEntries();
-    let maxId = 0;
-    for (const [id] of entries) if (id > maxId) maxId = id;
-    this.capacity = maxId + HEADROOM;
+    this.capacity = this.repository.maxEntryId() + HEADROOM;
     this.published = createBitset(this.capacity);
     this.updatedAt = new Float64Array(this.capacity);
-    // Filled to capacity up front, and slots cleared by assignment, never `delete`: an array with holes
-    // punched into it falls back to dictionary lookups, which made every scan several times slower.
-    this.texts = new Array<string>(this.capacity).fill('');
-    this.subtreeSlots = new Int32Array(this.capacity * SUBTREE_SLOTS);
+    this.order = new Int32Array(this.capacity);
+    this.orderLength = 0;
+    const parents = this.repository.genreParents();
+    // Genre ids fit 16 bits in any real tree; the slots then take half the room.
+    const maxGenre = parents.reduce((max, [id]) => Math.max(max, id), 0);
+    this.subtreeSlots = maxGenre <= 0xffff ? new Uint16Array(this.capacity * SUBTREE_SLOTS) : new Int32Array(this.capacity * SUBTREE_SLOTS);
     this.subtreeCount = new Uint8Array(this.capacity);
     this.subtreeOverflow = new Map();
     this.termMasks = new Map();
     this.typeBits = new Map(this.repository.typeIds().map((id) => [id, createBitset(this.capacity)]));
-
-    const parents = this.repository.genreParents();
     this.ancestorsOf = ancestorLists(parents);
     this.genreSubtree = new Map(parents.map(([id]) => [id, createBitset(this.capacity)]));
 
-    for (const [id, typeId, updatedAt] of entries) {
+    // Newest first already (the entries_published index); checked below, since the incremental path
+    // places entries by comparing parsed times and the two orders must agree.
+    for (const [id, typeId, updatedAt] of this.repository.publishedEntries()) {
       setBit(this.published, id);
       this.updatedAt[id] = Date.parse(updatedAt);
+      this.order[this.orderLength++] = id;
       const bits = this.typeBits.get(typeId);
       if (bits) setBit(bits, id);
     }
+    if (!this.isOrdered()) this.order.subarray(0, this.orderLength).sort((a, b) => this.compare(a, b));
     for (const [entryId, genreId] of this.repository.entryGenres()) {
       if (entryId < this.capacity && hasBit(this.published, entryId)) this.tagWithGenre(entryId, genreId);
     }
-    for (const [id, text] of this.repository.allTexts()) {
-      if (id < this.capacity && hasBit(this.published, id)) this.texts[id] = text;
-    }
-    this.order = entries.map(([id]) => id).sort((a, b) => this.compare(a, b));
     this.built = true;
     this.lastBuildMs = performance.now() - started;
     this.generation++;
+  }
+
+  private isOrdered(): boolean {
+    for (let i = 1; i < this.orderLength; i++) if (this.compare(this.order[i - 1]!, this.order[i]!) > 0) return false;
+    return true;
   }
 
   /** Newest update first, ties by the higher id: the results order. */
@@ -153,7 +167,7 @@ export class SearchIndex {
   /** Where `id` sits (or would sit) in `order`, by binary search on the results order. */
   private orderIndex(id: number): number {
     let lo = 0;
-    let hi = this.order.length;
+    let hi = this.orderLength;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.compare(this.order[mid]!, id) < 0) lo = mid + 1;
@@ -186,11 +200,10 @@ export class SearchIndex {
   private applyEntry(id: number): void {
     if (hasBit(this.published, id)) {
       const at = this.orderIndex(id);
-      if (this.order[at] === id) this.order.splice(at, 1);
+      if (at < this.orderLength && this.order[at] === id) this.order.copyWithin(at, at + 1, this.orderLength--);
       clearBit(this.published, id);
       for (const bits of this.typeBits.values()) clearBit(bits, id);
       for (const bits of this.genreSubtree.values()) clearBit(bits, id);
-      this.texts[id] = '';
       this.subtreeCount[id] = 0;
       this.subtreeOverflow.delete(id);
       for (const mask of this.termMasks.values()) clearBit(mask, id);
@@ -202,9 +215,13 @@ export class SearchIndex {
     const typeBits = this.typeBits.get(state.typeId);
     if (typeBits) setBit(typeBits, id);
     for (const genreId of this.repository.genresOfEntry(id)) this.tagWithGenre(id, genreId);
-    const text = (this.texts[id] = this.repository.text(id));
-    for (const [term, mask] of this.termMasks) if (text.includes(term)) setBit(mask, id);
-    this.order.splice(this.orderIndex(id), 0, id);
+    if (this.termMasks.size > 0) {
+      const text = this.repository.text(id);
+      for (const [term, mask] of this.termMasks) if (text.includes(term)) setBit(mask, id);
+    }
+    const at = this.orderIndex(id);
+    this.order.copyWithin(at + 1, at, this.orderLength++);
+    this.order[at] = id;
   }
 
   /** Whether every id is a genre / info type the index knows (unknown ids are a client error). */
@@ -235,7 +252,7 @@ export class SearchIndex {
     const hits = this.intersect([genres, types, keyword]);
     const [from, to] = [since.getTime(), until.getTime()];
     const ids: number[] = [];
-    for (const id of this.order) {
+    for (const id of this.order.subarray(0, this.orderLength)) {
       const at = this.updatedAt[id]!;
       if (at <= from) break;
       if (at <= to && hasBit(hits, id)) ids.push(id);
@@ -287,7 +304,7 @@ export class SearchIndex {
    */
   private subtreeCounts(mask: Bitset): Map<number, number> {
     const matches = popcount(mask);
-    if (matches * 3 > this.order.length * 2) return new Map([...this.genreSubtree].map(([id, bits]) => [id, andCount(bits, mask)]));
+    if (matches * 3 > this.orderLength * 2) return new Map([...this.genreSubtree].map(([id, bits]) => [id, andCount(bits, mask)]));
     let maxGenre = 0;
     for (const id of this.genreSubtree.keys()) maxGenre = Math.max(maxGenre, id);
     const counts = new Int32Array(maxGenre + 1);
@@ -306,16 +323,34 @@ export class SearchIndex {
     return new Map([...this.genreSubtree.keys()].map((id) => [id, counts[id]!]));
   }
 
+  /**
+   * The page's ids in result order. A page past the middle is counted from the end, so the last
+   * pages (the pager's 「最後」) cost as little as the first ones instead of a walk over every entry.
+   */
   private pageOf(hits: Bitset, page: number, perPage: number): SearchPage {
     const total = popcount(hits);
     const entryIds: number[] = [];
-    let skip = (page - 1) * perPage;
-    if (skip < total) {
-      for (const id of this.order) {
+    const first = (page - 1) * perPage;
+    if (first >= total) return { total, entryIds };
+    const { order } = this;
+    if (first * 2 <= total) {
+      let skip = first;
+      for (let i = 0; i < this.orderLength; i++) {
+        const id = order[i]!;
         if (!hasBit(hits, id)) continue;
         if (skip > 0) skip--;
         else if (entryIds.push(id) === perPage) break;
       }
+    } else {
+      const wanted = Math.min(perPage, total - first);
+      let skip = total - first - wanted; // hits after this page
+      for (let i = this.orderLength - 1; i >= 0; i--) {
+        const id = order[i]!;
+        if (!hasBit(hits, id)) continue;
+        if (skip > 0) skip--;
+        else if (entryIds.push(id) === wanted) break;
+      }
+      entryIds.reverse();
     }
     return { total, entryIds };
   }
@@ -354,15 +389,13 @@ export class SearchIndex {
     const scanned = indexed.length > 0 ? terms.filter((t) => !indexed.includes(t)) : terms.slice(1);
     const hits = Uint32Array.from(this.published);
     for (const term of indexed.length > 0 ? indexed : terms.slice(0, 1)) andInto(hits, this.termMask(term));
-    if (scanned.length > 0) {
-      for (let word = 0; word < hits.length; word++) {
-        let bits = hits[word]!;
-        while (bits !== 0) {
-          const low = bits & -bits;
-          const text = this.texts[word * 32 + (31 - Math.clz32(low))]!;
-          if (!scanned.every((term) => text.includes(term))) hits[word]! &= ~low;
-          bits ^= low;
-        }
+    for (const term of scanned) {
+      // Few entries left: test just those rows in SQLite. Many: one scan, kept like any other term.
+      if (popcount(hits) > MAX_TESTED_ROWS) andInto(hits, this.termMask(term));
+      else {
+        const keep = createBitset(this.capacity);
+        for (const id of this.repository.entriesAmongContaining(term, idsOf(hits))) setBit(keep, id);
+        andInto(hits, keep);
       }
     }
     return hits;
@@ -371,7 +404,8 @@ export class SearchIndex {
   /**
    * The published entries containing one term, from the cache or else from SQLite: terms of three or
    * more characters from the FTS5 trigram index, two-character ones from the pair index
-   * (entry_bigrams), anything else by scanning the index's own copy of the texts.
+   * (entry_bigrams), anything else (one character, a pair with punctuation) by a scan of the texts in
+   * SQLite: 60–100 ms at 100,000 entries, once per term until the next rebuild.
    */
   private termMask(term: string): Bitset {
     const cached = this.termMasks.get(term);
@@ -382,12 +416,10 @@ export class SearchIndex {
     }
     const mask = createBitset(this.capacity);
     const length = [...term].length;
-    if (length >= 3 || isBigramTerm(term)) {
-      const ids = length >= 3 ? this.repository.entriesContaining(term) : this.repository.entriesWithPair(term);
-      for (const id of ids) if (id < this.capacity && hasBit(this.published, id)) setBit(mask, id);
-    } else {
-      for (const id of this.order) if (this.texts[id]!.includes(term)) setBit(mask, id);
-    }
+    const ids = length >= 3 ? this.repository.entriesContaining(term)
+      : isBigramTerm(term) ? this.repository.entriesWithPair(term)
+      : this.repository.entriesScannedFor(term);
+    for (const id of ids) if (id < this.capacity && hasBit(this.published, id)) setBit(mask, id);
     if (this.termMasks.size >= MAX_CACHED_TERMS) this.termMasks.delete(this.termMasks.keys().next().value!);
     this.termMasks.set(term, mask);
     return mask;
@@ -397,8 +429,22 @@ export class SearchIndex {
   stats(): { entries: number; genres: number; lastBuildMs: number; bitsetBytes: number } {
     this.refresh();
     const bitsetBytes = [...this.genreSubtree.values(), ...this.typeBits.values(), this.published].reduce((n, b) => n + b.byteLength, 0);
-    return { entries: this.order.length, genres: this.genreSubtree.size, lastBuildMs: Math.round(this.lastBuildMs), bitsetBytes };
+    return { entries: this.orderLength, genres: this.genreSubtree.size, lastBuildMs: Math.round(this.lastBuildMs), bitsetBytes };
   }
+}
+
+/** The positions of the set bits, in increasing order. */
+function idsOf(bits: Bitset): number[] {
+  const ids: number[] = [];
+  for (let word = 0; word < bits.length; word++) {
+    let w = bits[word]!;
+    while (w !== 0) {
+      const low = w & -w;
+      ids.push(word * 32 + (31 - Math.clz32(low)));
+      w ^= low;
+    }
+  }
+  return ids;
 }
 
 /** For each genre: itself and every ancestor. */
