@@ -18,13 +18,15 @@
   // inside them is ticked, so the long tree fits on one screen; without JavaScript it is all open.
   var roots = document.querySelectorAll('[data-genre-tree]');
   Array.prototype.forEach.call(roots, function (root) {
-    var branches = root.querySelectorAll('.genre-tree__item--branch');
-    Array.prototype.forEach.call(branches, function (item) {
+    // A branch is an item with a list inside it (the markup carries no classes for it).
+    var items = Array.prototype.slice.call(root.querySelectorAll('li'));
+    var isBranch = function (item) { return item.querySelector(':scope > ul') !== null; };
+    items.filter(isBranch).forEach(function (item) {
       var label = item.querySelector(':scope > .check label');
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'genre-tree__toggle';
-      var open = item.querySelector(':scope > .genre-tree input:checked') !== null;
+      var open = item.querySelector(':scope > ul input:checked') !== null;
       var update = function () {
         button.setAttribute('aria-expanded', open ? 'true' : 'false');
         button.textContent = open ? '−' : '＋';
@@ -42,7 +44,7 @@
       update();
     });
     // Leaves line up with branches: an empty spacer where the button would be.
-    Array.prototype.forEach.call(root.querySelectorAll('.genre-tree__item:not(.genre-tree__item--branch)'), function (item) {
+    items.filter(function (item) { return !isBranch(item); }).forEach(function (item) {
       var check = item.querySelector(':scope > .check');
       var row = document.createElement('div');
       row.className = 'genre-tree__row';

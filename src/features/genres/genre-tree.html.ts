@@ -24,25 +24,26 @@ function escapeHtml(text: string): string {
 
 function compile(nodes: readonly GenreNode[], prefix: string): Compiled {
   const parts: Compiled = [];
-  const level = (list: readonly GenreNode[]) => {
-    parts.push('<ul class="genre-tree">');
+  // Only the outer list has a class: CSS and the script find items and branches by nesting, so the
+  // 252 genres of a results page do not repeat classes (issue 19).
+  const level = (list: readonly GenreNode[], outer: boolean) => {
+    parts.push(outer ? '<ul class="genre-tree">' : '<ul>');
     for (const node of list) {
       const id = escapeHtml(`${prefix}genre-${node.id}`);
-      const branch = node.children.length > 0;
       parts.push({
         id: node.id,
-        open: `<li class="genre-tree__item${branch ? ' genre-tree__item--branch' : ''}"><span class="check"><input type="checkbox" name="genre" value="${node.id}" id="${id}"`,
+        open: `<li><span class="check"><input type="checkbox" name="genre" value="${node.id}" id="${id}"`,
         label: `><label for="${id}"`,
         name: `>${escapeHtml(node.name)}</label>`,
         countId: `${id}-count`,
         close: '</span>',
       });
-      if (branch) level(node.children);
+      if (node.children.length > 0) level(node.children, false);
       parts.push('</li>');
     }
     parts.push('</ul>');
   };
-  level(nodes);
+  level(nodes, true);
   return parts;
 }
 
