@@ -54,9 +54,21 @@ export async function clusterFigures(input: { dbPath: string; password: string; 
   }
 }
 
-function startReal(dbPath: string, workers: number): Promise<{ port: number; pid: number; stop(): void; exited: Promise<void> }> {
+let built = false;
+
+/**
+ * The server as `npm start` runs it: the built dist/server.js (built once per bench run), not
+ * through tsx, whose compiler alone holds about 70 MB and would hide what a worker really uses.
+ * Resolves once it listens, with the seconds that took (migrations, index builds, fork).
+ */
+export function startReal(dbPath: string, workers: number): Promise<{ port: number; pid: number; startSeconds: number; stop(): void; exited: Promise<void> }> {
+  if (!built) {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: projectRoot, stdio: 'ignore' });
+    built = true;
+  }
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: projectRoot,
     env: {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), WEB_CONCURRENCY: String(workers), DATABASE_PATH: dbPath,
@@ -69,7 +81,9 @@ function startReal(dbPath: string, workers: number): Promise<{ port: number; pid
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      if (out.includes('http://localhost:')) resolve({ port, pid: child.pid!, stop: () => child.kill('SIGTERM'), exited });
+      if (out.includes('http://localhost:')) {
+        resolve({ port, pid: child.pid!, startSeconds: (Date.now() - started) / 1000, stop: () => child.kill('SIGTERM'), exited });
+      }
     });
     child.stderr.on('data', (c: Buffer) => process.stderr.write(c));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
@@ -131,10 +145,10 @@ async function p95(port: number, pathname: string, cookie: string): Promise<numb
   return times[Math.floor(0.95 * times.length)]!;
 }
 
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
 }
 
-function rss(pid: number): number {
+export function rss(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 }
