@@ -23,17 +23,16 @@ export async function clusterFigures(input: { dbPath: string; password: string; 
   try {
     const cookie = await login(single.port, 'bench-city1', input.password);
     const singleRps = await rpsOf(single.port, input.paths, input.seconds, cookie);
-    perWorkerRss.push(`WEB_CONCURRENCY=1: ${rss(single.pid).toFixed(0)} MB`);
     const bytes = await wireBytes(single.port, input.paths, cookie);
     const loggedIn = await p95(single.port, input.paths['results page (252 genres)']!, cookie);
+    perWorkerRss.push(`WEB_CONCURRENCY=1: ${await rssAfterLoadAndRest([single.pid])}`);
     single.stop();
     await single.exited;
 
     const all = await startReal(input.dbPath, cores);
     try {
       const allRps = await rpsOf(all.port, input.paths, input.seconds, await login(all.port, 'bench-city1', input.password));
-      const workers = childrenOf(all.pid);
-      perWorkerRss.push(`WEB_CONCURRENCY=${cores}: ${workers.map((pid) => `${rss(pid).toFixed(0)} MB`).join(', ')} (primary ${rss(all.pid).toFixed(0)} MB)`);
+      perWorkerRss.push(`WEB_CONCURRENCY=${cores}: ${await rssAfterLoadAndRest(childrenOf(all.pid))} (primary ${rss(all.pid).toFixed(0)} MB)`);
       rows = Object.keys(input.paths).map((name) => ({
         page: name, 'req/s @8, 1 process': Math.round(singleRps[name]!), [`req/s @8, ${cores} workers`]: Math.round(allRps[name]!),
         ratio: `${(allRps[name]! / singleRps[name]!).toFixed(2)}${allRps[name]! / singleRps[name]! >= 1.8 ? '' : ' ✗'}`,
@@ -143,6 +142,19 @@ async function p95(port: number, pathname: string, cookie: string): Promise<numb
   agent.destroy();
   times.sort((a, b) => a - b);
   return times[Math.floor(0.95 * times.length)]!;
+}
+
+/** How long a worker is left without requests before its RSS is read again. */
+const REST_SECONDS = 30;
+
+/**
+ * Each process's RSS right after the load, and again after REST_SECONDS without requests: V8's
+ * memory reducer gives back the heap a burst of requests grew only once the process is idle.
+ */
+async function rssAfterLoadAndRest(pids: number[]): Promise<string> {
+  const loaded = pids.map(rss);
+  await new Promise((resolve) => setTimeout(resolve, REST_SECONDS * 1000));
+  return pids.map((pid, i) => `${loaded[i]!.toFixed(0)} MB after the load, ${rss(pid).toFixed(0)} MB after ${REST_SECONDS} s at rest`).join('; ');
 }
 
 export function childrenOf(pid: number): number[] {
