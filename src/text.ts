@@ -1,6 +1,7 @@
 /**
  * Text helpers with the domain's rules for Japanese text.
  */
+import { foldForSearch } from './search-fold.js';
 
 const graphemes = new Intl.Segmenter('ja', { granularity: 'grapheme' });
 
@@ -25,33 +26,40 @@ export function summaryHead(text: string, length = 30): string {
   return flat;
 }
 
-/** Full-width and half-width forms compare equal after NFKC; case is folded too. */
+/**
+ * Full-width and half-width forms compare equal after NFKC; case is folded too. What the CSV import
+ * compares genre paths by; the keyword search folds further (foldForSearch).
+ */
 export function normalizeForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** A keyword as the searches use it: normalised, split on spaces, each term once. */
+/** A keyword as the searches use it: folded (search-fold.ts), split on spaces, each term once. */
 export function keywordTerms(q: string): string[] {
-  return [...new Set(normalizeForSearch(q).split(' ').filter((t) => t !== ''))];
+  return [...new Set(foldForSearch(q).split(' ').filter((t) => t !== ''))];
 }
 
+/** Characters whose folded form may not line up unit for unit with the source. */
+const UNALIGNED = /[\ud800-\udfff\ufe00-\ufe0f]/;
+
 /**
- * The text cut where any of the (normalised) terms occurs, for <mark> on a results row; the parts
- * joined give the text back unchanged. Each character is normalised on its own, so a match that only
+ * The text cut where any of the (folded) terms occurs, for <mark> on a results row; the parts
+ * joined give the text back unchanged. Each character is folded on its own, so a match that only
  * exists across characters NFKC joins (ｶ + ﾞ) goes unmarked: the row is still right, just plainer.
  */
 export function markTerms(text: string, terms: readonly string[]): { text: string; mark: boolean }[] {
   if (terms.length === 0 || text === '') return [{ text, mark: false }];
-  // Usual Japanese text is already NFKC and keeps its length in lower case: match in place.
-  if (text.normalize('NFKC') === text) {
-    const lower = text.toLowerCase();
-    if (lower.length === text.length) return partsOf(text, markedUnits(lower, terms));
+  // Usual Japanese text is already NFKC, has no surrogate pairs or variation selectors (the only
+  // characters folding drops or shortens) and so folds unit for unit: match in place.
+  if (text.normalize('NFKC') === text && !UNALIGNED.test(text)) {
+    const folded = foldForSearch(text);
+    if (folded.length === text.length) return partsOf(text, markedUnits(folded, terms));
   }
   const chars = [...text];
   let normalised = '';
   const charAt: number[] = []; // normalised UTF-16 index → index in chars
   chars.forEach((c, i) => {
-    const n = normalizeForSearch(c);
+    const n = foldForSearch(c);
     for (let k = 0; k < n.length; k++) charAt.push(i);
     normalised += n;
   });

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js';
-import { bigrams, normalizeForSearch } from '../../text.js';
+import { foldForSearch } from '../../search-fold.js';
+import { bigrams } from '../../text.js';
 import { registrantSnapshot, type EntryContent, type RegistrantSnapshot } from './entry-content.js';
 
 /** A new entry: its content, the registrant snapshot, and who owns and wrote it when. */
@@ -166,13 +167,13 @@ export function entriesRepository(db: Db) {
 
 export type EntriesRepository = ReturnType<typeof entriesRepository>;
 
-/** The keyword index's three columns, NFKC-normalised so full- and half-width forms match. */
+/** The keyword index's three columns, folded (search-fold.ts) as every query term is. */
 export function searchText(e: Omit<EntryContent, 'typeId' | 'url'> & RegistrantSnapshot): [string, string, string] {
   const details = [
     e.contactCompany, e.contactDepartment, e.contactName, e.contactPhone, e.contactEmail,
     e.registrantCompany, e.registrantDepartment, e.registrantName, e.registrantPhone, e.registrantEmail,
   ].join('\n');
-  return [normalizeForSearch(e.title), normalizeForSearch(e.summary), normalizeForSearch(details)];
+  return [foldForSearch(e.title), foldForSearch(e.summary), foldForSearch(details)];
 }
 
 /** entry_bigrams' one column: the pairs of the title and of the summary (never across the two). */
