@@ -133,9 +133,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const genres = genresRepository(db);
   const infoTypes = infoTypesRepository(db);
   const searchRepo = searchRepository(db);
-  // Entries written before the pair index existed get their rows now (once; later starts find none).
-  const paired = searchRepo.fillMissingPairs();
-  if (paired > 0) logger.info({ entries: paired }, 'two-character keyword index filled');
+  // Text indexed by older code is folded as today's (once; the cluster's primary has usually done it).
+  const refolded = searchRepo.upgradeSearchText(clock.now().toISOString());
+  if (refolded > 0) logger.info({ entries: refolded }, 'keyword indexes rewritten with the current folding');
   const searchIndex = new SearchIndex(searchRepo);
   // Built now rather than on the first search, so start-up pays for it and says what it cost.
   logger.info(searchIndex.stats(), 'search index built');

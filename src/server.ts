@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { DatabaseNewerThanCode, migrate, MigrationFailed } from './db/migrate.js';
 import { DEMO_PASSWORD, seedDemo } from './demo/seed.js';
+import { searchRepository } from './features/search/search.repository.js';
 import { settingsRepository } from './features/settings/settings.repository.js';
 import { organisationKindLabels } from './features/accounts/accounts.types.js';
 import { createLogger, type Logger } from './logger.js';
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
     const logins = await seedDemo(db, seedsDir, systemClock, config.uploadDir);
     if (logins) printDemoLogins(logins);
   }
+  // Once here rather than in each worker, which would wait for the first to finish it.
+  const started = Date.now();
+  const refolded = searchRepository(db).upgradeSearchText(new Date().toISOString());
+  if (refolded > 0) logger.info({ entries: refolded, ms: Date.now() - started }, 'keyword indexes rewritten with the current folding');
   // Made once here, so that every worker signs sessions with the same secret.
   if (!config.sessionSecret) settingsRepository(db).sessionSecret(new Date().toISOString());
   if (config.webConcurrency === 1) {

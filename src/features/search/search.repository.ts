@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { foldForSearch } from '../../search-fold.js';
 import { bigramText, type EntryListItem } from '../entries/entries.repository.js';
 
 /** An FTS5 phrase: the term in double quotes, quotes inside doubled, so no FTS syntax gets through. */
@@ -11,6 +12,9 @@ export type ExportRow = {
   id: number; typeName: string; title: string; summary: string; contactCompany: string; contactDepartment: string;
   contactName: string; contactPhone: string; contactEmail: string; updatedAt: string; genreIds: string;
 };
+
+/** The folding the keyword indexes hold (migration 0021): 2 = search-fold.ts with kana and variant kanji. */
+export const SEARCH_TEXT_VERSION = 2;
 
 /** All SQL the search needs: the snapshot the in-memory index is built from, keywords, and rows. */
 export function searchRepository(db: Db) {
@@ -50,13 +54,14 @@ export function searchRepository(db: Db) {
     matchLong: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_search WHERE entry_search MATCH ?').pluck(),
     // Two characters: one token of entry_bigrams.
     matchPair: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_bigrams WHERE entry_bigrams MATCH ?').pluck(),
-    missingPairs: db.prepare<[], [number, string, string]>(
-      'SELECT s.rowid, s.title, s.summary FROM entry_search s WHERE NOT EXISTS (SELECT 1 FROM entry_bigrams b WHERE b.rowid = s.rowid)',
+    textVersion: db.prepare<[], string>(`SELECT value FROM settings WHERE key = 'search_text_version'`).pluck(),
+    setTextVersion: db.prepare<[string, string]>(`INSERT INTO settings (key, value, updated_at) VALUES ('search_text_version', ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+    indexedBatch: db.prepare<[number, number], [number, string, string, string]>(
+      'SELECT rowid, title, summary, details FROM entry_search WHERE rowid > ? ORDER BY rowid LIMIT ?',
     ).raw(),
-    insertPairs: db.prepare('INSERT INTO entry_bigrams (rowid, text) VALUES (?, ?)'),
-    // Pair rows are only ever written for ids entry_search has, and neither loses rows, so equal counts
-    // mean nothing is missing: 70 ms at 100,000 entries against 260 ms for the row-by-row check.
-    pairsComplete: db.prepare<[], number>('SELECT (SELECT count(*) FROM entry_search) = (SELECT count(*) FROM entry_bigrams)').pluck(),
+    refoldText: db.prepare('UPDATE entry_search SET title = ?, summary = ?, details = ? WHERE rowid = ?'),
+    replacePairs: db.prepare('INSERT OR REPLACE INTO entry_bigrams (rowid, text) VALUES (?, ?)'),
     exportRows: db.prepare<[string], ExportRow>(
       `SELECT e.id, t.name AS typeName, e.title, e.summary, e.contact_company AS contactCompany,
               e.contact_department AS contactDepartment, e.contact_name AS contactName, e.contact_phone AS contactPhone,
@@ -74,6 +79,25 @@ export function searchRepository(db: Db) {
         WHERE e.id IN (SELECT value FROM json_each(?))`,
     ),
   };
+
+  const upgrade = db.transaction((now: string): number => {
+    if (Number(statements.textVersion.get() ?? '1') >= SEARCH_TEXT_VERSION) return 0;
+    let rewritten = 0;
+    // In batches by rowid: the rows are updated while read, and a million of them at once would not fit.
+    for (let after = 0; ;) {
+      const batch = statements.indexedBatch.all(after, 2000);
+      if (batch.length === 0) break;
+      for (const [id, ...columns] of batch) {
+        const folded = columns.map(foldForSearch) as [string, string, string];
+        if (folded.some((text, i) => text !== columns[i])) statements.refoldText.run(...folded, id);
+        statements.replacePairs.run(id, bigramText(folded));
+        rewritten++;
+      }
+      after = batch[batch.length - 1]![0];
+    }
+    statements.setTextVersion.run(String(SEARCH_TEXT_VERSION), now);
+    return rewritten;
+  });
 
   return {
     /** The newest change seq (0 when none): where a freshly built index starts following. */
@@ -148,18 +172,13 @@ export function searchRepository(db: Db) {
       return JSON.parse(statements.matchPair.get(`"${term.replace(/"/g, '""')}"`) ?? '[]') as number[];
     },
     /**
-     * Fills entry_bigrams for entries written before it existed (migration 0007), in one transaction.
-     * Returns how many were added; 0 on every later start.
+     * Brings text indexed by older code to today's folding (migration 0021), in one transaction, and
+     * rewrites every entry's pairs from it (which also fills those of entries written before the pair
+     * index existed, migration 0007). Returns how many entries were rewritten: 0 on every later start,
+     * after one settings read. Immediate, so of two processes starting at once one does the work and
+     * the other finds it done.
      */
-    fillMissingPairs: db.transaction((): number => {
-      if (statements.pairsComplete.get() === 1) return 0;
-      let added = 0;
-      for (const [id, title, summary] of statements.missingPairs.all()) {
-        statements.insertPairs.run(id, bigramText([title, summary, '']));
-        added++;
-      }
-      return added;
-    }),
+    upgradeSearchText: (now: string): number => upgrade.immediate(now),
     /** List rows for the given ids, in the order given. */
     listItems(ids: number[]): EntryListItem[] {
       if (ids.length === 0) return [];
