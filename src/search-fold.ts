@@ -47,9 +47,9 @@ const KATAKANA_FIRST = 0x30a1; // ァ
 const KATAKANA_LAST = 0x30f6; // ヶ
 const HIRAGANA_OFFSET = 0x60; // ア U+30A2 − あ U+3042
 const SMALL_KA_KE: Record<string, string> = { ゕ: 'か', ゖ: 'け' };
-const VARIATION_SELECTOR = /[\ufe00-\ufe0f]|\udb40[\udd00-\uddef]/g;
-/** Anything step 3–5 would change: text without it needs only NFKC and lower case. */
-const FOLDABLE = /[\u30a1-\u30f6\u30fd\u30fe\u3095\u3096\ufe00-\ufe0f\udb40\u3400-\u9fff\uf900-\ufaff\ud840-\ud87f]/;
+const VARIATION_SELECTOR = /\p{Variation_Selector}/gu;
+/** Anything steps 3–5 may change: text without it needs only NFKC and lower case. */
+const FOLDABLE = /[\u30a1-\u30f6\u30fd\u30fe\u3095\u3096\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]|\p{Variation_Selector}/u;
 
 function foldCharacter(c: string): string {
   const code = c.codePointAt(0)!;

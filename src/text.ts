@@ -40,7 +40,7 @@ export function keywordTerms(q: string): string[] {
 }
 
 /** Characters whose folded form may not line up unit for unit with the source. */
-const UNALIGNED = /[\ud800-\udfff\ufe00-\ufe0f]/;
+const UNALIGNED = /[\u{10000}-\u{10ffff}]|\p{Variation_Selector}/u;
 
 /**
  * The text cut where any of the (folded) terms occurs, for <mark> on a results row; the parts
