@@ -60,6 +60,9 @@ import { homeRoutes } from './features/home/home.routes.js';
 import { freshnessLocals } from './features/freshness/freshness.locals.js';
 import { freshnessRepository } from './features/freshness/freshness.repository.js';
 import { freshnessRoutes } from './features/freshness/freshness.routes.js';
+import { synonymsRepository } from './features/synonyms/synonyms.repository.js';
+import { synonymsRoutes } from './features/synonyms/synonyms.routes.js';
+import { synonymsService } from './features/synonyms/synonyms.service.js';
 import { freshnessService } from './features/freshness/freshness.service.js';
 import { linkChecker, STRIKES, type LinkChecker, type LinkCheckerConfig } from './features/freshness/link-checker.js';
 import { staleBefore, staleReminders, type StaleReminders } from './features/freshness/stale-reminders.js';
@@ -266,6 +269,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(freshnessRoutes({
     service: freshnessService({ db, repository: freshness, checker: linkChecks, audit, clock, logger }), repository: freshness, checker: linkChecks, clock,
   }));
+  const synonyms = synonymsRepository(db);
+  app.use(synonymsRoutes({ service: synonymsService({ db, repository: synonyms, audit, clock }), repository: synonyms }));
   app.use(systemPageRoutes(systemStatus({ db, uploadDir: config.uploadDir, clock, outbox, backup, freshness, jobRuns, version: PORTAL_VERSION, startedAt })));
   const csvImports = adminImportService({
     db, repository: adminImportRepository(db), entries, genres, infoTypes, accounts: adminAccountsRepository(db), audit, clock,

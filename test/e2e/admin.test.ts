@@ -16,7 +16,7 @@ describe.skipIf(!browserAvailable)('secretariat screens in a real browser', () =
     const page = await context.newPage();
     await loginAs(page, env.base.url, 'admin');
     const pages = ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs',
-      '/admin/orgs/1', `/admin/orgs/${cityWithProfile}`, '/admin/users', '/admin/users/1', '/admin/security', '/admin/mail', '/admin/import', '/admin/freshness', '/admin/review', '/admin/system', '/admin/security/shared-ranges'];
+      '/admin/orgs/1', `/admin/orgs/${cityWithProfile}`, '/admin/users', '/admin/users/1', '/admin/security', '/admin/mail', '/admin/import', '/admin/freshness', '/admin/review', '/admin/system', '/admin/security/shared-ranges', '/admin/synonyms'];
     const found: Record<string, string[]> = {};
     for (const path of pages) {
       const res = await page.goto(env.base.url + path);

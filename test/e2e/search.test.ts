@@ -18,6 +18,10 @@ describe.skipIf(!browserAvailable)('searching in a real browser', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.goto(`${env.base.url}/search/results?page=abc`);
     expect(await axeViolations(page)).toEqual([]);
+    // A keyword the thesaurus widens: the note, its link and the marked words.
+    await page.goto(`${env.base.url}/search/results?q=${encodeURIComponent('災害対策')}`);
+    expect(await page.locator('.synonym-note').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 

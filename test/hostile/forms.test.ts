@@ -66,7 +66,7 @@ describe('hostile input in every text field of every form', () => {
       [null, ['/', '/login', '/search', '/guidebook']],
       ['fujisawa', ['/search', '/guidebook', '/entries/1', '/my/issues', '/peers', '/peers/3/message']],
       ['vendor1', ['/my/entries', '/my/entries/new', '/my/entries/1/edit', '/my/entries/1/delete']],
-      [tester.loginId, ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs', '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/freshness']],
+      [tester.loginId, ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs', '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/freshness', '/admin/synonyms']],
     ];
     const failures: string[] = [];
     let submissions = 0;

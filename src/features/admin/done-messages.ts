@@ -15,6 +15,7 @@ export const DONE_MESSAGES = {
   'user-created-invited': 'アカウントを追加し、本人にパスワード設定の案内（招待メール）を送りました。',
   'user-updated': 'アカウントを保存しました。',
   'freshness-saved': '鮮度の設定を保存しました。',
+  'synonyms-saved': '同じ意味の言葉を保存しました。キーワード検索にすぐ反映しています。',
   'two-factor-required': '事務局のアカウントに二要素認証を必須にしました。設定していないアカウントは、次の操作で設定の画面に案内されます。',
   'two-factor-optional': '事務局のアカウントの二要素認証を任意にしました。',
   'user-invited': '招待メールを送りました。以前の招待のリンクは使えなくなりました。',

@@ -18,7 +18,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.password_reset': 'パスワードの再設定', 'account.invitation_accepted': '招待によるパスワードの設定',
   'account.two_factor_on': '二要素認証の設定', 'account.two_factor_off': '二要素認証の解除',
   'user.invite': '招待メールの送信', 'user.two_factor_reset': '事務局による二要素認証の解除',
-  'security.two_factor': '事務局アカウントの二要素認証の設定',
+  'security.two_factor': '事務局アカウントの二要素認証の設定', 'synonyms.update': '同じ意味の言葉の変更',
 };
 
 /** Fields of the other records the audit log holds (accounts, organisations, genres, settings). */
@@ -27,6 +27,7 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   active: 'ログインできる', password: 'パスワード', kind: '種別', ip_ranges: 'IPアドレスの範囲', parent_id: '親ジャンル',
   sort_order: '並び順', retired: '非表示', outside_range_policy: '登録外IPアドレスの方針', subject: '件名', alert: 'お知らせメール',
   conditions: '検索条件', note: 'メモ', mail_freshness: '登録情報のお知らせメール', two_factor_required: '事務局アカウントの二要素認証を必須にする',
+  synonyms: '同じ意味の言葉',
 };
 
 /** Any recorded field's label (entry fields first), for mails and screens. */

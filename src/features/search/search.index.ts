@@ -1,14 +1,20 @@
 import { andCount, andInto, clearBit, createBitset, hasBit, orInto, popcount, setBit, type Bitset } from './bitset.js';
 import { ancestorChain } from '../genres/genre-tree.js';
+import { foldForSearch } from '../../search-fold.js';
 import { isBigramTerm } from '../../text.js';
 import type { SearchRepository } from './search.repository.js';
 
 export type SearchConditions = {
   genreIds: number[];
   typeIds: number[];
-  /** The keyword's normalised terms (NFKC, lower case, each once); every one must occur. */
+  /** The keyword's folded terms (search-fold.ts, each once); every one must occur. */
   terms?: string[];
+  /** Whether a term that is a word of a thesaurus group also matches the group's other words. */
+  synonyms?: boolean;
 };
+
+/** A keyword term the thesaurus widened, and the words it added, as the secretariat wrote them. */
+export type SynonymExpansion = { term: string; added: string[]; addedFolded: string[] };
 export type SearchPage = { total: number; entryIds: number[] };
 
 /**
@@ -77,6 +83,9 @@ export class SearchIndex {
    * asks SQLite again.
    */
   private termMasks = new Map<string, Bitset>();
+  /** Folded word → its thesaurus group: the words folded (to match) and as written (to show). */
+  private synonyms = new Map<string, { folded: string[]; written: string[] }>();
+  private thesaurusVersion: string | null = null;
   private built = false;
   private lastBuildMs = 0;
   /** Moves with every change applied, so counts can be kept between requests until the next write. */
@@ -87,9 +96,11 @@ export class SearchIndex {
 
   /** Brings the index up to date with the database: replays the change feed or rebuilds. */
   refresh(): void {
+    const [head, thesaurusVersion] = this.repository.feedHead();
+    if (thesaurusVersion !== this.thesaurusVersion) this.loadThesaurus(thesaurusVersion);
     if (!this.built) return this.rebuild();
     // The newest seq ever given out (it survives pruning): equal to ours, nothing has changed.
-    if (this.repository.lastChange() === this.lastSeq) return;
+    if (head === this.lastSeq) return;
     const changes = this.repository.changesSince(this.lastSeq);
     // Seqs are contiguous (AUTOINCREMENT, and a rolled-back insert gives its number back), so none
     // left after ours, or a first one past lastSeq + 1, means changes were pruned before this index
@@ -152,6 +163,31 @@ export class SearchIndex {
     this.built = true;
     this.lastBuildMs = performance.now() - started;
     this.generation++;
+  }
+
+  /**
+   * Reads the thesaurus again (a save moved its version). The term masks stay right (they are of single
+   * words); the counts kept for conditions are not, so the generation moves.
+   */
+  private loadThesaurus(version: string): void {
+    this.synonyms = new Map();
+    for (const written of this.repository.thesaurus()) {
+      const group = { folded: [...new Set(written.map(foldForSearch))], written };
+      for (const word of group.folded) this.synonyms.set(word, group);
+    }
+    this.thesaurusVersion = version;
+    this.generation++;
+  }
+
+  /** The terms the thesaurus widens (whether or not the search uses it), with the words each adds. */
+  expansions(terms: readonly string[]): SynonymExpansion[] {
+    this.refresh();
+    return terms.flatMap((term) => {
+      const group = this.synonyms.get(term);
+      if (!group) return [];
+      const others = group.written.filter((word) => foldForSearch(word) !== term);
+      return [{ term, added: others, addedFolded: others.map(foldForSearch) }];
+    });
   }
 
   private isOrdered(): boolean {
@@ -283,7 +319,7 @@ export class SearchIndex {
     // The genre counts depend only on the chosen types and the keyword, not on the genres ticked: kept
     // until the next write, so paging and ticking genres on the refine panel reuse them. 252 subtree
     // intersections cost about 3 ms at 100,000 entries.
-    const key = `${[...conditions.typeIds].sort((a, b) => a - b).join(',')}|${[...(conditions.terms ?? [])].sort().join(' ')}`;
+    const key = `${[...conditions.typeIds].sort((a, b) => a - b).join(',')}|${[...(conditions.terms ?? [])].sort().join(' ')}|${conditions.synonyms ? 's' : ''}`;
     let genreCounts = this.countCache.genres.get(key);
     if (!genreCounts) {
       const forGenres = types || keyword ? this.intersect([types, keyword]) : null;
@@ -381,14 +417,23 @@ export class SearchIndex {
   }
 
   /** The published entries containing every term of the keyword, or null without one. */
-  private keywordMask({ terms = [] }: SearchConditions): Bitset | null {
+  private keywordMask({ terms = [], synonyms = false }: SearchConditions): Bitset | null {
     if (terms.length === 0) return null;
+    const hits = Uint32Array.from(this.published);
+    // A term of a thesaurus group: the entries holding any of the group's words.
+    const widened = synonyms ? terms.filter((t) => this.synonyms.has(t)) : [];
+    for (const term of widened) {
+      const any = createBitset(this.capacity);
+      for (const word of this.synonyms.get(term)!.folded) orInto(any, this.termMask(word));
+      andInto(hits, any);
+    }
+    const plain = terms.filter((t) => !widened.includes(t));
     // A term no index can take (one character, or a pair with punctuation) is tested against the
     // entries the other terms left rather than scanned over all of them, when there are other terms.
-    const indexed = terms.filter((t) => [...t].length >= 3 || isBigramTerm(t));
-    const scanned = indexed.length > 0 ? terms.filter((t) => !indexed.includes(t)) : terms.slice(1);
-    const hits = Uint32Array.from(this.published);
-    for (const term of indexed.length > 0 ? indexed : terms.slice(0, 1)) andInto(hits, this.termMask(term));
+    const indexed = plain.filter((t) => [...t].length >= 3 || isBigramTerm(t));
+    const anchored = indexed.length > 0 || widened.length > 0;
+    const scanned = anchored ? plain.filter((t) => !indexed.includes(t)) : plain.slice(1);
+    for (const term of anchored ? indexed : plain.slice(0, 1)) andInto(hits, this.termMask(term));
     for (const term of scanned) {
       // Few entries left: test just those rows in SQLite. Many: one scan, kept like any other term.
       if (popcount(hits) > MAX_TESTED_ROWS) andInto(hits, this.termMask(term));

@@ -22,6 +22,12 @@ export function searchRepository(db: Db) {
   const statements = {
     // AUTOINCREMENT keeps the highest seq given out here, also after the rows are pruned.
     lastChange: db.prepare<[], number>(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)`).pluck(),
+    // The change feed's head and the thesaurus version in one read: what every search checks first.
+    feedHead: db.prepare<[], [number, string]>(
+      `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0),
+              coalesce((SELECT value FROM settings WHERE key = 'thesaurus_version'), '0')`,
+    ).raw(),
+    thesaurus: db.prepare<[], string>('SELECT words FROM synonym_groups ORDER BY position').pluck(),
     changesSince: db.prepare<[number], [number, number | null]>(
       'SELECT seq, entry_id FROM search_changes WHERE seq > ? ORDER BY seq',
     ).raw(),
@@ -103,6 +109,14 @@ export function searchRepository(db: Db) {
     /** The newest change seq (0 when none): where a freshly built index starts following. */
     lastChange(): number {
       return statements.lastChange.get() ?? 0;
+    },
+    /** The newest change seq and the thesaurus version (synonyms.repository.ts moves it with every save). */
+    feedHead(): [seq: number, thesaurusVersion: string] {
+      return statements.feedHead.get()!;
+    },
+    /** The thesaurus's groups, each its words as the secretariat wrote them. */
+    thesaurus(): string[][] {
+      return statements.thesaurus.all().map((words) => JSON.parse(words) as string[]);
     },
     /** [seq, entryId] of the changes after `seq`; entryId null asks for a full rebuild. */
     changesSince(seq: number): [number, number | null][] {

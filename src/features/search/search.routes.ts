@@ -19,7 +19,7 @@ type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTy
   link: LinkTo;
 };
 
-const emptyQuery: SearchQuery = { genre: [], type: [], q: '', page: 1 };
+const emptyQuery: SearchQuery = { genre: [], type: [], q: '', synonyms: true, page: 1 };
 
 export function searchRoutes({ search, genres, infoTypes, entries, clock, link }: Deps): Router {
   const router = Router();
@@ -85,8 +85,13 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock, link }
       },
       conditions,
       detailQuery: searchQueryString(query),
-      // The keyword's terms, marked in the rows' titles and summaries.
-      keywordTerms: keywordTerms(query.q),
+      // The keyword's terms, marked in the rows' titles and summaries (with the words the thesaurus added).
+      keywordTerms: [...keywordTerms(query.q), ...(query.synonyms ? results.expansions.flatMap((e) => e.addedFolded) : [])],
+      // The thesaurus's part, said on the page with a link to search without (or with) it.
+      synonyms: {
+        applied: query.synonyms, added: [...new Set(results.expansions.flatMap((e) => e.added))],
+        toggleHref: `/search/results?${searchQueryString({ ...query, synonyms: !query.synonyms, page: undefined })}`,
+      },
       pageHref: (page: number) => `/search/results?${searchQueryString({ ...query, page }) || 'page=1'}`,
     });
   });

@@ -2,7 +2,7 @@ import { pageCount } from '../../pagination.js';
 import { keywordTerms } from '../../text.js';
 import { resultCsvHeader, resultCsvRows, type GenreLabels } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
-import type { SearchCounts, SearchIndex } from './search.index.js';
+import type { SearchCounts, SearchIndex, SynonymExpansion } from './search.index.js';
 import type { SearchRepository } from './search.repository.js';
 import type { SearchQuery } from './search.schemas.js';
 
@@ -15,15 +15,15 @@ export type { SearchCounts } from './search.index.js';
 
 /**
  * Runs a search: genres ORed (each with its subtree), types ORed, genres AND types AND keyword.
- * Keyword words separated by spaces must all occur (substring match on the NFKC-normalised title or
- * summary). The in-memory index does the set algebra, the keyword matching (asking SQLite's keyword
+ * Keyword words separated by spaces must all occur (substring match on the folded title or summary;
+ * a word of a thesaurus group matches any word of it). The in-memory index does the set algebra, the keyword matching (asking SQLite's keyword
  * indexes for terms it has not seen) and the paging; SQLite supplies the rows of the page.
  */
 export function searchService(deps: { index: SearchIndex; repository: SearchRepository }) {
   const { index, repository } = deps;
 
-  /** The keyword's terms: normalised like the indexed texts, split on spaces, each once. */
-  const keyword = (q: string): { terms: string[] } => ({ terms: keywordTerms(q) });
+  /** The keyword's terms (folded like the indexed texts, split on spaces, each once), widened by the thesaurus unless turned off. */
+  const keyword = (q: string, synonyms = true): { terms: string[]; synonyms: boolean } => ({ terms: keywordTerms(q), synonyms });
 
   return {
     /** Unknown genre or type ids, as field errors (a stale bookmark, or a hand-made URL). */
@@ -35,21 +35,22 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
     },
 
     /** The results page: one page of results and the refine panel's counts, from one keyword match. */
-    searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts } {
-      const { total, entryIds, counts } = index.searchWithCounts(
-        { genreIds: query.genre, typeIds: query.type, ...keyword(query.q) },
-        query.page,
-        RESULTS_PER_PAGE,
-      );
+    /**
+     * The results page: one page of results and the refine panel's counts, from one keyword match, and
+     * the terms the thesaurus widens (applied unless the query turned it off).
+     */
+    searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts; expansions: SynonymExpansion[] } {
+      const conditions = { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) };
+      const { total, entryIds, counts } = index.searchWithCounts(conditions, query.page, RESULTS_PER_PAGE);
       return {
         total, page: query.page, totalPages: pageCount(total, RESULTS_PER_PAGE),
-        items: repository.listItems(entryIds), counts,
+        items: repository.listItems(entryIds), counts, expansions: index.expansions(conditions.terms),
       };
     },
 
     /** The search form's counts for the conditions it shows ticked. */
-    counts(query: Pick<SearchQuery, 'genre' | 'type' | 'q'>): SearchCounts {
-      return index.countsFor({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) });
+    counts(query: Pick<SearchQuery, 'genre' | 'type' | 'q' | 'synonyms'>): SearchCounts {
+      return index.countsFor({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) });
     },
 
     /**
@@ -57,7 +58,7 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
      * holds every row in memory at once.
      */
     *csvChunks(query: SearchQuery, genres: GenreLabels, detailUrl: (id: number) => string): Generator<string> {
-      const { entryIds } = index.search({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) }, 1, Number.MAX_SAFE_INTEGER);
+      const { entryIds } = index.search({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) }, 1, Number.MAX_SAFE_INTEGER);
       yield resultCsvHeader();
       for (let i = 0; i < entryIds.length; i += CSV_CHUNK) {
         yield resultCsvRows(repository.exportRows(entryIds.slice(i, i + CSV_CHUNK)), genres, detailUrl);
@@ -71,7 +72,7 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
 
     search(query: SearchQuery): SearchResults {
       const { total, entryIds } = index.search(
-        { genreIds: query.genre, typeIds: query.type, ...keyword(query.q) },
+        { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) },
         query.page,
         RESULTS_PER_PAGE,
       );
