@@ -150,6 +150,9 @@ function searches(dbPath: string): { name: string; query: string | ((i: number) 
     { name: '2 types, page 2', query: 'type=2&type=3&page=2' },
     { name: '1 top genre + keyword (3+ chars)', query: `${g('分野1')}&q=${encodeURIComponent('避難所')}` },
     { name: 'keyword (2 chars), page 1', query: `q=${encodeURIComponent('防災')}` },
+    // Issue 20: the same words written the other way (folded to one form), and one the thesaurus widens.
+    { name: 'keyword in hiragana (しすてむ)', query: `q=${encodeURIComponent('しすてむ')}` },
+    { name: 'keyword with synonyms (災害対策: +防災, 減災)', query: `q=${encodeURIComponent('災害対策')}` },
     { name: 'keyword (2 chars), a new one each request', query: cycle(freshKeywords(2)) },
     { name: 'keyword (3 chars), a new one each request', query: cycle(freshKeywords(3)) },
   ];
