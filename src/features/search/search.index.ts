@@ -278,6 +278,13 @@ export class SearchIndex {
     return this.pageOf(this.intersect([genres, types, keyword]), page, perPage);
   }
 
+  /** How many published entries meet the conditions: set algebra and a popcount, no page walked. */
+  count(conditions: SearchConditions): number {
+    this.refresh();
+    const { genres, types, keyword } = this.masks(conditions);
+    return popcount(this.intersect([genres, types, keyword]));
+  }
+
   /**
    * The published entries meeting the conditions whose last update falls in (since, until], newest
    * first: what a saved search's digest reports. Walks the results order and stops at `since`.

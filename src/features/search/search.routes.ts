@@ -84,6 +84,9 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock, link }
         q: query.q,
       },
       conditions,
+      alternatives: results.total === 0
+        ? search.alternatives(query).map((a) => ({ ...a, href: `/search/results?${searchQueryString({ ...a.query, page: undefined })}` }))
+        : [],
       detailQuery: searchQueryString(query),
       // The keyword's terms, marked in the rows' titles and summaries (with the words the thesaurus added).
       keywordTerms: [...keywordTerms(query.q), ...(query.synonyms ? results.expansions.flatMap((e) => e.addedFolded) : [])],

@@ -11,6 +11,9 @@ const CSV_CHUNK = 1000;
 
 export type SearchResults = { total: number; page: number; totalPages: number; items: EntryListItem[] };
 
+/** A search that would find something where the asked one found nothing (issue 20.5). */
+export type SearchAlternative = { reason: 'genre' | 'type' | 'keyword-only' | 'word' | 'synonyms'; label: string; query: SearchQuery; count: number };
+
 export type { SearchCounts } from './search.index.js';
 
 /**
@@ -46,6 +49,34 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
         total, page: query.page, totalPages: pageCount(total, RESULTS_PER_PAGE),
         items: repository.listItems(entryIds), counts, expansions: index.expansions(conditions.terms),
       };
+    },
+
+    /**
+     * For a search that found nothing: the same search with one thing left out (the genres, the types,
+     * one word of the keyword) or the thesaurus turned back on, each with the hits it would give. Only
+     * those that find something; counted by the index, no query each.
+     */
+    alternatives(query: SearchQuery): SearchAlternative[] {
+      const words = query.q.split(' ').filter((w) => w !== '');
+      const candidates: { reason: SearchAlternative['reason']; label: string; query: SearchQuery }[] = [];
+      if (query.genre.length > 0) candidates.push({ reason: 'genre', label: 'ジャンルの指定を外す', query: { ...query, genre: [] } });
+      if (query.type.length > 0) candidates.push({ reason: 'type', label: '情報種別の指定を外す', query: { ...query, type: [] } });
+      if (words.length > 0 && query.genre.length > 0 && query.type.length > 0) {
+        candidates.push({ reason: 'keyword-only', label: 'キーワードだけで探す（ジャンルと情報種別の指定を外す）', query: { ...query, genre: [], type: [] } });
+      }
+      if (words.length > 1) {
+        for (const word of words) candidates.push({ reason: 'word', label: `キーワードから「${word}」を外す`, query: { ...query, q: words.filter((w) => w !== word).join(' ') } });
+      }
+      if (!query.synonyms) {
+        const added = index.expansions(keywordTerms(query.q)).flatMap((e) => e.added);
+        if (added.length > 0) candidates.push({ reason: 'synonyms', label: `同じ意味の言葉（${added.map((w) => `「${w}」`).join('')}）も含める`, query: { ...query, synonyms: true } });
+      }
+      return candidates
+        .map(({ reason, label, query: q }) => ({
+          reason, label, query: { ...q, page: 1 },
+          count: index.count({ genreIds: q.genre, typeIds: q.type, ...keyword(q.q, q.synonyms) }),
+        }))
+        .filter((a) => a.count > 0);
     },
 
     /** The search form's counts for the conditions it shows ticked. */
