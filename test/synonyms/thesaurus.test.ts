@@ -65,7 +65,7 @@ describe('the thesaurus (/admin/synonyms) and the keyword search', () => {
     }
     const audit = db.prepare(`SELECT diff FROM audit_log WHERE action = 'synonyms.update'`).pluck().all() as string[];
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!).synonyms[1]).toBe('観光、災害対策\n子育て、育児');
+    expect((JSON.parse(audit[0]!) as { synonyms: [string, string] }).synonyms[1]).toBe('観光、災害対策\n子育て、育児');
     const page = await admin.get('/admin/synonyms?done=synonyms-saved');
     expect($(page.text)('[data-done]').text()).toContain('同じ意味の言葉を保存しました');
     expect($(page.text)('textarea[name="groups"]').text()).toBe('観光、災害対策\n子育て、育児');
