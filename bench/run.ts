@@ -153,6 +153,8 @@ function searches(dbPath: string): { name: string; query: string | ((i: number) 
     // Issue 20: the same words written the other way (folded to one form), and one the thesaurus widens.
     { name: 'keyword in hiragana (しすてむ)', query: `q=${encodeURIComponent('しすてむ')}` },
     { name: 'keyword with synonyms (災害対策: +防災, 減災)', query: `q=${encodeURIComponent('災害対策')}` },
+    { name: 'keyword (2 chars), relevance order', query: `q=${encodeURIComponent('防災')}&sort=relevance` },
+    { name: 'keyword (3+ chars), relevance order, deep', query: `q=${encodeURIComponent('避難所')}&sort=relevance`, deep: true },
     { name: 'keyword (2 chars), a new one each request', query: cycle(freshKeywords(2)) },
     { name: 'keyword (3 chars), a new one each request', query: cycle(freshKeywords(3)) },
   ];

@@ -22,6 +22,9 @@ describe.skipIf(!browserAvailable)('searching in a real browser', () => {
     await page.goto(`${env.base.url}/search/results?q=${encodeURIComponent('災害対策')}`);
     expect(await page.locator('.synonym-note').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
+    await page.locator('.result-order a').click();
+    await page.waitForURL(/sort=relevance/);
+    expect(await axeViolations(page)).toEqual([]);
     // Nothing found, and what would find something.
     await page.goto(`${env.base.url}/search/results?q=${encodeURIComponent('防災 存在しない言葉')}`);
     expect(await page.locator('[data-alternative]').count()).toBeGreaterThan(0);

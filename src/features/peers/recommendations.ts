@@ -35,7 +35,7 @@ export function recommender({ peers, index, search, searchRepository, clock }: D
     const addReason = (entryId: number, reason: string) => reasons.set(entryId, [...(reasons.get(entryId) ?? []), reason]);
 
     const since = new Date(clock.now().getTime() - NEW_WITHIN_DAYS * 86_400_000).toISOString();
-    const fresh = search.search({ genre: issueGenres, type: [], q: '', synonyms: true, page: 1 }).items.filter((e) => e.updatedAt >= since);
+    const fresh = search.search({ genre: issueGenres, type: [], q: '', synonyms: true, sort: 'updated', page: 1 }).items.filter((e) => e.updatedAt >= since);
     const freshLiked = peers.likedAmong(user.organisationId, fresh.map((e) => e.id));
     for (const entry of fresh.filter((e) => !freshLiked.has(e.id)).slice(0, FROM_GENRES)) {
       const entryGenres = searchRepository.genresOfEntry(entry.id);

@@ -11,6 +11,11 @@ export type SearchConditions = {
   terms?: string[];
   /** Whether a term that is a word of a thesaurus group also matches the group's other words. */
   synonyms?: boolean;
+  /**
+   * The page in the relevance order (with terms only): entries holding more of the terms in their
+   * title first, then the newest update, as in the default order.
+   */
+  relevance?: boolean;
 };
 
 /** A keyword term the thesaurus widened, and the words it added, as the secretariat wrote them. */
@@ -83,6 +88,8 @@ export class SearchIndex {
    * asks SQLite again.
    */
   private termMasks = new Map<string, Bitset>();
+  /** Keyword term → the published entries whose title contains it, for the relevance order; kept like termMasks. */
+  private titleMasks = new Map<string, Bitset>();
   /** Folded word → its thesaurus group: the words folded (to match) and as written (to show). */
   private synonyms = new Map<string, { folded: string[]; written: string[] }>();
   private thesaurusVersion: string | null = null;
@@ -143,6 +150,7 @@ export class SearchIndex {
     this.subtreeCount = new Uint8Array(this.capacity);
     this.subtreeOverflow = new Map();
     this.termMasks = new Map();
+    this.titleMasks = new Map();
     this.typeBits = new Map(this.repository.typeIds().map((id) => [id, createBitset(this.capacity)]));
     this.ancestorsOf = ancestorLists(parents);
     this.genreSubtree = new Map(parents.map(([id]) => [id, createBitset(this.capacity)]));
@@ -243,6 +251,7 @@ export class SearchIndex {
       this.subtreeCount[id] = 0;
       this.subtreeOverflow.delete(id);
       for (const mask of this.termMasks.values()) clearBit(mask, id);
+      for (const mask of this.titleMasks.values()) clearBit(mask, id);
     }
     const state = this.repository.entryState(id);
     if (!state || state.published !== 1) return;
@@ -254,6 +263,10 @@ export class SearchIndex {
     if (this.termMasks.size > 0) {
       const text = this.repository.text(id);
       for (const [term, mask] of this.termMasks) if (text.includes(term)) setBit(mask, id);
+    }
+    if (this.titleMasks.size > 0) {
+      const title = this.repository.title(id);
+      for (const [term, mask] of this.titleMasks) if (title.includes(term)) setBit(mask, id);
     }
     const at = this.orderIndex(id);
     this.order.copyWithin(at + 1, at, this.orderLength++);
@@ -275,7 +288,7 @@ export class SearchIndex {
   search(conditions: SearchConditions, page: number, perPage: number): SearchPage {
     this.refresh();
     const { genres, types, keyword } = this.masks(conditions);
-    return this.pageOf(this.intersect([genres, types, keyword]), page, perPage);
+    return this.pageIn(conditions, this.intersect([genres, types, keyword]), page, perPage);
   }
 
   /** How many published entries meet the conditions: set algebra and a popcount, no page walked. */
@@ -311,7 +324,7 @@ export class SearchIndex {
     this.refresh();
     const { genres, types, keyword } = this.masks(conditions);
     const hits = this.intersect([genres, types, keyword]);
-    return { ...this.pageOf(hits, page, perPage), counts: this.counts(genres, types, keyword, conditions) };
+    return { ...this.pageIn(conditions, hits, page, perPage), counts: this.counts(genres, types, keyword, conditions) };
   }
 
   /** Counts alone, for the search form. */
@@ -364,6 +377,73 @@ export class SearchIndex {
       }
     }
     return new Map([...this.genreSubtree.keys()].map((id) => [id, counts[id]!]));
+  }
+
+  /** The page in the order the conditions ask for. */
+  private pageIn(conditions: SearchConditions, hits: Bitset, page: number, perPage: number): SearchPage {
+    return conditions.relevance && (conditions.terms ?? []).length > 0 ? this.relevancePage(conditions, hits, page, perPage) : this.pageOf(hits, page, perPage);
+  }
+
+  /**
+   * The page in the relevance order: every hit holds every term (or a word of its thesaurus group) in
+   * its title or summary, and scores the number of terms found in its title; higher scores first, the
+   * newest update first within one. One walk of the results order per score that reaches the page:
+   * at most the number of terms plus one.
+   */
+  private relevancePage(conditions: SearchConditions, hits: Bitset, page: number, perPage: number): SearchPage {
+    const terms = conditions.terms ?? [];
+    const inTitle = terms.map((term) => {
+      const words = conditions.synonyms ? this.synonyms.get(term)?.folded ?? [term] : [term];
+      if (words.length === 1) return this.titleMask(words[0]!);
+      const any = createBitset(this.capacity);
+      for (const word of words) orInto(any, this.titleMask(word));
+      return any;
+    });
+    const score = new Uint8Array(this.capacity);
+    const perScore = new Int32Array(terms.length + 1);
+    for (let word = 0; word < hits.length; word++) {
+      let bits = hits[word]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        const id = word * 32 + (31 - Math.clz32(low));
+        let s = 0;
+        for (const titles of inTitle) if (hasBit(titles, id)) s++;
+        score[id] = s;
+        perScore[s]!++;
+        bits ^= low;
+      }
+    }
+    const total = popcount(hits);
+    const entryIds: number[] = [];
+    let skip = (page - 1) * perPage;
+    for (let s = terms.length; s >= 0 && entryIds.length < perPage; s--) {
+      if (skip >= perScore[s]!) {
+        skip -= perScore[s]!;
+        continue;
+      }
+      for (let i = 0; i < this.orderLength && entryIds.length < perPage; i++) {
+        const id = this.order[i]!;
+        if (!hasBit(hits, id) || score[id] !== s) continue;
+        if (skip > 0) skip--;
+        else entryIds.push(id);
+      }
+    }
+    return { total, entryIds };
+  }
+
+  /** The published entries whose title contains the term, from the cache or else from SQLite. */
+  private titleMask(term: string): Bitset {
+    const cached = this.titleMasks.get(term);
+    if (cached) {
+      this.titleMasks.delete(term);
+      this.titleMasks.set(term, cached);
+      return cached;
+    }
+    const mask = createBitset(this.capacity);
+    for (const id of this.repository.titlesContaining(term)) if (id < this.capacity && hasBit(this.published, id)) setBit(mask, id);
+    if (this.titleMasks.size >= MAX_CACHED_TERMS) this.titleMasks.delete(this.titleMasks.keys().next().value!);
+    this.titleMasks.set(term, mask);
+    return mask;
   }
 
   /**

@@ -50,6 +50,8 @@ export function searchRepository(db: Db) {
         WHERE rowid IN (SELECT value FROM json_each(?)) AND instr(title || char(10) || summary, ?) > 0`,
     ).pluck(),
     text: db.prepare<[number], string>(`SELECT title || char(10) || summary FROM entry_search WHERE rowid = ?`).pluck(),
+    title: db.prepare<[number], string>('SELECT title FROM entry_search WHERE rowid = ?').pluck(),
+    titleScanFor: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_search WHERE instr(title, ?) > 0').pluck(),
     entryGenres: db.prepare<[], [number, number]>('SELECT entry_id, genre_id FROM entry_genres').raw(),
     genresOfEntry: db.prepare<[number], number>('SELECT genre_id FROM entry_genres WHERE entry_id = ?').pluck(),
     genreParents: db.prepare<[], [number, number | null]>('SELECT id, parent_id FROM genres').raw(),
@@ -143,6 +145,18 @@ export function searchRepository(db: Db) {
     },
     text(id: number): string {
       return statements.text.get(id) ?? '';
+    },
+    /** The folded title alone (what the relevance order looks at first). */
+    title(id: number): string {
+      return statements.title.get(id) ?? '';
+    },
+    /**
+     * Ids of entries whose folded title contains the term: three or more characters through the
+     * trigram index's title column, shorter ones by a scan of the titles (a quarter of the texts).
+     */
+    titlesContaining(term: string): number[] {
+      const json = [...term].length >= 3 ? statements.matchLong.get(`title : "${term.replace(/"/g, '""')}"`) : statements.titleScanFor.get(term);
+      return JSON.parse(json ?? '[]') as number[];
     },
     entryGenres(): IterableIterator<[number, number]> {
       return statements.entryGenres.iterate();

@@ -19,7 +19,7 @@ type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTy
   link: LinkTo;
 };
 
-const emptyQuery: SearchQuery = { genre: [], type: [], q: '', synonyms: true, page: 1 };
+const emptyQuery: SearchQuery = { genre: [], type: [], q: '', synonyms: true, sort: 'updated', page: 1 };
 
 export function searchRoutes({ search, genres, infoTypes, entries, clock, link }: Deps): Router {
   const router = Router();
@@ -84,6 +84,11 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock, link }
         q: query.q,
       },
       conditions,
+      // The two orders, offered when there is a keyword (the relevance order needs one).
+      orders: query.q ? (['updated', 'relevance'] as const).map((sort) => ({
+        sort, label: sort === 'updated' ? '更新日の新しい順' : 'キーワードに合う順', current: query.sort === sort,
+        href: `/search/results?${searchQueryString({ ...query, sort, page: undefined })}`,
+      })) : [],
       alternatives: results.total === 0
         ? search.alternatives(query).map((a) => ({ ...a, href: `/search/results?${searchQueryString({ ...a.query, page: undefined })}` }))
         : [],

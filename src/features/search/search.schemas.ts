@@ -39,18 +39,21 @@ export const searchQuerySchema = z.object({
   q: keywordField(),
   // synonyms=0: the keyword's words alone, without the thesaurus's (the results page links to it).
   synonyms: z.enum(['0'], { message: '同じ意味の言葉の指定が正しくありません。' }).optional().transform((v) => v !== '0'),
+  // sort=relevance: with a keyword, the entries that hold its words in their titles first (issue 20.4).
+  sort: z.enum(['relevance'], { message: '並び順の指定が正しくありません。' }).optional().transform((v) => v ?? 'updated'),
   page: pageField(),
 });
 
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
 /** The query string of a search, for links that keep the conditions (paging, back to the form, details). */
-export function searchQueryString(query: Pick<SearchQuery, 'genre' | 'type' | 'q'> & { synonyms?: boolean; page?: number }): string {
+export function searchQueryString(query: Pick<SearchQuery, 'genre' | 'type' | 'q'> & { synonyms?: boolean; sort?: SearchQuery['sort']; page?: number }): string {
   const params = new URLSearchParams();
   for (const id of query.genre) params.append('genre', String(id));
   for (const id of query.type) params.append('type', String(id));
   if (query.q) params.set('q', query.q);
   if (query.q && query.synonyms === false) params.set('synonyms', '0');
+  if (query.q && query.sort === 'relevance') params.set('sort', 'relevance');
   if (query.page && query.page > 1) params.set('page', String(query.page));
   return params.toString();
 }

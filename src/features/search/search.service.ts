@@ -43,7 +43,7 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
      * the terms the thesaurus widens (applied unless the query turned it off).
      */
     searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts; expansions: SynonymExpansion[] } {
-      const conditions = { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) };
+      const conditions = { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms), relevance: query.sort === 'relevance' };
       const { total, entryIds, counts } = index.searchWithCounts(conditions, query.page, RESULTS_PER_PAGE);
       return {
         total, page: query.page, totalPages: pageCount(total, RESULTS_PER_PAGE),
@@ -89,7 +89,8 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
      * holds every row in memory at once.
      */
     *csvChunks(query: SearchQuery, genres: GenreLabels, detailUrl: (id: number) => string): Generator<string> {
-      const { entryIds } = index.search({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) }, 1, Number.MAX_SAFE_INTEGER);
+      const conditions = { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms), relevance: query.sort === 'relevance' };
+      const { entryIds } = index.search(conditions, 1, Number.MAX_SAFE_INTEGER);
       yield resultCsvHeader();
       for (let i = 0; i < entryIds.length; i += CSV_CHUNK) {
         yield resultCsvRows(repository.exportRows(entryIds.slice(i, i + CSV_CHUNK)), genres, detailUrl);
