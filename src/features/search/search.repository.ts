@@ -15,6 +15,8 @@ export type ExportRow = {
 
 /** The folding the keyword indexes hold (migration 0021): 2 = search-fold.ts with kana and variant kanji. */
 export const SEARCH_TEXT_VERSION = 2;
+/** Rows refolded per transaction at an upgrade. */
+const REFOLD_BATCH = 2000;
 
 /** All SQL the search needs: the snapshot the in-memory index is built from, keywords, and rows. */
 export function searchRepository(db: Db) {
@@ -70,6 +72,7 @@ export function searchRepository(db: Db) {
     ).raw(),
     refoldText: db.prepare('UPDATE entry_search SET title = ?, summary = ?, details = ? WHERE rowid = ?'),
     replacePairs: db.prepare('INSERT OR REPLACE INTO entry_bigrams (rowid, text) VALUES (?, ?)'),
+    pairsOf: db.prepare<[number], string>('SELECT text FROM entry_bigrams WHERE rowid = ?').pluck(),
     exportRows: db.prepare<[string], ExportRow>(
       `SELECT e.id, t.name AS typeName, e.title, e.summary, e.contact_company AS contactCompany,
               e.contact_department AS contactDepartment, e.contact_name AS contactName, e.contact_phone AS contactPhone,
@@ -88,23 +91,22 @@ export function searchRepository(db: Db) {
     ),
   };
 
-  const upgrade = db.transaction((now: string): number => {
-    if (Number(statements.textVersion.get() ?? '1') >= SEARCH_TEXT_VERSION) return 0;
+  const isCurrent = () => Number(statements.textVersion.get() ?? '1') >= SEARCH_TEXT_VERSION;
+  /** One batch of rows after `after`, by rowid: [the last rowid read (null when none), rows rewritten]. */
+  const refoldBatch = db.transaction((after: number): [number | null, number] => {
+    const batch = statements.indexedBatch.all(after, REFOLD_BATCH);
     let rewritten = 0;
-    // In batches by rowid: the rows are updated while read, and a million of them at once would not fit.
-    for (let after = 0; ;) {
-      const batch = statements.indexedBatch.all(after, 2000);
-      if (batch.length === 0) break;
-      for (const [id, ...columns] of batch) {
-        const folded = columns.map(foldForSearch) as [string, string, string];
-        if (folded.some((text, i) => text !== columns[i])) statements.refoldText.run(...folded, id);
-        statements.replacePairs.run(id, bigramText(folded));
-        rewritten++;
-      }
-      after = batch[batch.length - 1]![0];
+    for (const [id, ...columns] of batch) {
+      const folded = columns.map(foldForSearch) as [string, string, string];
+      const pairs = bigramText(folded);
+      const changed = folded.some((text, i) => text !== columns[i]);
+      // Rows already right are left alone (FTS5 rewrites every token of a row it updates).
+      if (!changed && statements.pairsOf.get(id) === pairs) continue;
+      if (changed) statements.refoldText.run(...folded, id);
+      statements.replacePairs.run(id, pairs);
+      rewritten++;
     }
-    statements.setTextVersion.run(String(SEARCH_TEXT_VERSION), now);
-    return rewritten;
+    return [batch.length === 0 ? null : batch[batch.length - 1]![0], rewritten];
   });
 
   return {
@@ -200,13 +202,24 @@ export function searchRepository(db: Db) {
       return JSON.parse(statements.matchPair.get(`"${term.replace(/"/g, '""')}"`) ?? '[]') as number[];
     },
     /**
-     * Brings text indexed by older code to today's folding (migration 0021), in one transaction, and
-     * rewrites every entry's pairs from it (which also fills those of entries written before the pair
-     * index existed, migration 0007). Returns how many entries were rewritten: 0 on every later start,
-     * after one settings read. Immediate, so of two processes starting at once one does the work and
-     * the other finds it done.
+     * Brings text indexed by older code to today's folding (migration 0021) and rewrites the pairs of
+     * every entry whose pairs differ (which also fills those of entries written before the pair index
+     * existed, migration 0007). Returns how many entries were rewritten: 0 on every later start, after
+     * one settings read. In transactions of REFOLD_BATCH rows, so the WAL stays small (one transaction
+     * over a million rows grew it past 2 GB); folding is idempotent, so an upgrade cut short is only
+     * finished by the next start, and the version is written once every row is done.
      */
-    upgradeSearchText: (now: string): number => upgrade.immediate(now),
+    upgradeSearchText(now: string): number {
+      if (isCurrent()) return 0;
+      let rewritten = 0;
+      for (let after: number | null = 0; after !== null;) {
+        const [last, count] = refoldBatch.immediate(after);
+        rewritten += count;
+        after = last;
+      }
+      statements.setTextVersion.run(String(SEARCH_TEXT_VERSION), now);
+      return rewritten;
+    },
     /** List rows for the given ids, in the order given. */
     listItems(ids: number[]): EntryListItem[] {
       if (ids.length === 0) return [];
