@@ -3,8 +3,8 @@ import { foldForSearch } from '../../search-fold.js';
 import { bigramText, type EntryListItem } from '../entries/entries.repository.js';
 
 /** An FTS5 phrase: the term in double quotes, quotes inside doubled, so no FTS syntax gets through. */
-function ftsPhrase(term: string): string {
-  return `{title summary} : "${term.replace(/"/g, '""')}"`;
+function ftsPhrase(term: string, columns = '{title summary}'): string {
+  return `${columns} : "${term.replace(/"/g, '""')}"`;
 }
 
 /** What the result-set CSV carries of one entry: what its detail page shows members, nothing more. */
@@ -157,7 +157,7 @@ export function searchRepository(db: Db) {
      * trigram index's title column, shorter ones by a scan of the titles (a quarter of the texts).
      */
     titlesContaining(term: string): number[] {
-      const json = [...term].length >= 3 ? statements.matchLong.get(`title : "${term.replace(/"/g, '""')}"`) : statements.titleScanFor.get(term);
+      const json = [...term].length >= 3 ? statements.matchLong.get(ftsPhrase(term, 'title')) : statements.titleScanFor.get(term);
       return JSON.parse(json ?? '[]') as number[];
     },
     entryGenres(): IterableIterator<[number, number]> {

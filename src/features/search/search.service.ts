@@ -2,7 +2,7 @@ import { pageCount } from '../../pagination.js';
 import { keywordTerms } from '../../text.js';
 import { resultCsvHeader, resultCsvRows, type GenreLabels } from './search.csv.js';
 import type { EntryListItem } from '../entries/entries.repository.js';
-import type { SearchCounts, SearchIndex, SynonymExpansion } from './search.index.js';
+import type { SearchConditions, SearchCounts, SearchIndex, SynonymExpansion } from './search.index.js';
 import type { SearchRepository } from './search.repository.js';
 import type { SearchQuery } from './search.schemas.js';
 
@@ -25,8 +25,14 @@ export type { SearchCounts } from './search.index.js';
 export function searchService(deps: { index: SearchIndex; repository: SearchRepository }) {
   const { index, repository } = deps;
 
-  /** The keyword's terms (folded like the indexed texts, split on spaces, each once), widened by the thesaurus unless turned off. */
-  const keyword = (q: string, synonyms = true): { terms: string[]; synonyms: boolean } => ({ terms: keywordTerms(q), synonyms });
+  /**
+   * The index's conditions for a query: its genres and types, the keyword's terms (folded like the
+   * indexed texts, split on spaces, each once), widened by the thesaurus unless turned off, and the
+   * order asked for. Saved searches carry only genres, types and keyword: widened, newest first.
+   */
+  const conditionsOf = (query: Pick<SearchQuery, 'genre' | 'type' | 'q'> & Partial<Pick<SearchQuery, 'synonyms' | 'sort'>>): SearchConditions => ({
+    genreIds: query.genre, typeIds: query.type, terms: keywordTerms(query.q), synonyms: query.synonyms ?? true, relevance: query.sort === 'relevance',
+  });
 
   return {
     /** Unknown genre or type ids, as field errors (a stale bookmark, or a hand-made URL). */
@@ -43,11 +49,11 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
      * the terms the thesaurus widens (applied unless the query turned it off).
      */
     searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts; expansions: SynonymExpansion[] } {
-      const conditions = { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms), relevance: query.sort === 'relevance' };
+      const conditions = conditionsOf(query);
       const { total, entryIds, counts } = index.searchWithCounts(conditions, query.page, RESULTS_PER_PAGE);
       return {
         total, page: query.page, totalPages: pageCount(total, RESULTS_PER_PAGE),
-        items: repository.listItems(entryIds), counts, expansions: index.expansions(conditions.terms),
+        items: repository.listItems(entryIds), counts, expansions: index.expansions(conditions.terms ?? []),
       };
     },
 
@@ -74,14 +80,14 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
       return candidates
         .map(({ reason, label, query: q }) => ({
           reason, label, query: { ...q, page: 1 },
-          count: index.count({ genreIds: q.genre, typeIds: q.type, ...keyword(q.q, q.synonyms) }),
+          count: index.count(conditionsOf(q)),
         }))
         .filter((a) => a.count > 0);
     },
 
     /** The search form's counts for the conditions it shows ticked. */
     counts(query: Pick<SearchQuery, 'genre' | 'type' | 'q' | 'synonyms'>): SearchCounts {
-      return index.countsFor({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) });
+      return index.countsFor(conditionsOf(query));
     },
 
     /**
@@ -89,8 +95,7 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
      * holds every row in memory at once.
      */
     *csvChunks(query: SearchQuery, genres: GenreLabels, detailUrl: (id: number) => string): Generator<string> {
-      const conditions = { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms), relevance: query.sort === 'relevance' };
-      const { entryIds } = index.search(conditions, 1, Number.MAX_SAFE_INTEGER);
+      const { entryIds } = index.search(conditionsOf(query), 1, Number.MAX_SAFE_INTEGER);
       yield resultCsvHeader();
       for (let i = 0; i < entryIds.length; i += CSV_CHUNK) {
         yield resultCsvRows(repository.exportRows(entryIds.slice(i, i + CSV_CHUNK)), genres, detailUrl);
@@ -99,12 +104,12 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
 
     /** Published entries meeting the conditions, updated in (since, until], newest first. */
     updatedBetween(query: Pick<SearchQuery, 'genre' | 'type' | 'q'>, since: Date, until: Date): EntryListItem[] {
-      return repository.listItems(index.updatedBetween({ genreIds: query.genre, typeIds: query.type, ...keyword(query.q) }, since, until));
+      return repository.listItems(index.updatedBetween(conditionsOf(query), since, until));
     },
 
     search(query: SearchQuery): SearchResults {
       const { total, entryIds } = index.search(
-        { genreIds: query.genre, typeIds: query.type, ...keyword(query.q, query.synonyms) },
+        conditionsOf(query),
         query.page,
         RESULTS_PER_PAGE,
       );
