@@ -12,6 +12,9 @@ import type { Db } from './db/connection.js';
 import { accountsRepository } from './features/accounts/accounts.repository.js';
 import { accountsRoutes } from './features/accounts/accounts.routes.js';
 import { accountsService, defaultIpThrottle, defaultLockPolicy, type IpThrottle, type LockPolicy } from './features/accounts/accounts.service.js';
+import { attachmentTextRepository } from './features/attachment-text/attachment-text.repository.js';
+import { attachmentTextJob, type AttachmentTextJob } from './features/attachment-text/attachment-text.service.js';
+import { defaultPdfTextLimits, pdfTextExtractor, type PdfTextLimits } from './features/attachment-text/pdf-text.extractor.js';
 import { accountLinksRoutes } from './features/account-links/account-links.routes.js';
 import { accountLinksService } from './features/account-links/account-links.service.js';
 import type { SessionUser } from './features/accounts/accounts.types.js';
@@ -97,6 +100,8 @@ export type AppDeps = {
   ipThrottle?: IpThrottle;
   /** The link checker's timeouts and pacing (tests shorten them). */
   linkCheck?: Partial<LinkCheckerConfig>;
+  /** How long and how much one PDF's text may take to read (tests shorten them). */
+  pdfText?: Partial<PdfTextLimits>;
   /**
    * The built static files (`npm run build`: dist/public), served under content-hashed names for a
    * year. Without it (tests, `npm run dev`) pages link the plain files in public/.
@@ -126,6 +131,8 @@ export type PortalJobs = {
   sharedIpDigest: { run(): number };
   /** Forgets the search index's change feed but for its newest rows (each worker reads it before each query). */
   searchChangeFeed: { prune(): number };
+  /** Reads the text of the PDFs waiting for it (issue 20.3); returns how many it finished. */
+  attachmentTexts: AttachmentTextJob;
 };
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
@@ -136,6 +143,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const genres = genresRepository(db);
   const infoTypes = infoTypesRepository(db);
   const searchRepo = searchRepository(db);
+  const attachmentTexts = attachmentTextRepository(db);
   // Text indexed by older code is folded as today's (once; the cluster's primary has usually done it).
   const refolded = searchRepo.upgradeSearchText(clock.now().toISOString());
   if (refolded > 0) logger.info({ entries: refolded }, 'keyword indexes rewritten with the current folding');
@@ -244,6 +252,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       repository: myEntries,
       service: registrations,
       entries, genres, infoTypes, verifyCsrf: csrf.verify, resumeTokens: resumeTokens(deps.sessionSecret, clock),
+      attachmentTextOf: (entryId) => attachmentTexts.stateOf(entryId),
       attentionOf: (organisationId) => {
         const staleMonths = freshness.staleAfterMonths();
         return { ...freshness.ownAttention(organisationId, staleBefore(clock.now(), staleMonths), STRIKES), staleMonths };
@@ -317,6 +326,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
         },
       },
       searchChangeFeed: { prune: () => searchRepo.pruneOldChanges(SEARCH_CHANGES_KEPT) },
+      attachmentTexts: attachmentTextJob({
+        repository: attachmentTexts, extractor: pdfTextExtractor({ ...defaultPdfTextLimits, ...deps.pdfText }), uploadDir: config.uploadDir, clock, logger,
+      }),
       sweep: sweeper({
         db, uploadDir: config.uploadDir, clock, logger,
         cleanupDrafts: () => registrations.cleanupDrafts(),

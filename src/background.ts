@@ -9,8 +9,8 @@ const MINUTE = 60_000;
 /**
  * What runs beside the requests, and how often: sending what the outbox holds (retries included),
  * the sweep of what was left behind (drafts, import previews, orphaned files), the saved searches'
- * daily digests, the shared-address digest, link checks and stale-entry reminders, and the nightly
- * backup. server.ts hands these to the scheduler.
+ * daily digests, the shared-address digest, link checks and stale-entry reminders, the text of
+ * uploaded PDFs, and the nightly backup. server.ts hands these to the scheduler.
  */
 export function backgroundJobs(deps: { jobs: PortalJobs; mailer: MailSender | undefined; backup: BackupService; logger: Logger }): ScheduledJob[] {
   const { jobs, mailer, backup, logger } = deps;
@@ -39,6 +39,15 @@ export function backgroundJobs(deps: { jobs: PortalJobs; mailer: MailSender | un
     },
     // The nightly backup (issue 18.1), due from BACKUP_HOUR in Japan until one has succeeded that day.
     { name: 'backup', everyMs: 10 * MINUTE, firstAfterMs: MINUTE, run: async () => { if (backup.nightlyDue()) await backup.backup('schedule'); } },
+    // The text of newly uploaded PDFs (and, after the upgrade that brought it, of every older one),
+    // for the keyword search: read within seconds of the upload, one PDF at a time.
+    {
+      name: 'pdf-text', everyMs: 15_000,
+      run: async () => {
+        const count = await jobs.attachmentTexts.run();
+        if (count > 0) logger.info({ count }, 'PDF texts read');
+      },
+    },
     ...(mailer ? [{ name: 'mail', everyMs: 30_000, run: () => mailer.deliverDue() }] : []),
   ];
 }

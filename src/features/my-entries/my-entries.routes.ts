@@ -8,6 +8,7 @@ import { pageCount, PER_PAGE } from '../../pagination.js';
 import { actorOf } from '../audit/actor.js';
 import { fieldLabel } from '../audit/audit-labels.js';
 import { attachmentName } from '../entries/attachment-name.js';
+import type { AttachmentTextState } from '../attachment-text/attachment-text.repository.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
 import { type GenresRepository } from '../genres/genres.repository.js';
 import { activeGenreTree, selectableGenreIds } from '../genres/genre-tree.js';
@@ -30,6 +31,8 @@ type Deps = {
   resumeTokens: ResumeTokens;
   /** Broken links and stale entries among all of an organisation's entries, for the list's notice. */
   attentionOf: (organisationId: number) => { broken: number; stale: number; staleMonths: number };
+  /** Whether the entry's PDF's text has been read for the keyword search, or why it could not be. */
+  attachmentTextOf: (entryId: number) => AttachmentTextState | undefined;
 };
 
 const emptyValues: EntryValues = {
@@ -40,7 +43,7 @@ const emptyValues: EntryValues = {
 
 /** 情報登録者側機能: the organisation's own entries, for vendors and the secretariat. */
 export function myEntriesRoutes(deps: Deps): Router {
-  const { repository, service, entries, genres, infoTypes, verifyCsrf } = deps;
+  const { repository, service, entries, genres, infoTypes, verifyCsrf, attachmentTextOf } = deps;
   const router = Router();
   // An entry form that arrives after its session timed out (issue 15.11, WCAG 2.2.1): kept for the
   // user the portal rendered it for, who logs in again and lands on the form with it. Nothing else is
@@ -282,6 +285,7 @@ export function myEntriesRoutes(deps: Deps): Router {
       breadcrumbs: [{ label: '登録情報一覧', href: '/my/entries' }, { label: '登録情報詳細' }],
       entry,
       attachment: entries.findAttachment(own.id),
+      attachmentText: attachmentTextOf(own.id),
       categories: [...genres.pathsOf(own.genre).values()].sort(),
       registrant: entries.findRegistrant(own.id),
       // Back from 「内容に変更なし」 (freshness.routes.ts).

@@ -13,6 +13,7 @@ import type { JobRunsRepository } from './job-runs.repository.js';
 export const JOB_LABELS: Record<string, string> = {
   sweep: '不要なファイル・下書きの掃除', 'saved-search-digests': '保存した検索のお知らせ', 'shared-address-digest': '共用アドレスのログインのまとめ',
   freshness: 'リンク確認・更新のない情報のお知らせ', backup: '夜間のバックアップ', mail: 'メールの送信',
+  'pdf-text': '資料（PDF）の文字の読み取り',
 };
 
 const GB = 1024 ** 3;
