@@ -21,6 +21,9 @@ export type SearchConditions = {
 /** A keyword term the thesaurus widened, and the words it added, as the secretariat wrote them. */
 export type SynonymExpansion = { term: string; added: string[]; addedFolded: string[] };
 export type SearchPage = { total: number; entryIds: number[] };
+/** Where a term occurs: in titles or summaries, and in PDFs (null while in none). */
+type TermMatch = { text: Bitset; attachment: Bitset | null };
+const TEXT_KINDS = ['entry', 'attachment'] as const;
 
 /**
  * Beside each genre and type checkbox: the published entries of that genre's subtree (or that type)
@@ -82,12 +85,12 @@ export class SearchIndex {
   private subtreeCount = new Uint8Array(0);
   private subtreeOverflow = new Map<number, number[]>();
   /**
-   * Keyword term → the published entries containing it, least recently used first. Kept exact across
-   * writes: applying a change re-tests the changed entry's text against every cached term (a substring
-   * test, the same rule FTS5 and the pair index answer), so paging or refining a keyword search never
-   * asks SQLite again.
+   * Keyword term → the published entries containing it in their title or summary, and in their PDF's
+   * text (null while none does), least recently used first. Kept exact across writes: applying a
+   * change re-tests the changed entry's texts against every cached term (a substring test, the same
+   * rule FTS5 and the pair index answer), so paging or refining a keyword search never asks SQLite again.
    */
-  private termMasks = new Map<string, Bitset>();
+  private termMasks = new Map<string, TermMatch>();
   /** Keyword term → the published entries whose title contains it, for the relevance order; kept like termMasks. */
   private titleMasks = new Map<string, Bitset>();
   /** Folded word → its thesaurus group: the words folded (to match) and as written (to show). */
@@ -250,7 +253,10 @@ export class SearchIndex {
       for (const bits of this.genreSubtree.values()) clearBit(bits, id);
       this.subtreeCount[id] = 0;
       this.subtreeOverflow.delete(id);
-      for (const mask of this.termMasks.values()) clearBit(mask, id);
+      for (const match of this.termMasks.values()) {
+        clearBit(match.text, id);
+        if (match.attachment) clearBit(match.attachment, id);
+      }
       for (const mask of this.titleMasks.values()) clearBit(mask, id);
     }
     const state = this.repository.entryState(id);
@@ -262,7 +268,11 @@ export class SearchIndex {
     for (const genreId of this.repository.genresOfEntry(id)) this.tagWithGenre(id, genreId);
     if (this.termMasks.size > 0) {
       const text = this.repository.text(id);
-      for (const [term, mask] of this.termMasks) if (text.includes(term)) setBit(mask, id);
+      const attachment = this.repository.attachmentText(id);
+      for (const [term, match] of this.termMasks) {
+        if (text.includes(term)) setBit(match.text, id);
+        if (attachment.includes(term)) setBit(match.attachment ??= createBitset(this.capacity), id);
+      }
     }
     if (this.titleMasks.size > 0) {
       const title = this.repository.title(id);
@@ -385,29 +395,37 @@ export class SearchIndex {
   }
 
   /**
-   * The page in the relevance order: every hit holds every term (or a word of its thesaurus group) in
-   * its title or summary, and scores the number of terms found in its title; higher scores first, the
-   * newest update first within one. One walk of the results order per score that reaches the page:
-   * at most the number of terms plus one.
+   * The page in the relevance order. Every hit holds every term (or a word of its thesaurus group) in
+   * its title, summary or PDF; it scores by the terms found in its title first, then by those found in
+   * its title or summary (the rest it holds only in its PDF): title matches above summary matches
+   * above PDF matches, more above fewer. Higher scores first, the newest update first within one.
+   * One walk of the results order per score that reaches the page.
    */
   private relevancePage(conditions: SearchConditions, hits: Bitset, page: number, perPage: number): SearchPage {
-    const terms = conditions.terms ?? [];
-    const inTitle = terms.map((term) => {
-      const words = conditions.synonyms ? this.synonyms.get(term)?.folded ?? [term] : [term];
-      if (words.length === 1) return this.titleMask(words[0]!);
+    const termWords = this.termWords(conditions);
+    const anyOf = (words: string[], mask: (word: string) => Bitset) => {
+      if (words.length === 1) return mask(words[0]!);
       const any = createBitset(this.capacity);
-      for (const word of words) orInto(any, this.titleMask(word));
+      for (const word of words) orInto(any, mask(word));
       return any;
-    });
-    const score = new Uint8Array(this.capacity);
-    const perScore = new Int32Array(terms.length + 1);
+    };
+    const inTitle = termWords.map((words) => anyOf(words, (word) => this.titleMask(word)));
+    const inText = termWords.map((words) => anyOf(words, (word) => this.termMatch(word).text));
+    const levels = termWords.length + 1;
+    const score = new Uint16Array(this.capacity);
+    const perScore = new Int32Array(levels * levels);
     for (let word = 0; word < hits.length; word++) {
       let bits = hits[word]!;
       while (bits !== 0) {
         const low = bits & -bits;
         const id = word * 32 + (31 - Math.clz32(low));
-        let s = 0;
-        for (const titles of inTitle) if (hasBit(titles, id)) s++;
+        let titles = 0;
+        let texts = 0;
+        for (let t = 0; t < inTitle.length; t++) {
+          if (hasBit(inTitle[t]!, id)) titles++;
+          if (hasBit(inText[t]!, id)) texts++;
+        }
+        const s = titles * levels + texts;
         score[id] = s;
         perScore[s]!++;
         bits ^= low;
@@ -416,7 +434,7 @@ export class SearchIndex {
     const total = popcount(hits);
     const entryIds: number[] = [];
     let skip = (page - 1) * perPage;
-    for (let s = terms.length; s >= 0 && entryIds.length < perPage; s--) {
+    for (let s = perScore.length - 1; s >= 0 && entryIds.length < perPage; s--) {
       if (skip >= perScore[s]!) {
         skip -= perScore[s]!;
         continue;
@@ -503,6 +521,12 @@ export class SearchIndex {
     return bits;
   }
 
+  /** For each term of the keyword, the folded words that satisfy it: itself, or its thesaurus group's words. */
+  termWords(conditions: SearchConditions): string[][] {
+    this.refresh();
+    return (conditions.terms ?? []).map((term) => (conditions.synonyms ? this.synonyms.get(term)?.folded : undefined) ?? [term]);
+  }
+
   /** The published entries containing every term of the keyword, or null without one. */
   private keywordMask({ terms = [], synonyms = false }: SearchConditions): Bitset | null {
     if (terms.length === 0) return null;
@@ -526,35 +550,45 @@ export class SearchIndex {
       if (popcount(hits) > MAX_TESTED_ROWS) andInto(hits, this.termMask(term));
       else {
         const keep = createBitset(this.capacity);
-        for (const id of this.repository.entriesAmongContaining(term, idsOf(hits))) setBit(keep, id);
+        const among = idsOf(hits);
+        for (const kind of TEXT_KINDS) for (const id of this.repository.amongContaining(kind, term, among)) setBit(keep, id);
         andInto(hits, keep);
       }
     }
     return hits;
   }
 
-  /**
-   * The published entries containing one term, from the cache or else from SQLite: terms of three or
-   * more characters from the FTS5 trigram index, two-character ones from the pair index
-   * (entry_bigrams), anything else (one character, a pair with punctuation) by a scan of the texts in
-   * SQLite: 60–100 ms at 100,000 entries, once per term until the next rebuild.
-   */
+  /** The published entries containing one term in their title, summary or PDF. */
   private termMask(term: string): Bitset {
+    const { text, attachment } = this.termMatch(term);
+    if (!attachment) return text;
+    const any = Uint32Array.from(text);
+    orInto(any, attachment);
+    return any;
+  }
+
+  /**
+   * Where one term occurs, from the cache or else from SQLite (repository.containing: the trigram
+   * index for three or more characters, the pair index for two, anything else by a scan of the texts,
+   * 60–100 ms at 100,000 entries, once per term until the next rebuild).
+   */
+  private termMatch(term: string): TermMatch {
     const cached = this.termMasks.get(term);
     if (cached) {
       this.termMasks.delete(term); // re-inserted below: Map order is the recency order
       this.termMasks.set(term, cached);
       return cached;
     }
-    const mask = createBitset(this.capacity);
-    const length = [...term].length;
-    const ids = length >= 3 ? this.repository.entriesContaining(term)
-      : isBigramTerm(term) ? this.repository.entriesWithPair(term)
-      : this.repository.entriesScannedFor(term);
-    for (const id of ids) if (id < this.capacity && hasBit(this.published, id)) setBit(mask, id);
+    const published = (ids: number[]) => {
+      const mask = createBitset(this.capacity);
+      for (const id of ids) if (id < this.capacity && hasBit(this.published, id)) setBit(mask, id);
+      return mask;
+    };
+    const inAttachments = this.repository.containing('attachment', term);
+    const match = { text: published(this.repository.containing('entry', term)), attachment: inAttachments.length > 0 ? published(inAttachments) : null };
     if (this.termMasks.size >= MAX_CACHED_TERMS) this.termMasks.delete(this.termMasks.keys().next().value!);
-    this.termMasks.set(term, mask);
-    return mask;
+    this.termMasks.set(term, match);
+    return match;
   }
 
   /** For the logs and the bench: size and cost of the index. */

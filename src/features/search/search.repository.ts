@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { foldForSearch } from '../../search-fold.js';
+import { isBigramTerm } from '../../text.js';
 import { bigramText, type EntryListItem } from '../entries/entries.repository.js';
 
 /** An FTS5 phrase: the term in double quotes, quotes inside doubled, so no FTS syntax gets through. */
@@ -17,6 +18,12 @@ export type ExportRow = {
 export const SEARCH_TEXT_VERSION = 2;
 /** Rows refolded per transaction at an upgrade. */
 const REFOLD_BATCH = 2000;
+
+/** The texts a keyword is looked for in: an entry's title and summary, and its PDF's text. */
+export type TextKind = 'entry' | 'attachment';
+/** Characters of a PDF passage shown before and after the matched word. */
+const PASSAGE_BEFORE = 30;
+const PASSAGE_AFTER = 60;
 
 /** All SQL the search needs: the snapshot the in-memory index is built from, keywords, and rows. */
 export function searchRepository(db: Db) {
@@ -43,27 +50,27 @@ export function searchRepository(db: Db) {
          FROM entries e WHERE e.id = ?`,
     ),
     maxEntryId: db.prepare<[], number>('SELECT coalesce(max(id), 0) FROM entries').pluck(),
-    // instr, not LIKE: no wildcard or case rule to escape, and the text is normalised already.
-    scanFor: db.prepare<[string], string>(
-      `SELECT json_group_array(rowid) FROM entry_search WHERE instr(title || char(10) || summary, ?) > 0`,
-    ).pluck(),
-    scanAmong: db.prepare<[ids: string, term: string], string>(
-      `SELECT json_group_array(rowid) FROM entry_search
-        WHERE rowid IN (SELECT value FROM json_each(?)) AND instr(title || char(10) || summary, ?) > 0`,
-    ).pluck(),
     text: db.prepare<[number], string>(`SELECT title || char(10) || summary FROM entry_search WHERE rowid = ?`).pluck(),
+    texts: db.prepare<[string], [number, string]>(
+      `SELECT rowid, title || char(10) || summary FROM entry_search WHERE rowid IN (SELECT value FROM json_each(?))`,
+    ).raw(),
+    attachmentText: db.prepare<[number], string>('SELECT text FROM attachment_search WHERE rowid = ?').pluck(),
+    // Where the word first occurs in the folded PDF text, the same place in the text as shown (the
+    // two line up character for character: migration 0023), with some context either side.
+    passage: db.prepare<{ id: number; word: string; before: number; after: number }, { passage: string; cutBefore: number; cutAfter: number }>(
+      `SELECT substr(t.text, max(1, p.at - @before), min(p.at, @before + 1) + length(@word) + @after - 1) AS passage,
+              p.at > @before + 1 AS cutBefore, p.at + length(@word) + @after <= length(t.text) AS cutAfter
+         FROM (SELECT instr(text, @word) AS at FROM attachment_search WHERE rowid = @id) p
+         JOIN attachments a ON a.entry_id = @id
+         JOIN attachment_texts t ON t.attachment_id = a.id AND t.state = 'extracted'
+        WHERE p.at > 0`,
+    ),
     title: db.prepare<[number], string>('SELECT title FROM entry_search WHERE rowid = ?').pluck(),
     titleScanFor: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_search WHERE instr(title, ?) > 0').pluck(),
     entryGenres: db.prepare<[], [number, number]>('SELECT entry_id, genre_id FROM entry_genres').raw(),
     genresOfEntry: db.prepare<[number], number>('SELECT genre_id FROM entry_genres WHERE entry_id = ?').pluck(),
     genreParents: db.prepare<[], [number, number | null]>('SELECT id, parent_id FROM genres').raw(),
     typeIds: db.prepare<[], number>('SELECT id FROM info_types').pluck(),
-    // Three or more characters: the trigram index finds substrings directly.
-    // The ids come back as one JSON array: a common term matches tens of thousands of rows, and one
-    // string parsed natively costs a third less than a JavaScript value per row.
-    matchLong: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_search WHERE entry_search MATCH ?').pluck(),
-    // Two characters: one token of entry_bigrams.
-    matchPair: db.prepare<[string], string>('SELECT json_group_array(rowid) FROM entry_bigrams WHERE entry_bigrams MATCH ?').pluck(),
     textVersion: db.prepare<[], string>(`SELECT value FROM settings WHERE key = 'search_text_version'`).pluck(),
     setTextVersion: db.prepare<[string, string]>(`INSERT INTO settings (key, value, updated_at) VALUES ('search_text_version', ?, ?)
       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
@@ -90,6 +97,29 @@ export function searchRepository(db: Db) {
         WHERE e.id IN (SELECT value FROM json_each(?))`,
     ),
   };
+
+  /**
+   * The keyword lookups, once per kind of text: the title and summary (entry_search, entry_bigrams) and
+   * the PDF's text (attachment_search, attachment_bigrams, migration 0023). Each answers with the ids
+   * as one JSON array: a common term matches tens of thousands of rows, and one string parsed natively
+   * costs a third less than a JavaScript value per row.
+   */
+  const lookups = (search: string, pairs: string, text: string) => ({
+    // Three or more characters: the trigram index finds substrings directly.
+    long: db.prepare<[string], string>(`SELECT json_group_array(rowid) FROM ${search} WHERE ${search} MATCH ?`).pluck(),
+    // Two characters: one token of the pair index.
+    pair: db.prepare<[string], string>(`SELECT json_group_array(rowid) FROM ${pairs} WHERE ${pairs} MATCH ?`).pluck(),
+    // Anything else, by a scan. instr, not LIKE: no wildcard or case rule to escape, and the text is folded already.
+    scan: db.prepare<[string], string>(`SELECT json_group_array(rowid) FROM ${search} WHERE instr(${text}, ?) > 0`).pluck(),
+    among: db.prepare<[ids: string, term: string], string>(
+      `SELECT json_group_array(rowid) FROM ${search} WHERE rowid IN (SELECT value FROM json_each(?)) AND instr(${text}, ?) > 0`,
+    ).pluck(),
+  });
+  const kinds = {
+    entry: { ...lookups('entry_search', 'entry_bigrams', 'title || char(10) || summary'), columns: '{title summary}' },
+    attachment: { ...lookups('attachment_search', 'attachment_bigrams', 'text'), columns: 'text' },
+  };
+  const ids = (json: string | undefined) => JSON.parse(json ?? '[]') as number[];
 
   const isCurrent = () => Number(statements.textVersion.get() ?? '1') >= SEARCH_TEXT_VERSION;
   /** One batch of rows after `after`, by rowid: [the last rowid read (null when none), rows rewritten]. */
@@ -157,8 +187,7 @@ export function searchRepository(db: Db) {
      * trigram index's title column, shorter ones by a scan of the titles (a quarter of the texts).
      */
     titlesContaining(term: string): number[] {
-      const json = [...term].length >= 3 ? statements.matchLong.get(ftsPhrase(term, 'title')) : statements.titleScanFor.get(term);
-      return JSON.parse(json ?? '[]') as number[];
+      return ids([...term].length >= 3 ? kinds.entry.long.get(ftsPhrase(term, 'title')) : statements.titleScanFor.get(term));
     },
     entryGenres(): IterableIterator<[number, number]> {
       return statements.entryGenres.iterate();
@@ -173,33 +202,46 @@ export function searchRepository(db: Db) {
       return statements.typeIds.all();
     },
     /**
-     * Ids of entries whose normalised title or summary contains the (normalised) term, which must be
-     * three or more characters: shorter ones are below a trigram (see entriesWithPair and entriesScannedFor).
+     * Ids of entries whose folded title or summary (`entry`), or their PDF's folded text (`attachment`),
+     * contains the folded term: three or more characters through the trigram index, two through the
+     * pair index (see isBigramTerm), anything else (one character, a pair with punctuation) by a scan
+     * of every text, 60–100 ms at 100,000 entries.
      */
-    entriesContaining(term: string): number[] {
-      return JSON.parse(statements.matchLong.get(ftsPhrase(term)) ?? '[]') as number[];
+    containing(kind: TextKind, term: string): number[] {
+      const lookup = kinds[kind];
+      if ([...term].length >= 3) return ids(lookup.long.get(ftsPhrase(term, lookup.columns)));
+      if (isBigramTerm(term)) return ids(lookup.pair.get(`"${term.replace(/"/g, '""')}"`));
+      return ids(lookup.scan.get(term));
+    },
+    /** The same test by a scan of the given entries only: a few milliseconds for a few thousand. */
+    amongContaining(kind: TextKind, term: string, among: number[]): number[] {
+      if (among.length === 0) return [];
+      return ids(kinds[kind].among.get(JSON.stringify(among), term));
+    },
+    /** The folded PDF text of an entry ('' when it has none, or none read yet). */
+    attachmentText(id: number): string {
+      return statements.attachmentText.get(id) ?? '';
+    },
+    /** The folded title and summary of each given entry. */
+    texts(entryIds: number[]): Map<number, string> {
+      return new Map(entryIds.length === 0 ? [] : statements.texts.all(JSON.stringify(entryIds)));
     },
     /**
-     * Ids of entries whose normalised title or summary contains a term no index takes (one character,
-     * or a pair with punctuation): a scan of every text, 60–100 ms at 100,000 entries.
+     * A short passage of the entry's PDF around the first of the (folded) words it holds, as the PDF
+     * says it, with whether text was cut off before and after; undefined when it holds none.
      */
-    entriesScannedFor(term: string): number[] {
-      return JSON.parse(statements.scanFor.get(term) ?? '[]') as number[];
-    },
-    /** The same test on the given entries only: a few milliseconds for a few thousand. */
-    entriesAmongContaining(term: string, ids: number[]): number[] {
-      if (ids.length === 0) return [];
-      return JSON.parse(statements.scanAmong.get(JSON.stringify(ids), term) ?? '[]') as number[];
+    passage(entryId: number, words: readonly string[]): { text: string; cutBefore: boolean; cutAfter: boolean } | undefined {
+      for (const word of words) {
+        const row = statements.passage.get({ id: entryId, word, before: PASSAGE_BEFORE, after: PASSAGE_AFTER });
+        if (row) return { text: row.passage, cutBefore: row.cutBefore === 1, cutAfter: row.cutAfter === 1 };
+      }
+      return undefined;
     },
     /** The CSV rows of the given published entries, in the order given. */
     exportRows(ids: number[]): ExportRow[] {
       if (ids.length === 0) return [];
       const byId = new Map(statements.exportRows.all(JSON.stringify(ids)).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id)).filter((r): r is ExportRow => r !== undefined);
-    },
-    /** Ids of entries whose normalised title or summary contains the two-character term (see isBigramTerm). */
-    entriesWithPair(term: string): number[] {
-      return JSON.parse(statements.matchPair.get(`"${term.replace(/"/g, '""')}"`) ?? '[]') as number[];
     },
     /**
      * Brings text indexed by older code to today's folding (migration 0021) and rewrites the pairs of

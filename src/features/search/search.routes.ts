@@ -93,6 +93,7 @@ export function searchRoutes({ search, genres, infoTypes, entries, clock, link }
         ? search.alternatives(query).map((a) => ({ ...a, href: `/search/results?${searchQueryString({ ...a.query, page: undefined })}` }))
         : [],
       detailQuery: searchQueryString(query),
+      attachmentMatches: results.attachmentMatches,
       // The keyword's terms, marked in the rows' titles and summaries (with the words the thesaurus added).
       keywordTerms: [...keywordTerms(query.q), ...(query.synonyms ? results.expansions.flatMap((e) => e.addedFolded) : [])],
       // The thesaurus's part, said on the page with a link to search without (or with) it.

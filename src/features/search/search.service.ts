@@ -11,6 +11,9 @@ const CSV_CHUNK = 1000;
 
 export type SearchResults = { total: number; page: number; totalPages: number; items: EntryListItem[] };
 
+/** A results row found through its PDF (its title and summary alone do not hold the keyword): what the PDF says there. */
+export type AttachmentMatch = { passage: string; cutBefore: boolean; cutAfter: boolean };
+
 /** A search that would find something where the asked one found nothing (issue 20.5). */
 export type SearchAlternative = { reason: 'genre' | 'type' | 'keyword-only' | 'word' | 'synonyms'; label: string; query: SearchQuery; count: number };
 
@@ -18,8 +21,8 @@ export type { SearchCounts } from './search.index.js';
 
 /**
  * Runs a search: genres ORed (each with its subtree), types ORed, genres AND types AND keyword.
- * Keyword words separated by spaces must all occur (substring match on the folded title or summary;
- * a word of a thesaurus group matches any word of it). The in-memory index does the set algebra, the keyword matching (asking SQLite's keyword
+ * Keyword words separated by spaces must all occur (substring match on the folded title, summary or
+ * PDF text; a word of a thesaurus group matches any word of it). The in-memory index does the set algebra, the keyword matching (asking SQLite's keyword
  * indexes for terms it has not seen) and the paging; SQLite supplies the rows of the page.
  */
 export function searchService(deps: { index: SearchIndex; repository: SearchRepository }) {
@@ -33,6 +36,26 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
   const conditionsOf = (query: Pick<SearchQuery, 'genre' | 'type' | 'q'> & Partial<Pick<SearchQuery, 'synonyms' | 'sort'>>): SearchConditions => ({
     genreIds: query.genre, typeIds: query.type, terms: keywordTerms(query.q), synonyms: query.synonyms ?? true, relevance: query.sort === 'relevance',
   });
+
+  /**
+   * The rows of a page that only their PDF puts there: some term (or every word of its thesaurus
+   * group) is not in the row's title or summary. Each with a passage of the PDF around the first such
+   * word. Two reads for the page and one a row so found; nothing without a keyword.
+   */
+  const attachmentMatches = (conditions: SearchConditions, entryIds: number[]): Map<number, AttachmentMatch> => {
+    const matches = new Map<number, AttachmentMatch>();
+    const termWords = index.termWords(conditions);
+    if (termWords.length === 0) return matches;
+    const texts = repository.texts(entryIds);
+    for (const id of entryIds) {
+      const text = texts.get(id) ?? '';
+      const missing = termWords.filter((words) => !words.some((word) => text.includes(word)));
+      if (missing.length === 0) continue;
+      const found = repository.passage(id, missing.flat());
+      if (found) matches.set(id, { passage: found.text, cutBefore: found.cutBefore, cutAfter: found.cutAfter });
+    }
+    return matches;
+  };
 
   return {
     /** Unknown genre or type ids, as field errors (a stale bookmark, or a hand-made URL). */
@@ -48,12 +71,13 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
      * The results page: one page of results and the refine panel's counts, from one keyword match, and
      * the terms the thesaurus widens (applied unless the query turned it off).
      */
-    searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts; expansions: SynonymExpansion[] } {
+    searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts; expansions: SynonymExpansion[]; attachmentMatches: Map<number, AttachmentMatch> } {
       const conditions = conditionsOf(query);
       const { total, entryIds, counts } = index.searchWithCounts(conditions, query.page, RESULTS_PER_PAGE);
       return {
         total, page: query.page, totalPages: pageCount(total, RESULTS_PER_PAGE),
         items: repository.listItems(entryIds), counts, expansions: index.expansions(conditions.terms ?? []),
+        attachmentMatches: attachmentMatches(conditions, entryIds),
       };
     },
 
