@@ -83,8 +83,10 @@ export function deleteEntry(db: Db, entryId: number): void {
 }
 
 /** A real (minimal) PDF file in the upload folder, attached to the entry. */
-export function attachPdf(db: Db, uploadDir: string, entryId: number, originalName = '製品カタログ.pdf'): Buffer {
-  const bytes = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+export function attachPdf(
+  db: Db, uploadDir: string, entryId: number, originalName = '製品カタログ.pdf',
+  bytes: Buffer = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
+): Buffer {
   const storedName = crypto.randomBytes(16).toString('hex');
   fs.writeFileSync(path.join(uploadDir, storedName), bytes);
   db.prepare(

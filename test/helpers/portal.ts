@@ -40,7 +40,7 @@ export type TestPortal = {
   restart(): Express;
 };
 
-type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock' | 'mailer' | 'linkCheck' | 'assetsDir'>> & {
+type PortalOptions = Partial<Pick<AppDeps, 'lockPolicy' | 'ipThrottle' | 'clock' | 'mailer' | 'linkCheck' | 'assetsDir' | 'pdfText'>> & {
   config?: Partial<AppDeps['config']>;
   uploadDir?: string;
 };
@@ -66,6 +66,7 @@ export function portalOn(db: Db, options: PortalOptions = {}): { app: Express; j
     lockPolicy: options.lockPolicy,
     ipThrottle: options.ipThrottle,
     linkCheck: options.linkCheck,
+    pdfText: options.pdfText,
     assetsDir: options.assetsDir,
   });
 }
