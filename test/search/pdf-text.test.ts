@@ -132,6 +132,18 @@ describe.skipIf(!browserAvailable)('search inside the PDF (issue 20.3, http-cont
     expect((await results(app, q('shelter guidance'))).ids).toEqual([]);
   });
 
+  it('a PDF that needs more memory than the cap is saved without text, reported as too large', async () => {
+    const { db, uploadDir } = createTestPortal();
+    const { app, jobs } = portalOn(db, { uploadDir, pdfText: { maxHeapMb: 128, maxChars: 50_000_000, timeoutMs: 120_000 } });
+    const vendor = createUser(db, 'vendor');
+    const id = createEntry(db, vendor, { title: '大きな資料' });
+    attachPdf(db, uploadDir, id, '大きな資料.pdf', latinPdf(Array.from({ length: 4000 }, (_, page) => Array.from({ length: 40 }, (_, line) => `page ${page} line ${line} shelter guidance`))));
+    expect(await jobs.attachmentTexts.run()).toBe(1);
+    expect(db.prepare('SELECT state, failure FROM attachment_texts').get()).toEqual({ state: 'failed', failure: 'too_large' });
+    const owner = await loggedInAgent(app, vendor.loginId, PASSWORD);
+    expect($((await owner.get(`/my/entries/${id}`)).text)('[data-attachment-text="failed"]').text()).toContain('大きすぎて読み取れませんでした');
+  });
+
   it('the server answers searches while a long PDF is being read', async () => {
     const { db, uploadDir } = createTestPortal();
     const { app, jobs } = portalOn(db, { uploadDir, pdfText: { maxChars: 50_000_000 } });

@@ -1,10 +1,10 @@
 /**
- * The worker thread that reads PDFs (started by pdf-text.extractor.ts): one file at a time, by its
- * path, answered with its text or why there is none. Kept apart from the server's thread so that a
- * slow or hostile file can be stopped by terminating the thread, and its memory is capped.
+ * The process that reads PDFs (started by pdf-text.extractor.ts with `fork`): one file at a time, by
+ * its path, answered with its text or why there is none. Apart from the server so that a slow or
+ * hostile file can be stopped by killing it, its heap is capped, and at the lowest CPU priority it
+ * only takes what the server leaves.
  */
 import { readFile } from 'node:fs/promises';
-import { parentPort, workerData } from 'node:worker_threads';
 import { extractPdfText, PdfTextError } from './pdf-text.js';
 
 export type WorkerRequest = { path: string };
@@ -13,10 +13,10 @@ export type WorkerReply =
   | { ok: true; text: string; folded: string; pairs: string; pages: number; truncated: boolean }
   | { ok: false; failure: PdfTextError['failure']; detail: string };
 
-const { maxChars } = workerData as { maxChars: number };
-const port = parentPort!;
+const maxChars = Number(process.argv[2]);
+const reply = (message: WorkerReply) => process.send!(message);
 
-port.on('message', (request: WorkerRequest) => {
+process.on('message', (request: WorkerRequest) => {
   void (async (): Promise<WorkerReply> => {
     try {
       const data = new Uint8Array(await readFile(request.path));
@@ -25,7 +25,9 @@ port.on('message', (request: WorkerRequest) => {
       if (error instanceof PdfTextError) return { ok: false, failure: error.failure, detail: error.message };
       return { ok: false, failure: 'unreadable', detail: (error as Error).message };
     }
-  })().then((reply) => port.postMessage(reply));
+  })().then(reply);
 });
+// The server went away (or closed the channel): nothing more to read.
+process.on('disconnect', () => process.exit(0));
 // pdf.js is loaded before the first file is timed.
-void import('pdfjs-dist/legacy/build/pdf.mjs').then(() => port.postMessage({ ready: true } satisfies WorkerReply));
+void import('pdfjs-dist/legacy/build/pdf.mjs').then(() => reply({ ready: true }));
