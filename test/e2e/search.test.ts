@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axeViolations, browserAvailable, loginAs, useDemoBrowser } from '../helpers/browser.js';
+import { portalOn } from '../helpers/portal.js';
 
 const env = useDemoBrowser();
 
@@ -24,6 +25,11 @@ describe.skipIf(!browserAvailable)('searching in a real browser', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.locator('.result-order a').click();
     await page.waitForURL(/sort=relevance/);
+    expect(await axeViolations(page)).toEqual([]);
+    // Words only the demo brochures' PDFs hold, once read: the rows say so and quote the PDF.
+    expect(await portalOn(env.base.db, { uploadDir: env.base.uploadDir }).jobs.attachmentTexts.run()).toBeGreaterThan(0);
+    await page.goto(`${env.base.url}/search/results?q=brochure`);
+    expect(await page.locator('[data-match="attachment"] .entry-row__passage mark').count()).toBeGreaterThan(0);
     expect(await axeViolations(page)).toEqual([]);
     // Nothing found, and what would find something.
     await page.goto(`${env.base.url}/search/results?q=${encodeURIComponent('防災 存在しない言葉')}`);
