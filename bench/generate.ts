@@ -3,6 +3,10 @@ import path from 'node:path';
 import { openDatabase } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { accountsRepository } from '../src/features/accounts/accounts.repository.js';
+import { attachmentTextRepository } from '../src/features/attachment-text/attachment-text.repository.js';
+import { displayText } from '../src/features/attachment-text/pdf-text.js';
+import { foldForSearch } from '../src/search-fold.js';
+import { bigrams } from '../src/text.js';
 import { hashPassword } from '../src/features/accounts/passwords.js';
 import { entriesRepository } from '../src/features/entries/entries.repository.js';
 import { genresRepository } from '../src/features/genres/genres.repository.js';
@@ -25,14 +29,26 @@ const demo = JSON.parse(fs.readFileSync(path.join(seedsDir, 'entries.json'), 'ut
 const places = ['北海道', '東北', '関東', '北陸', '東海', '近畿', '中国', '四国', '九州', '沖縄'];
 const extras = ['導入自治体の声を掲載しています。', '無料の試用版があります。', 'LGWAN-ASPとして提供します。', '補助金の活用を支援します。', '職員研修も実施します。'];
 
+// What a brochure's PDF says beyond its entry: none of these words is in a title or summary (the
+// bench's "only in the PDF" keyword, お見積り, among them).
+const brochureLines = [
+  '動作環境：LGWAN接続系のパソコンとブラウザで利用できます。', '価格は利用する職員数に応じて、別途お見積りします。',
+  '導入手順書と操作マニュアルを提供します。', '保守サポート窓口は平日９時から１７時まで受け付けます。',
+  '帳票の様式は自治体ごとに設定できます。', '庁内サーバへの設置とクラウドでの提供を選べます。',
+  '操作研修は導入時に二回、無償で実施します。', '個人情報は国内のデータセンターで管理します。',
+];
+/** The share of the bench's entries with a PDF whose text has been read (issue 20.3). */
+const PDF_SHARE = 0.05;
+
 /** About as many municipalities as Japan has (1,741 cities, towns and villages and 47 prefectures). */
 const MUNICIPALITIES = 1_800;
 
 /**
  * Builds the bench database: 12 top-level genres × 4 × 4 (252 genres in 3 levels), `entries` entries
  * from 20 vendors with 1–3 genres each, 1,800 municipalities with issue profiles of 3–15 genres (80 %
- * visible, half of those showing their likes), and likes from the municipalities on 30 % of the
- * entries. Returns the password of every generated user.
+ * visible, half of those showing their likes), likes from the municipalities on 30 % of the
+ * entries, and the read text of a PDF (about 500 characters) on 5 % of them. Returns the password
+ * of every generated user.
  */
 export async function generate(file: string, entries: number): Promise<string> {
   const db = openDatabase(file);
@@ -105,6 +121,25 @@ export async function generate(file: string, entries: number): Promise<string> {
         prefecture: 1 + Math.floor(random() * 47), populationBand: pick([...populationBands]), visible,
         showLikes: visible && random() < 0.5, contactUserId: m.userId, publishContact: random() < 0.5,
       }, [...issues.values()]);
+    }
+  })();
+  // Last, from their own random sequence, so everything above stays as in earlier benches. Stored as
+  // the background job stores what it read (attachment-text.repository.ts): text, folded text, pairs.
+  const pdfRandom = rng(2020);
+  const texts = attachmentTextRepository(db);
+  const addAttachment = db.prepare<[number, string, string]>(
+    `INSERT INTO attachments (entry_id, stored_name, original_name, size, sha256, created_at) VALUES (?, ?, 'カタログ.pdf', 100000, '${'0'.repeat(64)}', ?)`,
+  );
+  const attachmentOf = db.prepare<[number], number>('SELECT id FROM attachments WHERE entry_id = ?').pluck();
+  db.transaction(() => {
+    const at = new Date(now).toISOString();
+    for (let id = 1; id <= entries; id++) {
+      if (pdfRandom() >= PDF_SHARE) continue;
+      addAttachment.run(id, `bench-${id}`, at);
+      const lines = Array.from({ length: 12 }, () => brochureLines[Math.floor(pdfRandom() * brochureLines.length)]!);
+      const text = displayText(`${demo[Math.floor(pdfRandom() * demo.length)]!.summary}\n${lines.join('\n')}`);
+      const folded = foldForSearch(text);
+      texts.recordText({ attachmentId: attachmentOf.get(id)!, entryId: id, storedName: `bench-${id}` }, { text, folded, pairs: bigrams(folded), pages: 2, truncated: false }, at);
     }
   })();
   db.pragma('optimize');

@@ -1,26 +1,32 @@
 import express from 'express';
 import pino from 'pino';
-import { createApp } from '../src/app.js';
+import { createPortal } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/connection.js';
 
 /**
  * The server side of the bench, in its own process so the load generator does not share its event
- * loop. `portal DB_PATH` serves the real app; `bare` serves one Express route of similar size as the
+ * loop. `portal DB_PATH [UPLOAD_DIR]` serves the real app; `bare` serves one Express route of similar size as the
  * baseline. Prints "LISTENING <port>" once ready.
  */
-const [mode, dbPath] = process.argv.slice(2);
+const [mode, dbPath, uploadDir] = process.argv.slice(2);
 
 let app: express.Express;
 if (mode === 'portal' && dbPath) {
-  app = createApp({
+  const portal = createPortal({
     db: openDatabase(dbPath),
-    config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: 'uploads', adminEmail: 'bench@example.jp', publicUrl: 'http://localhost',
+    config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: uploadDir ?? 'uploads', adminEmail: 'bench@example.jp', publicUrl: 'http://localhost',
       backup: { dir: '.bench/backups', keepDaily: 7, keepWeekly: 8, hour: 3 } },
     sessionSecret: 'bench-session-secret-bench-session-secret',
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ipThrottle: { maxFailures: 1_000_000, windowMs: 60_000 },
+  });
+  app = portal.app;
+  // The bench's "searches while a PDF is read": SIGUSR2 runs the PDF text job once, as the scheduler would.
+  process.on('SIGUSR2', () => {
+    const started = performance.now();
+    void portal.jobs.attachmentTexts.run().then((count) => console.log(`EXTRACTED ${count} ${Math.round(performance.now() - started)}`));
   });
 } else {
   const page = `<!DOCTYPE html><html lang="ja"><body>${'<p>ベースライン</p>'.repeat(300)}</body></html>`;
