@@ -38,6 +38,9 @@ import { infoTypesRepository } from './features/info-types/info-types.repository
 import { likesRepository } from './features/likes/likes.repository.js';
 import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
 import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
+import { entryLinksRepository } from './features/entry-links/entry-links.repository.js';
+import { entryLinksRoutes } from './features/entry-links/entry-links.routes.js';
+import { entryLinksService } from './features/entry-links/entry-links.service.js';
 import { myEntriesService } from './features/my-entries/my-entries.service.js';
 import { resumeTokens } from './features/my-entries/resume-token.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
@@ -219,6 +222,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(csrf.global);
 
   const search = searchService({ index: searchIndex, repository: searchRepo });
+  const links = entryLinksRepository(db);
   const peers = peersRepository(db);
   const peerIndex = new PeerIndex(peers, () => genres.listGenres());
   // Every audited change of a session flagged outside its ranges is mailed with its diff (policy notify).
@@ -230,7 +234,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   });
   const accountLinks = accountLinksService({ db, accounts, credentials, audit, outbox, clock, link, onMailQueued: kickMail });
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
-  app.use(searchRoutes({ search, genres, infoTypes, entries, clock, link }));
+  app.use(searchRoutes({ search, genres, infoTypes, entries, linkCounts: (ids) => links.countsOf(ids), clock, link }));
   const guidebookRepo = guidebookRepository(db);
   app.use(guidebookRoutes({
     guidebook, repository: guidebookRepo, service: guidebookService({ db, repository: guidebookRepo, audit, clock }), infoTypes,
@@ -240,10 +244,10 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     repository: peers, genres, index: peerIndex,
     service: peerService,
   }));
-  app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), audit, clock, uploadDir: config.uploadDir }));
+  app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), links, audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);
   const registrations = myEntriesService({
-    db, repository: myEntries, entries, audit, outbox, clock, logger,
+    db, repository: myEntries, entries, links, audit, outbox, clock, logger,
     uploadDir: config.uploadDir, adminEmail: config.adminEmail, link,
     onMailQueued: kickMail,
   });
@@ -251,7 +255,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     myEntriesRoutes({
       repository: myEntries,
       service: registrations,
-      entries, genres, infoTypes, verifyCsrf: csrf.verify, resumeTokens: resumeTokens(deps.sessionSecret, clock),
+      entries, links, genres, infoTypes, verifyCsrf: csrf.verify, resumeTokens: resumeTokens(deps.sessionSecret, clock),
+      relatedCandidates: (q, leaveOut, limit) => search.linkCandidates(q, leaveOut, limit),
       attachmentTextOf: (entryId) => attachmentTexts.stateOf(entryId),
       attentionOf: (organisationId) => {
         const staleMonths = freshness.staleAfterMonths();
@@ -259,6 +264,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       },
     }),
   );
+  app.use(entryLinksRoutes({ service: entryLinksService({ db, repository: links, audit, clock }) }));
   app.use(
     accountsRoutes({
       accounts,

@@ -9,6 +9,7 @@ import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import { auditRepository } from '../../src/features/audit/audit.repository.js';
 import { entriesRepository } from '../../src/features/entries/entries.repository.js';
+import { entryLinksRepository } from '../../src/features/entry-links/entry-links.repository.js';
 import { myEntriesRepository } from '../../src/features/my-entries/my-entries.repository.js';
 import { myEntriesService } from '../../src/features/my-entries/my-entries.service.js';
 import { linkTo } from '../../src/mail/links.js';
@@ -85,7 +86,7 @@ export function createTestPortal(options: PortalOptions = {}): TestPortal {
 /** The registrant-side service on a test database, for what runs outside requests (draft cleanup). */
 export function myEntriesServiceOn(db: Db, uploadDir: string, clock: Clock) {
   return myEntriesService({
-    db, repository: myEntriesRepository(db), entries: entriesRepository(db), audit: auditRepository(db),
+    db, repository: myEntriesRepository(db), entries: entriesRepository(db), links: entryLinksRepository(db), audit: auditRepository(db),
     outbox: outboxRepository(db), clock, logger: pino({ level: 'silent' }), uploadDir, adminEmail: 'secretariat@applic.example.jp',
     link: linkTo(PUBLIC_URL),
   });

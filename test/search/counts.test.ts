@@ -134,7 +134,7 @@ describe('counts beside every genre and type', () => {
     await check('after a registration');
     // An edit as the registrant's save makes it: fields, genres and the keyword index in one go.
     const contact = { contact_company: 'テスト株式会社', contact_department: '営業部', contact_name: '担当 太郎', contact_phone: '03-0000-0000', contact_email: 'contact@example.jp' };
-    const values = { type: TYPE.case, title: '防災を変えたサービス', summary: '見守りにも。', url: '', genre: [genreIds[10]!], ...contact };
+    const values = { type: TYPE.case, title: '防災を変えたサービス', summary: '見守りにも。', url: '', genre: [genreIds[10]!], related: [], ...contact };
     const versionOf = (id: number) => db.prepare('SELECT version FROM entries WHERE id = ?').pluck().get(id) as number;
     expect(myEntriesRepository(db).updateOwn({
       id: published[0]!, organisationId: vendor.organisationId, version: versionOf(published[0]!), values, at: new Date().toISOString(), ip: '127.0.0.1',

@@ -19,6 +19,8 @@ export function entryDiffText(deps: { genres: GenresRepository; infoTypes: InfoT
     if (field === 'genre' && Array.isArray(raw)) {
       return [...deps.genres.pathsOf(raw.filter((v): v is number => typeof v === 'number')).values()].sort().join('、') || NONE;
     }
+    // Related entries are recorded by id; the audit log may outlive an entry's title.
+    if (field === 'related' && Array.isArray(raw)) return raw.length === 0 ? NONE : raw.map((id) => `情報ID ${String(id)}`).join('、');
     if ((field === 'deleted_at' || field === 'confirmed_at' || field === 'reviewed_at') && typeof raw === 'string') {
       return field === 'deleted_at' ? '削除済み' : '記録あり';
     }

@@ -19,6 +19,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.two_factor_on': '二要素認証の設定', 'account.two_factor_off': '二要素認証の解除',
   'user.invite': '招待メールの送信', 'user.two_factor_reset': '事務局による二要素認証の解除',
   'security.two_factor': '事務局アカウントの二要素認証の設定', 'synonyms.update': '同じ意味の言葉の変更',
+  'entry_link.hide': '他団体からの関連付けの非表示', 'entry_link.show': '他団体からの関連付けの再表示',
 };
 
 /** Fields of the other records the audit log holds (accounts, organisations, genres, settings). */
@@ -55,7 +56,7 @@ export const ENTRY_FIELD_LABELS: Record<string, string> = {
   type: '情報種別', title: 'タイトル', summary: '概要', url: 'URL', genre: '行政課題のジャンル', genres: '行政課題のジャンル',
   contact_company: '会社・団体名', contact_department: '部署名', contact_name: '担当者名', contact_phone: '電話番号',
   contact_email: 'メールアドレス', attachment: '添付資料', owner_org: '登録団体', deleted_at: '削除', suspended_reason: '公開停止の理由',
-  confirmed_at: '内容確認日', reason: '理由', updated_at: '更新日時',
+  confirmed_at: '内容確認日', reason: '理由', updated_at: '更新日時', related: '関連する情報',
 };
 
 export function actionLabel(action: string): string {

@@ -5,6 +5,8 @@ import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind, requireLogin } from '../../middleware/auth.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { GenresRepository } from '../genres/genres.repository.js';
+import type { EntryLinksRepository } from '../entry-links/entry-links.repository.js';
+import { relatedGroups } from '../entry-links/related-groups.js';
 import type { LikesRepository } from '../likes/likes.repository.js';
 import { searchQuerySchema, searchQueryString } from '../search/search.schemas.js';
 import { attachmentName } from './attachment-name.js';
@@ -16,6 +18,7 @@ type Deps = {
   entries: EntriesRepository;
   genres: GenresRepository;
   likes: LikesRepository;
+  links: EntryLinksRepository;
   audit: AuditRepository;
   clock: Clock;
   uploadDir: string;
@@ -34,7 +37,7 @@ function searchContext(req: Request): { results: string; form: string } {
 const withQuery = (base: string, query: string) => (query ? `${base}?${query}` : base);
 
 /** 情報閲覧者側機能 4: the detail page, its like button and its PDF. */
-export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir }: Deps): Router {
+export function entriesRoutes({ entries, genres, likes, links, audit, clock, uploadDir }: Deps): Router {
   const router = Router();
 
   router.get('/entries/:id', requireLogin, (req, res) => {
@@ -52,6 +55,7 @@ export function entriesRoutes({ entries, genres, likes, audit, clock, uploadDir 
       entry,
       attachment: entries.findAttachment(entry.id),
       categories: [...genres.pathsOf(genres.genreIdsOfEntry(entry.id)).values()].sort(),
+      related: relatedGroups(user, entry, links.linkedWith(entry.id)),
       canLike: user.organisationKind === 'municipality',
       liked: likes.hasLiked(entry.id, user.organisationId),
       likeAction: withQuery(`/entries/${entry.id}/like`, context.results),

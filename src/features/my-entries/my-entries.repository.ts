@@ -83,12 +83,16 @@ export function myEntriesRepository(db: Db) {
   }));
 
   const statements = {
-    own: db.prepare<[number, number], Omit<OwnEntry, 'genre'>>(`
+    own: db.prepare<[number, number], Omit<OwnEntry, 'genre' | 'related'>>(`
       SELECT id, organisation_id AS organisationId, version, type_id AS type, title, summary, coalesce(url, '') AS url,
              contact_company, contact_department, contact_name, contact_phone, contact_email,
              updated_at AS updatedAt, suspended_at AS suspendedAt, suspended_reason AS suspendedReason
         FROM entries WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL`),
     genresOf: db.prepare<[number], number>('SELECT genre_id FROM entry_genres WHERE entry_id = ? ORDER BY genre_id').pluck(),
+    // The form's related entries (migration 0024): its links to published entries, in the order made.
+    relatedOf: db.prepare<[number], number>(`
+      SELECT l.to_entry_id FROM entry_links l JOIN entries o ON o.id = l.to_entry_id AND o.deleted_at IS NULL AND o.suspended_at IS NULL
+       WHERE l.from_entry_id = ? ORDER BY l.created_at, l.to_entry_id`).pluck(),
     lastContact: db.prepare<[number], Pick<EntryValues, 'contact_company' | 'contact_department' | 'contact_name' | 'contact_phone' | 'contact_email'>>(`
       SELECT contact_company, contact_department, contact_name, contact_phone, contact_email
         FROM entries WHERE organisation_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`),
@@ -157,7 +161,7 @@ export function myEntriesRepository(db: Db) {
 
     findOwn(id: number, organisationId: number): OwnEntry | undefined {
       const row = statements.own.get(id, organisationId);
-      return row && { ...row, genre: statements.genresOf.all(id) };
+      return row && { ...row, genre: statements.genresOf.all(id), related: statements.relatedOf.all(id) };
     },
 
     lastContact(organisationId: number) {
@@ -214,7 +218,8 @@ export function myEntriesRepository(db: Db) {
       const upload = row.storedName && row.originalName && row.size !== null && row.sha256
         ? { storedName: row.storedName, originalName: row.originalName, size: row.size, sha256: row.sha256 }
         : null;
-      return { ...row, values: payload.values, removeAttachment: payload.removeAttachment, version: payload.version ?? null, upload };
+      // Drafts made before related entries (issue 21) have none.
+      return { ...row, values: { ...payload.values, related: payload.values.related ?? [] }, removeAttachment: payload.removeAttachment, version: payload.version ?? null, upload };
     },
 
     /** Marks a draft saved; false if it already was (a second POST of the same draft). */

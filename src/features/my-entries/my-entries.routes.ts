@@ -10,14 +10,19 @@ import { fieldLabel } from '../audit/audit-labels.js';
 import { attachmentName } from '../entries/attachment-name.js';
 import type { AttachmentTextState } from '../attachment-text/attachment-text.repository.js';
 import type { EntriesRepository } from '../entries/entries.repository.js';
+import type { EntryLinksRepository } from '../entry-links/entry-links.repository.js';
+import { relatedGroups } from '../entry-links/related-groups.js';
 import { type GenresRepository } from '../genres/genres.repository.js';
 import { activeGenreTree, selectableGenreIds } from '../genres/genre-tree.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { Draft, MyEntriesRepository } from './my-entries.repository.js';
-import { entryFormSchema, entryValues, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
+import { entryFormSchema, entryValues, MAX_RELATED, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
 import { registrantOf, type MyEntriesService } from './my-entries.service.js';
 import type { ResumeTokens } from './resume-token.js';
 
+
+/** Candidates one search of the entry form's related-entries box offers. */
+const RELATED_CANDIDATES = 20;
 
 const RESUMED_NOTICE = '一定時間操作がなかったためログアウトしましたが、送信された入力内容（添付ファイルを含む）は保存しておきました。内容を確かめて「確認画面へ進む」を押してください。';
 
@@ -25,6 +30,9 @@ type Deps = {
   repository: MyEntriesRepository;
   service: MyEntriesService;
   entries: EntriesRepository;
+  links: EntryLinksRepository;
+  /** The published entries a keyword finds, best first, for the related-entries box (search.service.ts). */
+  relatedCandidates: (q: string, leaveOut: readonly number[], limit: number) => { entryIds: number[]; more: boolean };
   genres: GenresRepository;
   infoTypes: InfoTypesRepository;
   verifyCsrf: RequestHandler;
@@ -36,14 +44,14 @@ type Deps = {
 };
 
 const emptyValues: EntryValues = {
-  type: 0, title: '', summary: '', url: '', genre: [],
+  type: 0, title: '', summary: '', url: '', genre: [], related: [],
   contact_company: '', contact_department: '', contact_name: '', contact_phone: '', contact_email: '',
 };
 
 
 /** 情報登録者側機能: the organisation's own entries, for vendors and the secretariat. */
 export function myEntriesRoutes(deps: Deps): Router {
-  const { repository, service, entries, genres, infoTypes, verifyCsrf, attachmentTextOf } = deps;
+  const { repository, service, entries, links, genres, infoTypes, verifyCsrf, attachmentTextOf } = deps;
   const router = Router();
   // An entry form that arrives after its session timed out (issue 15.11, WCAG 2.2.1): kept for the
   // user the portal rendered it for, who logs in again and lands on the form with it. Nothing else is
@@ -72,6 +80,10 @@ export function myEntriesRoutes(deps: Deps): Router {
     /** After a conflict: what is saved now, where it differs from what the user typed. */
     saved?: EntryValues;
     notice?: string;
+    /** After a search in the related-entries box: what it found, to tick. */
+    candidates?: { q: string; entryIds: number[]; more: boolean };
+    /** A file sent with a related-entries search is not kept: the form says so at the file field. */
+    fileDropped?: boolean;
   }) => {
     const user = res.locals.currentUser!;
     const keptFile = form.draft?.upload?.originalName ?? (form.draft?.removeAttachment ? undefined : form.currentFile);
@@ -93,6 +105,13 @@ export function myEntriesRoutes(deps: Deps): Router {
       notice: form.notice,
       savedDifferences: form.saved ? differences(form.saved, form.values, infoTypes.listInfoTypes()) : [],
       agreed: form.agreed ?? false,
+      // Only published entries can be shown (and so kept) as related; the save keeps links to the others.
+      related: {
+        chosen: links.publishedOf(form.values.related.filter((id) => id !== form.entryId)),
+        max: MAX_RELATED,
+        search: form.candidates && { q: form.candidates.q, found: links.publishedOf(form.candidates.entryIds), more: form.candidates.more },
+      },
+      fileDropped: form.fileDropped ?? false,
       tree: activeGenreTree(genres.listGenres()),
       types: infoTypes.listInfoTypes(),
       registrant: registrantOf(user),
@@ -165,10 +184,28 @@ export function myEntriesRoutes(deps: Deps): Router {
     const { entryId, currentFile, stored, body, file } = s;
     const current = stored.version ?? null;
     const notice = s.resumed ? RESUMED_NOTICE : undefined;
+    const carriedDraft = () => (typeof body.draft_key === 'string' ? service.findDraft(body.draft_key, user) : undefined);
+    const search = relatedSearch(body);
+    if (search !== undefined && !s.resumed) {
+      // Not a submission: the form again as typed, with what the search found. Nothing is checked or kept.
+      const values = rawValues(body);
+      const chosen = values.related.slice(0, 300);
+      return renderForm(res, 200, {
+        entryId, values, errors: {}, draft: carriedDraft(), currentFile, agreed: body.agree_terms === '1', version: versionOf(body),
+        candidates: search === '' ? undefined : { q: search, ...deps.relatedCandidates(search, entryId === null ? chosen : [entryId, ...chosen], RELATED_CANDIDATES) },
+        fileDropped: file !== undefined && file.buffer.length > 0,
+      });
+    }
     const parsed = entryFormSchema.safeParse(body);
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
     const values = parsed.success ? entryValues(parsed.data) : rawValues(body);
-    const carried = typeof body.draft_key === 'string' ? service.findDraft(body.draft_key, user) : undefined;
+    const carried = carriedDraft();
+    // Related entries: other published ones only. One unpublished since the form was shown is dropped
+    // from the form (it lists published ones) and the user is asked to look again.
+    const relatable = new Set(links.publishedOf(values.related).map((e) => e.id));
+    if (!errors.related && values.related.some((id) => id === entryId || !relatable.has(id))) {
+      errors.related = '関連する情報の指定が正しくありません。公開中の他の情報を選び直してください。';
+    }
     if (values.type && !infoTypes.listInfoTypes().some((t) => t.id === values.type)) errors.type = '情報種別を選択してください。';
     // Only genres the form offers; a retired one the entry already has may stay on it.
     const selectable = selectableGenreIds(genres.listGenres());
@@ -238,6 +275,7 @@ export function myEntriesRoutes(deps: Deps): Router {
       draft,
       typeName,
       categories: [...genres.pathsOf(draft.values.genre).values()].sort(),
+      related: links.publishedOf(draft.values.related),
       attachmentName,
       registrant: registrantOf(res.locals.currentUser!),
       action: draft.entryId ? `/my/entries/${draft.entryId}` : '/my/entries',
@@ -287,6 +325,7 @@ export function myEntriesRoutes(deps: Deps): Router {
       attachment: entries.findAttachment(own.id),
       attachmentText: attachmentTextOf(own.id),
       categories: [...genres.pathsOf(own.genre).values()].sort(),
+      related: relatedGroups(res.locals.currentUser!, own, links.linkedWith(own.id, { withHidden: true })),
       registrant: entries.findRegistrant(own.id),
       // Back from 「内容に変更なし」 (freshness.routes.ts).
       reconfirmed: req.query.reconfirmed === '1',
@@ -364,7 +403,7 @@ function editHref(draft: Draft): string {
 
 /** The entry form's own fields of a body (text only), as a parked form keeps them. */
 function entryFields(body: unknown): Record<string, string | string[]> {
-  const names = ['type', 'title', 'summary', 'url', 'genre', 'contact_company', 'contact_department', 'contact_name', 'contact_phone',
+  const names = ['type', 'title', 'summary', 'url', 'genre', 'related', 'contact_company', 'contact_department', 'contact_name', 'contact_phone',
     'contact_email', 'agree_terms', 'remove_attachment', 'version'];
   const fields: Record<string, string | string[]> = {};
   for (const name of names) {
@@ -378,14 +417,28 @@ function entryFields(body: unknown): Record<string, string | string[]> {
 /** The user's values as typed, for a form shown again after a failed check. */
 function rawValues(body: Record<string, unknown>): EntryValues {
   const str = (key: string) => (typeof body[key] === 'string' ? (body[key]) : '');
-  const list = body.genre === undefined ? [] : Array.isArray(body.genre) ? body.genre : [body.genre];
+  const ids = (key: string) => {
+    const list = body[key] === undefined ? [] : Array.isArray(body[key]) ? (body[key] as unknown[]) : [body[key]];
+    return [...new Set(list.filter((g): g is string => typeof g === 'string' && /^\d{1,10}$/.test(g)).map(Number))];
+  };
   return {
     type: /^\d{1,10}$/.test(str('type')) ? Number(str('type')) : 0,
     title: str('title'), summary: str('summary'), url: str('url'),
-    genre: list.filter((g): g is string => typeof g === 'string' && /^\d{1,10}$/.test(g)).map(Number),
+    genre: ids('genre'), related: ids('related'),
     contact_company: str('contact_company'), contact_department: str('contact_department'),
     contact_name: str('contact_name'), contact_phone: str('contact_phone'), contact_email: str('contact_email'),
   };
+}
+
+/**
+ * The related-entries box's keyword when the form was sent to search with it, not to be confirmed:
+ * its 「探す」 button, or Enter pressed with words in the box (an implicit submission presses the
+ * form's hidden first button, which has no name; 「確認画面へ進む」 sends `to_confirm`).
+ */
+function relatedSearch(body: Record<string, unknown>): string | undefined {
+  const q = typeof body.related_q === 'string' ? body.related_q.replace(/\s+/g, ' ').trim().slice(0, 100) : '';
+  if (body.related_search !== undefined) return q;
+  return body.to_confirm === undefined && q !== '' ? q : undefined;
 }
 
 /**

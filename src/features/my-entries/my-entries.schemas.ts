@@ -3,6 +3,9 @@ import { idList, keywordField, pageField } from '../search/search.schemas.js';
 import { charCount, idField } from '../../validation.js';
 
 
+/** Related entries an entry may link to: enough for a product's cases, few enough to read. */
+export const MAX_RELATED = 30;
+
 const text = (label: string, max: number, required: boolean) =>
   z
     .string()
@@ -37,6 +40,8 @@ export const entryFormSchema = z.object({
   genre: idList('行政課題のジャンルの指定が正しくありません。').pipe(
     z.array(z.number()).min(1, '行政課題のジャンルを1つ以上選択してください。').max(50, '行政課題のジャンルは50個までにしてください。'),
   ),
+  // Other published entries this one is linked with (issue 21.1); which ones exist is checked by the route.
+  related: idList('関連する情報の指定が正しくありません。').pipe(z.array(z.number()).max(MAX_RELATED, `関連する情報は${MAX_RELATED}件までにしてください。`)),
   contact_company: text('会社名', 100, true),
   contact_department: text('部署名', 100, false),
   contact_name: text('担当者名', 100, true),
@@ -60,8 +65,8 @@ export type EntryValues = Omit<EntryForm, 'agree_terms' | 'remove_attachment' | 
 
 /** Just the entry's values of a parsed form (not the terms tick, the draft key or the file options). */
 export function entryValues(form: EntryForm): EntryValues {
-  const { type, title, summary, url, genre, contact_company, contact_department, contact_name, contact_phone, contact_email } = form;
-  return { type, title, summary, url, genre, contact_company, contact_department, contact_name, contact_phone, contact_email };
+  const { type, title, summary, url, genre, related, contact_company, contact_department, contact_name, contact_phone, contact_email } = form;
+  return { type, title, summary, url, genre, related, contact_company, contact_department, contact_name, contact_phone, contact_email };
 }
 
 /** The own list's filter: keyword, genres (OR, subtrees) and page, as in the search. */

@@ -10,6 +10,7 @@ import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js'
 import { entryContent, registrantSnapshot } from '../entries/entry-content.js';
 import { searchText, type EntriesRepository } from '../entries/entries.repository.js';
 import type { LinkTo } from '../../mail/links.js';
+import type { EntryLinksRepository } from '../entry-links/entry-links.repository.js';
 import { registrationMails } from './my-entries.mail.js';
 import type { Draft, DraftUpload, MyEntriesRepository, OwnEntry, Registrant } from './my-entries.repository.js';
 import type { EntryValues } from './my-entries.schemas.js';
@@ -21,6 +22,7 @@ type Deps = {
   db: Db;
   repository: MyEntriesRepository;
   entries: EntriesRepository;
+  links: EntryLinksRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;
   clock: Clock;
@@ -36,12 +38,16 @@ export function registrantOf(user: SessionUser): Registrant {
   return { company: user.organisationName, department: user.department, name: user.name, phone: user.phone, email: user.email };
 }
 
-/** field → [before, after] for the fields that differ. */
+/** field → [before, after] for the fields that differ (the order of related entries is not a change). */
 function diff(before: Partial<EntryValues>, after: Partial<EntryValues>): Diff {
   const changes: Diff = {};
+  const comparable = (key: keyof EntryValues, value: unknown) => {
+    if (key !== 'related' || !Array.isArray(value)) return JSON.stringify(value ?? null);
+    return value.length === 0 ? 'null' : JSON.stringify([...(value as number[])].sort((x, y) => x - y));
+  };
   for (const key of Object.keys(after) as (keyof EntryValues)[]) {
-    const a = JSON.stringify(before[key] ?? null);
-    const b = JSON.stringify(after[key] ?? null);
+    const a = comparable(key, before[key]);
+    const b = comparable(key, after[key]);
     if (a !== b) changes[key] = [before[key] ?? null, after[key] ?? null];
   }
   return changes;
@@ -52,7 +58,7 @@ function diff(before: Partial<EntryValues>, after: Partial<EntryValues>): Diff {
  * path through single-use drafts, the PDF files behind them, the audit trail and the notifications.
  */
 export function myEntriesService(deps: Deps) {
-  const { db, repository, entries, audit, outbox, clock, logger, uploadDir } = deps;
+  const { db, repository, entries, links, audit, outbox, clock, logger, uploadDir } = deps;
 
   const filePath = (storedName: string) => path.join(uploadDir, path.basename(storedName));
 
@@ -147,6 +153,8 @@ export function myEntriesService(deps: Deps) {
           if (!repository.updateOwn({ id: entryId, organisationId: user.organisationId, version: before.version, values, at, ip: actor.ip, search })) return 'conflict';
           change = diff(before, values);
         }
+
+        links.replaceOutgoing(entryId, values.related, user.id, at);
 
         const current = repository.attachmentFile(entryId);
         const newFile = draft.upload && draft.upload.storedName !== current ? draft.upload : null;

@@ -131,6 +131,19 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
       return repository.listItems(index.updatedBetween(conditionsOf(query), since, until));
     },
 
+    /**
+     * Entries to offer as related ones on the entry form (issue 21.1): the published entries the keyword
+     * finds, best match first, leaving out those given (the entry itself, those already chosen).
+     */
+    linkCandidates(q: string, leaveOut: readonly number[], limit: number): { entryIds: number[]; more: boolean } {
+      const wanted = limit + leaveOut.length;
+      const { total, entryIds } = index.search(conditionsOf({ genre: [], type: [], q, sort: 'relevance' }), 1, wanted);
+      const left = new Set(leaveOut);
+      const offered = entryIds.filter((id) => !left.has(id));
+      // Past `wanted` hits there are more than `limit` others whatever was left out.
+      return { entryIds: offered.slice(0, limit), more: total > wanted || offered.length > limit };
+    },
+
     search(query: SearchQuery): SearchResults {
       const { total, entryIds } = index.search(
         conditionsOf(query),
