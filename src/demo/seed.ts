@@ -8,6 +8,7 @@ import { organisationKinds, type OrganisationKind } from '../features/accounts/a
 import { hashPassword } from '../features/accounts/passwords.js';
 import { entriesRepository } from '../features/entries/entries.repository.js';
 import { registrantSnapshot } from '../features/entries/entry-content.js';
+import { entryLinksRepository } from '../features/entry-links/entry-links.repository.js';
 import { genresRepository } from '../features/genres/genres.repository.js';
 import { infoTypesRepository } from '../features/info-types/info-types.repository.js';
 import { likesRepository } from '../features/likes/likes.repository.js';
@@ -54,6 +55,7 @@ const entriesFile = z.array(
     url: z.url().optional(),
     genres: z.array(z.string()).min(1).describe('genre paths written with /'),
     daysAgo: z.number().int().min(0),
+    related: z.array(z.string()).optional().describe('titles of the entries this one links to (issue 21.1)'),
   }),
 );
 
@@ -178,6 +180,19 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock, uploadDir
           sha256: crypto.createHash('sha256').update(pdf).digest('hex'), createdAt: at,
         });
       }
+    });
+
+    // Related entries: cases point at the products and people they involved.
+    const idOfTitle = new Map((db.prepare('SELECT title, id FROM entries').all() as { title: string; id: number }[]).map((r) => [r.title, r.id]));
+    const links = entryLinksRepository(db);
+    entries.forEach((e, i) => {
+      if (!e.related) return;
+      const ids = e.related.map((title) => {
+        const id = idOfTitle.get(title);
+        if (!id) throw new Error(`seed entry ${i + 1}: unknown related entry ${title}`);
+        return id;
+      });
+      links.replaceOutgoing(idOfTitle.get(e.title)!, ids, users.get(e.owner)!.id, daysAgo(e.daysAgo, 0));
     });
 
     // Likes: each municipality likes a different, fixed spread of entries.

@@ -83,6 +83,37 @@ describe.skipIf(!browserAvailable)('registering in a real browser', () => {
     await context.close();
   });
 
+  it.each([true, false])('related entries, JavaScript %s › found by a keyword (Enter in the box), ticked, confirmed, shown on both detail pages; axe-core clean', async (javaScriptEnabled) => {
+    const context = await env.browser.newContext({ javaScriptEnabled });
+    context.setDefaultTimeout(5000);
+    const page = await context.newPage();
+    const axe = async () => (javaScriptEnabled ? axeViolations(page) : []);
+    await loginAs(page, env.base.url, 'vendor1');
+    // The same company's entries point at each other: 備蓄品 (2) at ひなんナビ (1), 防災行政無線 (3) at the app (4).
+    const target = javaScriptEnabled ? '多言語防災アプリ' : 'ひなんナビ';
+    const entry = javaScriptEnabled ? 3 : 2;
+    await page.goto(`${env.base.url}/my/entries/${entry}/edit`);
+    await page.getByLabel('関連する情報をキーワードで探す').fill(target);
+    await page.getByLabel('関連する情報をキーワードで探す').press('Enter');
+    await page.locator('[data-related-candidates]').waitFor();
+    expect(await axe()).toEqual([]);
+    await page.getByRole('checkbox', { name: new RegExp(target) }).check();
+    await page.getByLabel(/を確認し、同意します/).check();
+    await page.getByRole('button', { name: '確認画面へ進む' }).click();
+    await page.getByText('登録してよいですか？').waitFor();
+    expect(await page.locator('[data-related-entry-id]').textContent()).toContain(target);
+    await page.getByRole('button', { name: '登録', exact: true }).click();
+    await page.getByText('登録しました。').waitFor();
+    await page.goto(`${env.base.url}/entries/${entry}`);
+    expect(await page.getByRole('heading', { name: '関連する製品・サービス情報（1件）' }).count()).toBe(1);
+    expect(await axe()).toEqual([]);
+    // The owner's page of ひなんナビ: the secretariat's case links to it, and may be hidden from it.
+    await page.goto(`${env.base.url}/my/entries/1`);
+    expect(await page.getByRole('button', { name: /この情報の画面に表示しない/ }).count()).toBeGreaterThan(0);
+    expect(await axe()).toEqual([]);
+    await context.close();
+  });
+
   it('登録の規約 › opens in a dialog with JavaScript', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
