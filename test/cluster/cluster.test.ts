@@ -93,7 +93,9 @@ describe('one worker per core (WEB_CONCURRENCY=2), on Node\'s cluster', () => {
       // One scheduler took every job on, all at its start.
       const registered = db.prepare<[], string>('SELECT registered_at FROM job_runs').pluck().all().map((at) => Date.parse(at));
       expect(Math.max(...registered) - Math.min(...registered)).toBeLessThan(1000);
-      expect(db.prepare('SELECT count(*) FROM job_runs').pluck().get()).toBe(6);
+      expect(db.prepare('SELECT name FROM job_runs ORDER BY name').pluck().all()).toEqual(
+        ['backup', 'freshness', 'mail', 'pdf-text', 'saved-search-digests', 'shared-address-digest', 'sweep'],
+      );
     } finally {
       db.close();
     }
