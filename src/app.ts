@@ -38,6 +38,9 @@ import { infoTypesRepository } from './features/info-types/info-types.repository
 import { likesRepository } from './features/likes/likes.repository.js';
 import { myEntriesRepository } from './features/my-entries/my-entries.repository.js';
 import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
+import { adoptionsRepository } from './features/adoptions/adoptions.repository.js';
+import { adoptionsRoutes } from './features/adoptions/adoptions.routes.js';
+import { adoptionsService, audienceOf } from './features/adoptions/adoptions.service.js';
 import { entryLinksRepository } from './features/entry-links/entry-links.repository.js';
 import { entryLinksRoutes } from './features/entry-links/entry-links.routes.js';
 import { entryLinksService } from './features/entry-links/entry-links.service.js';
@@ -223,6 +226,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
 
   const search = searchService({ index: searchIndex, repository: searchRepo });
   const links = entryLinksRepository(db);
+  const adoptions = adoptionsRepository(db);
   const peers = peersRepository(db);
   const peerIndex = new PeerIndex(peers, () => genres.listGenres());
   // Every audited change of a session flagged outside its ranges is mailed with its diff (policy notify).
@@ -234,7 +238,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   });
   const accountLinks = accountLinksService({ db, accounts, credentials, audit, outbox, clock, link, onMailQueued: kickMail });
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
-  app.use(searchRoutes({ search, genres, infoTypes, entries, linkCounts: (ids) => links.countsOf(ids), clock, link }));
+  app.use(searchRoutes({ search, genres, infoTypes, entries, linkCounts: (ids) => links.countsOf(ids),
+    adoptionCounts: (ids, user) => adoptions.countsOf(ids, audienceOf(user)), clock, link }));
   const guidebookRepo = guidebookRepository(db);
   app.use(guidebookRoutes({
     guidebook, repository: guidebookRepo, service: guidebookService({ db, repository: guidebookRepo, audit, clock }), infoTypes,
@@ -244,7 +249,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     repository: peers, genres, index: peerIndex,
     service: peerService,
   }));
-  app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), links, audit, clock, uploadDir: config.uploadDir }));
+  app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), links, adoptions, audit, clock, uploadDir: config.uploadDir }));
   const myEntries = myEntriesRepository(db);
   const registrations = myEntriesService({
     db, repository: myEntries, entries, links, audit, outbox, clock, logger,
@@ -264,6 +269,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       },
     }),
   );
+  app.use(adoptionsRoutes({ service: adoptionsService({ db, repository: adoptions, audit, clock }), entries, clock }));
   app.use(entryLinksRoutes({ service: entryLinksService({ db, repository: links, audit, clock }) }));
   app.use(
     accountsRoutes({

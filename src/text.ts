@@ -181,3 +181,8 @@ export function formatDuration(seconds: number): string {
   if (hours > 0) return `${hours}時間 ${minutes}分`;
   return `${minutes}分`;
 }
+
+/** The calendar year in Asia/Tokyo. */
+export function tokyoYear(value: string | Date): number {
+  return tokyoParts(value).year;
+}

@@ -43,6 +43,8 @@ export type EntryDetail = Omit<EntryContent, 'typeId'> & {
   linkFailures: number | null;
   linkCheckedAt: string | null;
   linkDetail: string | null;
+  /** Whether its info type takes 「導入しています」 marks (migration 0025: products and services). */
+  adoptable: 0 | 1;
 };
 
 export type Attachment = { storedName: string; originalName: string; size: number };
@@ -84,7 +86,7 @@ export function entriesRepository(db: Db) {
            e.created_at AS createdAt, e.updated_at AS updatedAt,
            e.suspended_at AS suspendedAt, e.suspended_reason AS suspendedReason, e.deleted_at AS deletedAt,
            e.confirmed_at AS confirmedAt, c.failures AS linkFailures, c.checked_at AS linkCheckedAt, c.detail AS linkDetail,
-           (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount
+           (SELECT count(*) FROM likes l WHERE l.entry_id = e.id) AS likeCount, t.adoptable
       FROM entries e
       JOIN info_types t ON t.id = e.type_id
       JOIN organisations o ON o.id = e.organisation_id

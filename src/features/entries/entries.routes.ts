@@ -1,14 +1,19 @@
 import path from 'node:path';
 import { Router, type Request } from 'express';
 import type { Clock } from '../../clock.js';
+import type { SessionUser } from '../accounts/accounts.types.js';
 import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { requireKind, requireLogin } from '../../middleware/auth.js';
+import type { AdoptionsRepository } from '../adoptions/adoptions.repository.js';
+import { FIRST_ADOPTION_YEAR } from '../adoptions/adoptions.schemas.js';
+import { audienceOf } from '../adoptions/adoptions.service.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { GenresRepository } from '../genres/genres.repository.js';
 import type { EntryLinksRepository } from '../entry-links/entry-links.repository.js';
 import { relatedGroups } from '../entry-links/related-groups.js';
 import type { LikesRepository } from '../likes/likes.repository.js';
 import { searchQuerySchema, searchQueryString } from '../search/search.schemas.js';
+import { tokyoYear } from '../../text.js';
 import { attachmentName } from './attachment-name.js';
 import { assertCanOpen } from './entries.access.js';
 import type { EntriesRepository } from './entries.repository.js';
@@ -19,6 +24,7 @@ type Deps = {
   genres: GenresRepository;
   likes: LikesRepository;
   links: EntryLinksRepository;
+  adoptions: AdoptionsRepository;
   audit: AuditRepository;
   clock: Clock;
   uploadDir: string;
@@ -37,8 +43,20 @@ function searchContext(req: Request): { results: string; form: string } {
 const withQuery = (base: string, query: string) => (query ? `${base}?${query}` : base);
 
 /** 情報閲覧者側機能 4: the detail page, its like button and its PDF. */
-export function entriesRoutes({ entries, genres, likes, links, audit, clock, uploadDir }: Deps): Router {
+export function entriesRoutes({ entries, genres, likes, links, adoptions, audit, clock, uploadDir }: Deps): Router {
   const router = Router();
+
+  /** 「導入しています」 as this user may see it, and, for municipality staff, their organisation's own mark and its form. */
+  const adoptionView = (user: SessionUser, entryId: number) => {
+    const municipality = user.organisationKind === 'municipality';
+    const thisYear = tokyoYear(clock.now());
+    return {
+      ...adoptions.seenBy(entryId, audienceOf(user)),
+      vendorView: audienceOf(user) === 'vendor',
+      own: municipality ? (adoptions.ownOf(entryId, user.organisationId) ?? null) : undefined,
+      years: municipality ? Array.from({ length: thisYear - FIRST_ADOPTION_YEAR + 1 }, (_, i) => thisYear - i) : [],
+    };
+  };
 
   router.get('/entries/:id', requireLogin, (req, res) => {
     const user = res.locals.currentUser!;
@@ -56,10 +74,12 @@ export function entriesRoutes({ entries, genres, likes, links, audit, clock, upl
       attachment: entries.findAttachment(entry.id),
       categories: [...genres.pathsOf(genres.genreIdsOfEntry(entry.id)).values()].sort(),
       related: relatedGroups(user, entry, links.linkedWith(entry.id)),
+      adoption: entry.adoptable ? adoptionView(user, entry.id) : undefined,
       canLike: user.organisationKind === 'municipality',
       liked: likes.hasLiked(entry.id, user.organisationId),
       likeAction: withQuery(`/entries/${entry.id}/like`, context.results),
       resultsHref: withQuery('/search/results', context.results),
+      adoptionDone: req.query.adoption === 'saved' ? '「導入しています」を登録しました。' : req.query.adoption === 'removed' ? '「導入しています」の登録を取り消しました。' : undefined,
     });
   });
 

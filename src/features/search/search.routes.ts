@@ -7,6 +7,7 @@ import { fieldErrors, type FieldErrors } from '../../validation.js';
 import { showsDetailLink } from '../entries/entries.access.js';
 import type { EntriesRepository, EntryListItem } from '../entries/entries.repository.js';
 import type { LinkCount } from '../entry-links/entry-links.repository.js';
+import type { SessionUser } from '../accounts/accounts.types.js';
 import { type GenresRepository } from '../genres/genres.repository.js';
 import { activeGenreTree, genrePaths } from '../genres/genre-tree.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
@@ -18,13 +19,15 @@ const NEWEST_ON_SEARCH = 10;
 type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTypesRepository; entries: EntriesRepository; clock: Clock;
   /** Each row's published related entries by type (entry-links.repository.ts), for the rows' 「関連する情報」. */
   linkCounts: (entryIds: readonly number[]) => Map<number, LinkCount[]>;
+  /** Each row's 「導入しています」 count as this user may see it (adoptions.repository.ts). */
+  adoptionCounts: (entryIds: readonly number[], user: SessionUser | undefined) => Map<number, number>;
   /** Absolute links from PUBLIC_URL: the request's Host header is the client's to choose. */
   link: LinkTo;
 };
 
 const emptyQuery: SearchQuery = { genre: [], type: [], q: '', synonyms: true, sort: 'updated', page: 1 };
 
-export function searchRoutes({ search, genres, infoTypes, entries, linkCounts, clock, link }: Deps): Router {
+export function searchRoutes({ search, genres, infoTypes, entries, linkCounts, adoptionCounts, clock, link }: Deps): Router {
   const router = Router();
 
   const withLinks = (res: Response, items: EntryListItem[]) =>
@@ -98,6 +101,7 @@ export function searchRoutes({ search, genres, infoTypes, entries, linkCounts, c
       detailQuery: searchQueryString(query),
       attachmentMatches: results.attachmentMatches,
       linkCounts: linkCounts(results.items.map((e) => e.id)),
+      adoptionCounts: adoptionCounts(results.items.map((e) => e.id), res.locals.currentUser),
       // The keyword's terms, marked in the rows' titles and summaries (with the words the thesaurus added).
       keywordTerms: [...keywordTerms(query.q), ...(query.synonyms ? results.expansions.flatMap((e) => e.addedFolded) : [])],
       // The thesaurus's part, said on the page with a link to search without (or with) it.
