@@ -41,6 +41,9 @@ import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
 import { adoptionsRepository } from './features/adoptions/adoptions.repository.js';
 import { adoptionsRoutes } from './features/adoptions/adoptions.routes.js';
 import { adoptionsService, audienceOf } from './features/adoptions/adoptions.service.js';
+import { inquiriesRepository } from './features/inquiries/inquiries.repository.js';
+import { inquiriesRoutes } from './features/inquiries/inquiries.routes.js';
+import { inquiriesService } from './features/inquiries/inquiries.service.js';
 import { entryLinksRepository } from './features/entry-links/entry-links.repository.js';
 import { entryLinksRoutes } from './features/entry-links/entry-links.routes.js';
 import { entryLinksService } from './features/entry-links/entry-links.service.js';
@@ -227,6 +230,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const search = searchService({ index: searchIndex, repository: searchRepo });
   const links = entryLinksRepository(db);
   const adoptions = adoptionsRepository(db);
+  const inquiries = inquiriesRepository(db);
   const peers = peersRepository(db);
   const peerIndex = new PeerIndex(peers, () => genres.listGenres());
   // Every audited change of a session flagged outside its ranges is mailed with its diff (policy notify).
@@ -263,6 +267,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       entries, links, genres, infoTypes, verifyCsrf: csrf.verify, resumeTokens: resumeTokens(deps.sessionSecret, clock),
       relatedCandidates: (q, leaveOut, limit) => search.linkCandidates(q, leaveOut, limit),
       attachmentTextOf: (entryId) => attachmentTexts.stateOf(entryId),
+      inquiryCountOf: (entryId) => inquiries.countOfEntry(entryId),
       attentionOf: (organisationId) => {
         const staleMonths = freshness.staleAfterMonths();
         return { ...freshness.ownAttention(organisationId, staleBefore(clock.now(), staleMonths), STRIKES), staleMonths };
@@ -270,6 +275,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     }),
   );
   app.use(adoptionsRoutes({ service: adoptionsService({ db, repository: adoptions, audit, clock }), entries, clock }));
+  app.use(inquiriesRoutes({
+    service: inquiriesService({ db, repository: inquiries, outbox, audit, clock, link, onMailQueued: kickMail }), repository: inquiries, entries,
+  }));
   app.use(entryLinksRoutes({ service: entryLinksService({ db, repository: links, audit, clock }) }));
   app.use(
     accountsRoutes({
@@ -305,6 +313,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       }),
       csvImports, clock, outbox, security: securityRepo, genres, infoTypes, verifyCsrf: csrf.verify,
       brokenLinks: () => freshness.failing(STRIKES, 20),
+      inquiryCountOf: (entryId) => inquiries.countOfEntry(entryId),
       lastBackup: () => {
         const lastGood = backup.lastGood();
         const stale = !lastGood || clock.now().getTime() - Date.parse(lastGood.startedAt) > 26 * 3_600_000;

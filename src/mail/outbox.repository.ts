@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection.js';
 
-export type OutgoingMail = { kind: string; to: string[]; subject: string; body: string };
+/** `replyTo`: where a reply goes when it is not the portal (an inquiry's asker, migration 0026). */
+export type OutgoingMail = { kind: string; to: string[]; subject: string; body: string; replyTo?: string };
 
 export type QueuedMail = OutgoingMail & { id: number; attempts: number };
 
@@ -9,7 +10,7 @@ export type QueuedMail = OutgoingMail & { id: number; attempts: number };
  * secretariat sees its envelope on /admin/mail (when, to whom, whether it went) but never its subject
  * or body, as the README promises.
  */
-export const PRIVATE_MAIL_KINDS = ['peer.message', 'peer.message.copy'] as const;
+export const PRIVATE_MAIL_KINDS = ['peer.message', 'peer.message.copy', 'entry.inquiry', 'entry.inquiry.copy'] as const;
 const privateKinds = PRIVATE_MAIL_KINDS.map((k) => `'${k}'`).join(', ');
 
 /**
@@ -19,11 +20,11 @@ const privateKinds = PRIVATE_MAIL_KINDS.map((k) => `'${k}'`).join(', ');
  */
 export function outboxRepository(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO mail_outbox (created_at, kind, recipients, subject, body, status, attempts, next_attempt_at)
-     VALUES (@at, @kind, @recipients, @subject, @body, 'pending', 0, @at)`,
+    `INSERT INTO mail_outbox (created_at, kind, recipients, subject, body, reply_to, status, attempts, next_attempt_at)
+     VALUES (@at, @kind, @recipients, @subject, @body, @replyTo, 'pending', 0, @at)`,
   );
-  const due = db.prepare<[{ now: string; limit: number }], { id: number; kind: string; recipients: string; subject: string; body: string; attempts: number }>(
-    `SELECT id, kind, recipients, subject, body, attempts FROM mail_outbox
+  const due = db.prepare<[{ now: string; limit: number }], { id: number; kind: string; recipients: string; subject: string; body: string; replyTo: string | null; attempts: number }>(
+    `SELECT id, kind, recipients, subject, body, reply_to AS replyTo, attempts FROM mail_outbox
       WHERE status = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY id LIMIT @limit`,
   );
   const claim = db.prepare(`UPDATE mail_outbox SET claimed_until = ?
@@ -63,10 +64,10 @@ export function outboxRepository(db: Db) {
     enqueue(mail: OutgoingMail, at: string): number | null {
       const to = [...new Set(mail.to.filter((address) => address.trim() !== ''))];
       if (to.length === 0) return null;
-      return Number(insert.run({ ...mail, recipients: JSON.stringify(to), at }).lastInsertRowid);
+      return Number(insert.run({ kind: mail.kind, subject: mail.subject, body: mail.body, replyTo: mail.replyTo ?? null, recipients: JSON.stringify(to), at }).lastInsertRowid);
     },
     due(now: string, limit: number): QueuedMail[] {
-      return due.all({ now, limit }).map((row) => ({ ...row, to: JSON.parse(row.recipients) as string[] }));
+      return due.all({ now, limit }).map(({ replyTo, ...row }) => ({ ...row, ...(replyTo ? { replyTo } : {}), to: JSON.parse(row.recipients) as string[] }));
     },
     /** Takes a due mail for sending until `until`; false when another process has it (or it went meanwhile). */
     claim(id: number, now: string, until: string): boolean {

@@ -29,7 +29,7 @@ export function mailSender(deps: { smtpUrl: string; from: string; outbox: Outbox
       // Another process (a second worker, the background process) may be sending this batch too.
       if (!deps.outbox.claim(mail.id, deps.clock.now().toISOString(), new Date(deps.clock.now().getTime() + CLAIM_MS).toISOString())) continue;
       try {
-        await transport.sendMail({ from: deps.from, to: mail.to, subject: mail.subject, text: mail.body });
+        await transport.sendMail({ from: deps.from, to: mail.to, subject: mail.subject, text: mail.body, ...(mail.replyTo ? { replyTo: mail.replyTo } : {}) });
         deps.outbox.markSent(mail.id, deps.clock.now().toISOString());
         sent++;
       } catch (error) {

@@ -41,6 +41,8 @@ type Deps = {
   brokenLinks: () => FailingLink[];
   /** `stale`: no good backup within a day (26 hours: the nightly one may run late). */
   lastBackup: () => { last: BackupRun | undefined; lastGood: BackupRun | undefined; settings: BackupSettings; stale: boolean };
+  /** Inquiries the entry received through the portal: the count only, never their text (issue 21.3). */
+  inquiryCountOf: (entryId: number) => number;
 };
 
 export type AdminEntriesDeps = Deps;
@@ -82,7 +84,7 @@ export function adminEntriesRoutes(deps: Deps): Router {
     return {
       title: entry.title,
       breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: '登録情報の管理', href: '/admin/entries' }, { label: '登録情報' }],
-      entry, history: entries.history(id), actionLabel, diffRows: deps.diffText.rows,
+      entry, history: entries.history(id), actionLabel, diffRows: deps.diffText.rows, inquiryCount: deps.inquiryCountOf(id),
     };
   };
 

@@ -26,6 +26,7 @@ type Deps = {
   issueProfileOf: (organisationId: number) => IssueProfileView;
   /** The registered shared egress range an address lies in, for the login log. */
   sharedRangeOf: SecurityService['sharedRangeOf'];
+  inquiryCountOf: AdminEntriesDeps['inquiryCountOf'];
 };
 
 /**
@@ -43,6 +44,7 @@ export function adminRoutes(deps: Deps): Router {
   router.use(adminEntriesRoutes({
     entries: services.entriesRepository, service: services.entries, review: services.review, security: deps.security,
     diffText: services.diffText, unsentMailCount: () => outbox.unsentCount(), brokenLinks: deps.brokenLinks, lastBackup: deps.lastBackup,
+    inquiryCountOf: deps.inquiryCountOf,
   }));
   router.use(adminReviewRoutes({ service: services.review }));
   router.use(adminTaxonomyRoutes({ service: services.taxonomy, genres: deps.genres, infoTypes: deps.infoTypes }));

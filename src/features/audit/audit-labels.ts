@@ -6,6 +6,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'entry.create': '新規登録', 'entry.update': '変更', 'entry.delete': '削除', 'entry.import': 'CSVで登録',
   'entry.suspend': '公開停止', 'entry.unsuspend': '公開停止の解除', 'entry.reconfirm': '内容に変更なしを確認', 'entry.review': '確認済み', 'entry.restore': '削除の取り消し',
   'like.add': '「いいね！」', 'like.remove': '「いいね！」の取り消し',
+  'entry.inquiry': 'お問い合わせの送信',
   'adoption.set': '「導入しています」の登録', 'adoption.remove': '「導入しています」の取り消し',
   'user.create': 'アカウントの追加', 'user.update': 'アカウントの変更', 'organisation.create': '団体の追加', 'organisation.update': '団体の変更',
   'genre.create': 'ジャンルの追加', 'genre.update': 'ジャンルの変更', 'genre.retire': 'ジャンルの非表示', 'genre.restore': 'ジャンルの再表示',
@@ -29,7 +30,7 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   active: 'ログインできる', password: 'パスワード', kind: '種別', ip_ranges: 'IPアドレスの範囲', parent_id: '親ジャンル',
   sort_order: '並び順', retired: '非表示', outside_range_policy: '登録外IPアドレスの方針', subject: '件名', alert: 'お知らせメール',
   conditions: '検索条件', note: 'メモ', mail_freshness: '登録情報のお知らせメール', two_factor_required: '事務局アカウントの二要素認証を必須にする',
-  synonyms: '同じ意味の言葉', since_year: '導入した年', visibility: '団体名の表示',
+  synonyms: '同じ意味の言葉', since_year: '導入した年', inquiry: 'お問い合わせの番号', visibility: '団体名の表示',
 };
 
 /** Any recorded field's label (entry fields first), for mails and screens. */

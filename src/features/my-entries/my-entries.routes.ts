@@ -41,6 +41,8 @@ type Deps = {
   attentionOf: (organisationId: number) => { broken: number; stale: number; staleMonths: number };
   /** Whether the entry's PDF's text has been read for the keyword search, or why it could not be. */
   attachmentTextOf: (entryId: number) => AttachmentTextState | undefined;
+  /** How many inquiries came through the portal for the entry (inquiries.repository.ts): a count, never who. */
+  inquiryCountOf: (entryId: number) => number;
 };
 
 const emptyValues: EntryValues = {
@@ -326,6 +328,7 @@ export function myEntriesRoutes(deps: Deps): Router {
       attachmentText: attachmentTextOf(own.id),
       categories: [...genres.pathsOf(own.genre).values()].sort(),
       related: relatedGroups(res.locals.currentUser!, own, links.linkedWith(own.id, { withHidden: true })),
+      inquiryCount: deps.inquiryCountOf(own.id),
       registrant: entries.findRegistrant(own.id),
       // Back from 「内容に変更なし」 (freshness.routes.ts).
       reconfirmed: req.query.reconfirmed === '1',
