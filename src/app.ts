@@ -41,6 +41,10 @@ import { myEntriesRoutes } from './features/my-entries/my-entries.routes.js';
 import { adoptionsRepository } from './features/adoptions/adoptions.repository.js';
 import { adoptionsRoutes } from './features/adoptions/adoptions.routes.js';
 import { adoptionsService, audienceOf } from './features/adoptions/adoptions.service.js';
+import { contactRoutes } from './features/qa/contact.routes.js';
+import { qaRepository } from './features/qa/qa.repository.js';
+import { qaRoutes } from './features/qa/qa.routes.js';
+import { qaService } from './features/qa/qa.service.js';
 import { inquiriesRepository } from './features/inquiries/inquiries.repository.js';
 import { inquiriesRoutes } from './features/inquiries/inquiries.routes.js';
 import { inquiriesService } from './features/inquiries/inquiries.service.js';
@@ -231,6 +235,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const links = entryLinksRepository(db);
   const adoptions = adoptionsRepository(db);
   const inquiries = inquiriesRepository(db);
+  const qa = qaRepository(db);
   const peers = peersRepository(db);
   const peerIndex = new PeerIndex(peers, () => genres.listGenres());
   // Every audited change of a session flagged outside its ranges is mailed with its diff (policy notify).
@@ -278,6 +283,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(inquiriesRoutes({
     service: inquiriesService({ db, repository: inquiries, outbox, audit, clock, link, onMailQueued: kickMail }), repository: inquiries, entries,
   }));
+  const qaRecords = qaService({ db, repository: qa, audit, outbox, clock, link, adminEmail: config.adminEmail, onMailQueued: kickMail });
+  app.use(qaRoutes({ service: qaRecords, repository: qa }));
+  app.use(contactRoutes({ service: qaRecords, adminEmail: config.adminEmail }));
   app.use(entryLinksRoutes({ service: entryLinksService({ db, repository: links, audit, clock }) }));
   app.use(
     accountsRoutes({
@@ -292,7 +300,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(accountLinksRoutes({ service: accountLinks }));
   app.use(myAccountRoutes({
     service: myAccountService({ db, repository: myAccountRepository(db), credentials, audit, outbox, clock, onMailQueued: kickMail }),
-    savedSearches: savedSearchesRepository(db), twoFactorRequired,
+    savedSearches: savedSearchesRepository(db), twoFactorRequired, questionsOf: (userId) => qa.ofAsker(userId, 20),
   }));
   const linkChecks = linkChecker({ db, repository: freshness, outbox, clock, link, config: deps.linkCheck, onMailQueued: kickMail });
   app.use(freshnessRoutes({

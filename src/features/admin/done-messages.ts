@@ -24,6 +24,8 @@ export const DONE_MESSAGES = {
   'shared-range-created': '共用の出口IPアドレスを登録しました。この範囲からのログインは記録だけし、通知しません。',
   'shared-range-updated': '共用の出口IPアドレスを保存しました。',
   'shared-range-deleted': '共用の出口IPアドレスの登録を削除しました。以後この範囲からのログインも通知の対象になります。',
+  'qa-created': 'QA・インシデント管理台帳に記録しました。',
+  'qa-updated': '記録を保存しました。',
   reviewed: '確認済みにしました。',
   // The owner organisation is mailed in each of these (admin-entries.service.ts).
   suspended: '公開を停止しました。登録団体にメールで知らせました。',

@@ -7,6 +7,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'entry.suspend': '公開停止', 'entry.unsuspend': '公開停止の解除', 'entry.reconfirm': '内容に変更なしを確認', 'entry.review': '確認済み', 'entry.restore': '削除の取り消し',
   'like.add': '「いいね！」', 'like.remove': '「いいね！」の取り消し',
   'entry.inquiry': 'お問い合わせの送信',
+  'qa.create': 'QA・インシデント管理台帳への記録', 'qa.update': 'QA・インシデント管理台帳の記録の変更', 'qa.contact': 'お問い合わせフォームからの受付',
   'adoption.set': '「導入しています」の登録', 'adoption.remove': '「導入しています」の取り消し',
   'user.create': 'アカウントの追加', 'user.update': 'アカウントの変更', 'organisation.create': '団体の追加', 'organisation.update': '団体の変更',
   'genre.create': 'ジャンルの追加', 'genre.update': 'ジャンルの変更', 'genre.retire': 'ジャンルの非表示', 'genre.restore': 'ジャンルの再表示',

@@ -5,11 +5,16 @@ import { PASSWORD_HINT } from '../accounts/password-rules.js';
 import { newTotpSecret, totpQrSvg, typedCode } from '../accounts/two-factor.js';
 import { actorOf } from '../audit/actor.js';
 import type { SavedSearchesRepository } from '../saved-searches/saved-searches.repository.js';
+import type { QaRecord } from '../qa/qa.repository.js';
 import { requireLogin } from '../../middleware/auth.js';
 import { fieldErrors, formValue, formValues, renderInvalid } from '../../validation.js';
 import type { MyAccountService } from './my-account.service.js';
 
-type Deps = { service: MyAccountService; savedSearches: SavedSearchesRepository; twoFactorRequired: (user: SessionUser) => boolean };
+type Deps = {
+  service: MyAccountService; savedSearches: SavedSearchesRepository; twoFactorRequired: (user: SessionUser) => boolean;
+  /** The user's questions to the secretariat (/contact) with their answers, newest first (qa.repository.ts). */
+  questionsOf: (userId: number) => QaRecord[];
+};
 
 const PROFILE_FIELDS = ['name', 'department', 'phone', 'email'] as const;
 const LIKED_SHOWN = 50;
@@ -20,7 +25,7 @@ const crumbs = (label?: string) => (label ? [{ label: 'マイページ', href: '
  * マイページ (issue 17.1): the user's profile (the registrant information of new entries), password,
  * two-factor login and mails, and for a municipality what its organisation liked and saved.
  */
-export function myAccountRoutes({ service, savedSearches, twoFactorRequired }: Deps): Router {
+export function myAccountRoutes({ service, savedSearches, twoFactorRequired, questionsOf }: Deps): Router {
   const router = Router();
   router.use('/account', requireLogin);
 
@@ -31,6 +36,7 @@ export function myAccountRoutes({ service, savedSearches, twoFactorRequired }: D
       liked: user.organisationKind === 'municipality' ? service.likedBy(user, LIKED_SHOWN) : undefined,
       searches: savedSearches.listOwn(user.id),
       isMunicipality: user.organisationKind === 'municipality',
+      questions: questionsOf(user.id),
     };
   };
   const savedValues = (user: SessionUser) => {
