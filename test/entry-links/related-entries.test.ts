@@ -116,6 +116,9 @@ describe('related entries › picked on the entry form, without JavaScript', () 
     const tooMany = await postEntryForm(agent, action, { ...fields, related: Array.from({ length: 31 }, (_, i) => String(i + 1)), to_confirm: '1' });
     expect(tooMany.status).toBe(400);
     expect($(tooMany.text)('#related-error').text()).toContain('30件まで');
+    const longSearch = await postEntryForm(agent, action, { ...fields, related_q: 'あ'.repeat(101), related_search: '1' });
+    expect(longSearch.status).toBe(400);
+    expect($(longSearch.text)('#related-error').text()).toBe('キーワードは100文字以内で入力してください。');
     expect(linksOf(db)).toEqual([]);
   });
 

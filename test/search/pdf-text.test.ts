@@ -220,7 +220,12 @@ describe.skipIf(!browserAvailable)('search inside the PDF (issue 20.3, http-cont
     const db = openDatabase(path.join(dir, 'portal.db'));
     migrate(db, older);
     const vendor = createUser(db, 'vendor');
-    const id = createEntry(db, vendor, { title: '以前からの製品' });
+    // Written as that version wrote it: today's repositories read columns later migrations add.
+    const id = Number(db.prepare(`
+      INSERT INTO entries (type_id, title, summary, contact_company, contact_name, contact_phone, contact_email, organisation_id, user_id, created_at, updated_at)
+      VALUES (1, '以前からの製品', '以前から掲載している製品です。', 'テスト株式会社', '担当 太郎', '03-0000-0000', 'contact@example.jp', ?, ?, ?, ?)`)
+      .run(vendor.organisationId, vendor.id, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z').lastInsertRowid);
+    db.prepare('INSERT INTO entry_search (rowid, title, summary, details) VALUES (?, ?, ?, ?)').run(id, 'いぜんからのせいひん', 'いぜんからけいさいしているせいひんです。', '');
     attachPdf(db, uploadDir, id, 'カタログ.pdf', brochure);
 
     migrate(db, migrationsDir);

@@ -16,6 +16,7 @@ import { type GenresRepository } from '../genres/genres.repository.js';
 import { activeGenreTree, selectableGenreIds } from '../genres/genre-tree.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { Draft, MyEntriesRepository } from './my-entries.repository.js';
+import { keywordField } from '../search/search.schemas.js';
 import { entryFormSchema, entryValues, MAX_RELATED, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
 import { registrantOf, type MyEntriesService } from './my-entries.service.js';
 import type { ResumeTokens } from './resume-token.js';
@@ -192,9 +193,9 @@ export function myEntriesRoutes(deps: Deps): Router {
       // Not a submission: the form again as typed, with what the search found. Nothing is checked or kept.
       const values = rawValues(body);
       const chosen = values.related.slice(0, 300);
-      return renderForm(res, 200, {
-        entryId, values, errors: {}, draft: carriedDraft(), currentFile, agreed: body.agree_terms === '1', version: versionOf(body),
-        candidates: search === '' ? undefined : { q: search, ...deps.relatedCandidates(search, entryId === null ? chosen : [entryId, ...chosen], RELATED_CANDIDATES) },
+      return renderForm(res, search.error ? 400 : 200, {
+        entryId, values, errors: search.error ? { related: search.error } : {}, draft: carriedDraft(), currentFile, agreed: body.agree_terms === '1', version: versionOf(body),
+        candidates: search.q === '' ? undefined : { q: search.q, ...deps.relatedCandidates(search.q, entryId === null ? chosen : [entryId, ...chosen], RELATED_CANDIDATES) },
         fileDropped: file !== undefined && file.buffer.length > 0,
       });
     }
@@ -438,10 +439,13 @@ function rawValues(body: Record<string, unknown>): EntryValues {
  * its 「探す」 button, or Enter pressed with words in the box (an implicit submission presses the
  * form's hidden first button, which has no name; 「確認画面へ進む」 sends `to_confirm`).
  */
-function relatedSearch(body: Record<string, unknown>): string | undefined {
-  const q = typeof body.related_q === 'string' ? body.related_q.replace(/\s+/g, ' ').trim().slice(0, 100) : '';
-  if (body.related_search !== undefined) return q;
-  return body.to_confirm === undefined && q !== '' ? q : undefined;
+function relatedSearch(body: Record<string, unknown>): { q: string; error?: string } | undefined {
+  // Cleaned as the search's own keyword is (a NUL would end an FTS5 query early).
+  const cleaned = keywordField().safeParse(typeof body.related_q === 'string' ? body.related_q : undefined);
+  const search = cleaned.success ? { q: cleaned.data } : { q: '', error: cleaned.error.issues[0]?.message ?? 'キーワードが正しくありません。' };
+  if (body.related_search !== undefined) return search;
+  const typed = typeof body.related_q === 'string' && body.related_q.trim() !== '';
+  return body.to_confirm === undefined && typed ? search : undefined;
 }
 
 /**
