@@ -81,12 +81,14 @@ export function qaRoutes({ service, repository }: { service: QaService; reposito
     });
   });
 
-  const ownerName = (id: number) => repository.owners().find((o) => o.id === id)?.name ?? `利用者ID ${id}`;
   const recordPage = (id: number) => {
     const record = repository.find(id);
     if (!record) throw new NotFoundError('お探しの記録は見つかりませんでした。');
+    const offered = choices();
+    // Owners named from the list the form offers: one query for the page, not one a history row.
+    const ownerName = (userId: number) => offered.owners.find((o) => o.id === userId)?.name ?? `利用者ID ${userId}`;
     return {
-      title: `受付番号 ${record.id}：${record.subject}`, breadcrumbs: crumbs(`受付番号 ${record.id}`), ...choices(), record, actionLabel,
+      title: `受付番号 ${record.id}：${record.subject}`, breadcrumbs: crumbs(`受付番号 ${record.id}`), ...offered, record, actionLabel,
       history: repository.history(id).map((h) => ({ ...h, rows: historyRows(h.diff, ownerName) })),
     };
   };
