@@ -16,7 +16,7 @@ if (mode === 'portal' && dbPath) {
   const portal = createPortal({
     db: openDatabase(dbPath),
     config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: uploadDir ?? 'uploads', adminEmail: 'bench@example.jp', publicUrl: 'http://localhost',
-      backup: { dir: '.bench/backups', keepDaily: 7, keepWeekly: 8, hour: 3 } },
+      backup: { dir: '.bench/backups', keepDaily: 7, keepWeekly: 8, hour: 3 }, usageRetentionDays: 730 },
     sessionSecret: 'bench-session-secret-bench-session-secret',
     clock: systemClock,
     logger: pino({ level: 'silent' }),

@@ -59,6 +59,11 @@ import { adminAccountsRepository } from './features/admin/admin-accounts.reposit
 import { adminImportRepository } from './features/admin/admin-import.repository.js';
 import { adminImportService } from './features/admin/admin-import.service.js';
 import { sweeper, type Sweeper } from './features/maintenance/sweep.js';
+import { usageRecorder, type UsageRecorder } from './features/usage/usage.recorder.js';
+import { usageRepository } from './features/usage/usage.repository.js';
+import { insightsRepository } from './features/insights/insights.repository.js';
+import { insightsRoutes } from './features/insights/insights.routes.js';
+import { insightsService } from './features/insights/insights.service.js';
 import { securityRepository } from './features/security/security.repository.js';
 import { securityService } from './features/security/security.service.js';
 import { linkTo } from './mail/links.js';
@@ -100,10 +105,11 @@ import { requestLocals, setTemplateDefaults } from './middleware/locals.js';
 import { securityHeaders } from './middleware/security.js';
 import { sessions } from './middleware/session.js';
 import { publicDir, viewsDir } from './paths.js';
+import { tokyoDay } from './text.js';
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail' | 'publicUrl' | 'backup'>;
+  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail' | 'publicUrl' | 'backup' | 'usageRetentionDays'>;
   /** Sends queued mail right after a change queues some; without it mail waits in the outbox. */
   mailer?: MailSender;
   sessionSecret: string;
@@ -146,10 +152,12 @@ export type PortalJobs = {
   searchChangeFeed: { prune(): number };
   /** Reads the text of the PDFs waiting for it (issue 20.3); returns how many it finished. */
   attachmentTexts: AttachmentTextJob;
+  /** Deletes usage rows older than USAGE_RETENTION_DAYS (issue 22.1); returns how many went. */
+  usagePrune: { run(): number };
 };
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
-export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; backup: BackupService } {
+export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; backup: BackupService; usage: UsageRecorder } {
   const { db, config, clock, logger } = deps;
   const accounts = accountsRepository(db);
   const entries = entriesRepository(db);
@@ -232,6 +240,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(csrf.global);
 
   const search = searchService({ index: searchIndex, repository: searchRepo });
+  const usage = usageRecorder({ db, clock, logger });
   const links = entryLinksRepository(db);
   const adoptions = adoptionsRepository(db);
   const inquiries = inquiriesRepository(db);
@@ -248,7 +257,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const accountLinks = accountLinksService({ db, accounts, credentials, audit, outbox, clock, link, onMailQueued: kickMail });
   app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
   app.use(searchRoutes({ search, genres, infoTypes, entries, linkCounts: (ids) => links.countsOf(ids),
-    adoptionCounts: (ids, user) => adoptions.countsOf(ids, audienceOf(user)), clock, link }));
+    adoptionCounts: (ids, user) => adoptions.countsOf(ids, audienceOf(user)), clock, link, usage }));
   const guidebookRepo = guidebookRepository(db);
   app.use(guidebookRoutes({
     guidebook, repository: guidebookRepo, service: guidebookService({ db, repository: guidebookRepo, audit, clock }), infoTypes,
@@ -258,7 +267,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     repository: peers, genres, index: peerIndex,
     service: peerService,
   }));
-  app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), links, adoptions, audit, clock, uploadDir: config.uploadDir }));
+  app.use(entriesRoutes({ entries, genres, likes: likesRepository(db), links, adoptions, audit, clock, uploadDir: config.uploadDir, usage }));
   const myEntries = myEntriesRepository(db);
   const registrations = myEntriesService({
     db, repository: myEntries, entries, links, audit, outbox, clock, logger,
@@ -273,6 +282,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       relatedCandidates: (q, leaveOut, limit) => search.linkCandidates(q, leaveOut, limit),
       attachmentTextOf: (entryId) => attachmentTexts.stateOf(entryId),
       inquiryCountOf: (entryId) => inquiries.countOfEntry(entryId),
+      usage,
       attentionOf: (organisationId) => {
         const staleMonths = freshness.staleAfterMonths();
         return { ...freshness.ownAttention(organisationId, staleBefore(clock.now(), staleMonths), STRIKES), staleMonths };
@@ -281,7 +291,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   );
   app.use(adoptionsRoutes({ service: adoptionsService({ db, repository: adoptions, audit, clock }), entries, clock }));
   app.use(inquiriesRoutes({
-    service: inquiriesService({ db, repository: inquiries, outbox, audit, clock, link, onMailQueued: kickMail }), repository: inquiries, entries,
+    service: inquiriesService({ db, repository: inquiries, outbox, audit, clock, link, onMailQueued: kickMail }), repository: inquiries, entries, usage,
   }));
   const qaRecords = qaService({ db, repository: qa, audit, outbox, clock, link, adminEmail: config.adminEmail, onMailQueued: kickMail });
   app.use(qaRoutes({ service: qaRecords, repository: qa }));
@@ -331,6 +341,15 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       sharedRangeOf: security.sharedRangeOf,
     }),
   );
+  const usageRows = usageRepository(db);
+  const insightsRepo = insightsRepository(db);
+  app.use('/admin/insights', requireKind('secretariat'), insightsRoutes({
+    service: insightsService({
+      db, usage: usageRows, recorder: usage, repository: insightsRepo, genres, infoTypes, outbox, audit, clock, link, onMailQueued: kickMail,
+      supply: () => search.counts({ genre: [], type: [], q: '', synonyms: true }).genres,
+    }),
+    repository: insightsRepo, genres, clock,
+  }));
   const savedSearches = savedSearchesRepository(db);
   app.use(savedSearchesRoutes({
     repository: savedSearches, service: savedSearchesService({ db, repository: savedSearches, audit, clock }), genres, infoTypes,
@@ -343,6 +362,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   return {
     app,
     backup,
+    usage,
     jobs: {
       savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, link, onMailQueued: kickMail }),
       linkChecks,
@@ -355,6 +375,14 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
         },
       },
       searchChangeFeed: { prune: () => searchRepo.pruneOldChanges(SEARCH_CHANGES_KEPT) },
+      usagePrune: {
+        run: () => {
+          const before = tokyoDay(new Date(clock.now().getTime() - config.usageRetentionDays * 86_400_000));
+          let removed = 0;
+          for (let batch = usageRows.pruneBefore(before); batch > 0; batch = usageRows.pruneBefore(before)) removed += batch;
+          return removed;
+        },
+      },
       attachmentTexts: attachmentTextJob({
         repository: attachmentTexts, extractor: pdfTextExtractor({ ...defaultPdfTextLimits, ...deps.pdfText }), uploadDir: config.uploadDir, clock, logger,
       }),

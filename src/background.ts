@@ -22,7 +22,8 @@ export function backgroundJobs(deps: { jobs: PortalJobs; mailer: MailSender | un
   return [
     // Stale drafts, uncommitted import previews and upload files nothing refers to (after a crash), and
     // the old rows of the search change feed.
-    { name: 'sweep', everyMs: 60 * MINUTE, run: () => { jobs.sweep.run(); jobs.searchChangeFeed.prune(); } },
+    // Usage rows past their retention period go on the same pass.
+    { name: 'sweep', everyMs: 60 * MINUTE, run: () => { jobs.sweep.run(); jobs.searchChangeFeed.prune(); counted(() => jobs.usagePrune.run(), 'old usage rows deleted')(); } },
     // Each saved search is mailed at most once a day; checking every ten minutes spreads the digests.
     { name: 'saved-search-digests', everyMs: 10 * MINUTE, run: counted(() => jobs.savedSearchDigests.run(), 'saved-search digests queued') },
     // Shared-address login alerts go out as one digest an hour (the service keeps to that).

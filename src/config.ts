@@ -65,6 +65,7 @@ const envSchema = z
     BACKUP_KEEP_DAILY: count(1, 366).default(7),
     BACKUP_KEEP_WEEKLY: count(0, 520).default(8),
     BACKUP_HOUR: count(0, 23).default(3),
+    USAGE_RETENTION_DAYS: count(30, 3650).default(730),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'pino のログレベルを指定してください' })
       .default('info'),
@@ -95,6 +96,8 @@ export type Config = {
   webConcurrency: number;
   /** Where the archives go, how many are kept, and the hour (Japan time) the nightly one is due. */
   backup: { dir: string; keepDaily: number; keepWeekly: number; hour: number };
+  /** How long usage rows (searches, views, downloads…) are kept before the hourly sweep deletes them. */
+  usageRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -128,5 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     webConcurrency: e.WEB_CONCURRENCY ?? os.availableParallelism(),
     backup: { dir: e.BACKUP_DIR, keepDaily: e.BACKUP_KEEP_DAILY, keepWeekly: e.BACKUP_KEEP_WEEKLY, hour: e.BACKUP_HOUR },
+    usageRetentionDays: e.USAGE_RETENTION_DAYS,
   };
 }

@@ -26,7 +26,7 @@ export function serve(config: Config, logger: Logger, role: Role, opened?: Db): 
     : undefined;
   // The static files `npm run build` hashed and compressed (npm start always builds first).
   const assetsDir = path.join(projectRoot, 'dist', 'public');
-  const { app, jobs, backup } = createPortal({ db, config, sessionSecret, clock: systemClock, logger, mailer, assetsDir });
+  const { app, jobs, backup, usage } = createPortal({ db, config, sessionSecret, clock: systemClock, logger, mailer, assetsDir });
   const scheduler = role === 'background'
     ? startScheduler({ jobs: backgroundJobs({ jobs, mailer, backup, logger }), jobRuns: jobRunsRepository(db), clock: systemClock, logger })
     : undefined;
@@ -48,6 +48,7 @@ export function serve(config: Config, logger: Logger, role: Role, opened?: Db): 
     setTimeout(() => process.exit(1), 25_000).unref();
     server.close(() => {
       try {
+        usage.close(); // the last seconds' usage, before the database closes
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         db.close();

@@ -182,6 +182,12 @@ export function formatDuration(seconds: number): string {
   return `${minutes}分`;
 }
 
+/** 「2026-12-02」: the date in Asia/Tokyo, as the usage tables keep it. */
+export function tokyoDay(value: string | Date): string {
+  const p = tokyoParts(value);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
 /** The calendar year in Asia/Tokyo. */
 export function tokyoYear(value: string | Date): number {
   return tokyoParts(value).year;

@@ -56,6 +56,13 @@ export const singleLineField = (message: string) =>
   z.string({ message }).optional().transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());
 
 /** The contract's message for a save over a record someone else changed since the form was read. */
+/** Multi-line text: line ends made \n, control characters other than line breaks and tabs made spaces. */
+export const multiLineField = (label: string, required: boolean, max: number) => z.string({ message: `${label}が正しくありません。` }).optional()
+  .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ').trim())
+  .pipe(z.string()
+    .refine((v) => !required || v !== '', `${label}を入力してください。`)
+    .refine((v) => charCount(v) <= max, `${label}は${max}文字以内で入力してください。`));
+
 export const CONFLICT_MESSAGE =
   'ほかの方が先に更新しました。いま保存されている内容を確かめ、必要ならもう一度保存してください（入力した内容は残しています）。';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import pino from 'pino';
-import { createPortal, type AppDeps, type PortalJobs } from '../../src/app.js';
+import { createPortal, type AppDeps } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -52,13 +52,13 @@ export function appOn(db: Db, options: PortalOptions = {}): Express {
 }
 
 /** The app and its background jobs (the saved searches' digests), sharing one search index. */
-export function portalOn(db: Db, options: PortalOptions = {}): { app: Express; jobs: PortalJobs } {
+export function portalOn(db: Db, options: PortalOptions = {}): ReturnType<typeof createPortal> {
   return createPortal({
     db,
     config: {
       nodeEnv: 'test', trustProxy: false, sessionIdleMinutes: 30, uploadDir: options.uploadDir ?? tempDir('uploads-'),
       adminEmail: 'secretariat@applic.example.jp', publicUrl: PUBLIC_URL,
-      backup: { dir: tempDir('backups-'), keepDaily: 7, keepWeekly: 8, hour: 3 }, ...options.config,
+      backup: { dir: tempDir('backups-'), keepDaily: 7, keepWeekly: 8, hour: 3 }, usageRetentionDays: 730, ...options.config,
     },
     mailer: options.mailer,
     sessionSecret: TEST_SESSION_SECRET,

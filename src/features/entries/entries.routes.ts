@@ -12,6 +12,7 @@ import type { GenresRepository } from '../genres/genres.repository.js';
 import type { EntryLinksRepository } from '../entry-links/entry-links.repository.js';
 import { relatedGroups } from '../entry-links/related-groups.js';
 import type { LikesRepository } from '../likes/likes.repository.js';
+import type { UsageRecorder } from '../usage/usage.recorder.js';
 import { searchQuerySchema, searchQueryString } from '../search/search.schemas.js';
 import { tokyoYear } from '../../text.js';
 import { attachmentName } from './attachment-name.js';
@@ -28,6 +29,7 @@ type Deps = {
   audit: AuditRepository;
   clock: Clock;
   uploadDir: string;
+  usage: Pick<UsageRecorder, 'event'>;
 };
 
 /**
@@ -43,7 +45,7 @@ function searchContext(req: Request): { results: string; form: string } {
 const withQuery = (base: string, query: string) => (query ? `${base}?${query}` : base);
 
 /** 情報閲覧者側機能 4: the detail page, its like button and its PDF. */
-export function entriesRoutes({ entries, genres, likes, links, adoptions, audit, clock, uploadDir }: Deps): Router {
+export function entriesRoutes({ entries, genres, likes, links, adoptions, audit, clock, uploadDir, usage }: Deps): Router {
   const router = Router();
 
   /** 「導入しています」 as this user may see it, and, for municipality staff, their organisation's own mark and its form. */
@@ -62,6 +64,7 @@ export function entriesRoutes({ entries, genres, likes, links, adoptions, audit,
     const user = res.locals.currentUser!;
     const entry = entries.findEntry(idParam(req));
     assertCanOpen(user, entry);
+    usage.event('view', user, entry.id);
     const context = searchContext(req);
     res.render('entries/detail', {
       title: entry.title,
@@ -99,6 +102,7 @@ export function entriesRoutes({ entries, genres, likes, links, adoptions, audit,
       liked = intent === 'like';
       likes.setLike(id, user.organisationId, user.id, now, liked);
     }
+    if (liked) usage.event('like', user, id);
     audit.record(
       { userId: user.id, organisationId: user.organisationId, ip: req.ip ?? '', sessionId: req.sessionID ?? null },
       now, liked ? 'like.add' : 'like.remove', { type: 'entry', id },
@@ -118,6 +122,7 @@ export function entriesRoutes({ entries, genres, likes, links, adoptions, audit,
     assertCanOpen(user, entries.findEntry(id));
     const attachment = entries.findAttachment(id);
     if (!attachment) throw new NotFoundError('この情報には資料（PDF）が登録されていません。');
+    usage.event('download', user, id);
     // Stored names are random and ours, but basename() makes sure no path ever leaves the upload folder.
     const file = path.resolve(uploadDir, path.basename(attachment.storedName));
     res.download(

@@ -11,14 +11,15 @@ import { pageField } from '../search/search.schemas.js';
 import { messageForm } from '../peers/peers.schemas.js';
 import type { InquiriesRepository } from './inquiries.repository.js';
 import type { InquiriesService } from './inquiries.service.js';
+import type { UsageRecorder } from '../usage/usage.recorder.js';
 
-type Deps = { service: InquiriesService; repository: InquiriesRepository; entries: EntriesRepository };
+type Deps = { service: InquiriesService; repository: InquiriesRepository; entries: EntriesRepository; usage: Pick<UsageRecorder, 'event'> };
 
 /**
  * Issue 21.3: municipality staff ask an entry's contact a question through the portal, and see what
  * their organisation asked at /my/inquiries. Vendors and visitors get 403 (or the login page).
  */
-export function inquiriesRoutes({ service, repository, entries }: Deps): Router {
+export function inquiriesRoutes({ service, repository, entries, usage }: Deps): Router {
   const router = Router();
 
   /** The entry the user may open (the detail page's rules), or its 404. */
@@ -48,6 +49,7 @@ export function inquiriesRoutes({ service, repository, entries }: Deps): Router 
     if (!parsed.success) return renderInvalid(res, 'inquiries/form', fieldErrors(parsed.error), typed, formPage(entry, user));
     const { error, status } = service.send(entry, user, actorOf(req, res), parsed.data);
     if (error) return renderInvalid(res, 'inquiries/form', {}, typed, formPage(entry, user, false, error), status ?? 400);
+    usage.event('inquiry', user, entry.id);
     res.redirect(303, `/entries/${entry.id}/inquiry?sent=1`);
   });
 

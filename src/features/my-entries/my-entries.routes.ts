@@ -20,6 +20,7 @@ import { keywordField } from '../search/search.schemas.js';
 import { entryFormSchema, entryValues, MAX_RELATED, ownListQuerySchema, type EntryValues } from './my-entries.schemas.js';
 import { registrantOf, type MyEntriesService } from './my-entries.service.js';
 import type { ResumeTokens } from './resume-token.js';
+import type { UsageRecorder } from '../usage/usage.recorder.js';
 
 
 /** Candidates one search of the entry form's related-entries box offers. */
@@ -44,6 +45,7 @@ type Deps = {
   attachmentTextOf: (entryId: number) => AttachmentTextState | undefined;
   /** How many inquiries came through the portal for the entry (inquiries.repository.ts): a count, never who. */
   inquiryCountOf: (entryId: number) => number;
+  usage: Pick<UsageRecorder, 'event'>;
 };
 
 const emptyValues: EntryValues = {
@@ -300,6 +302,7 @@ export function myEntriesRoutes(deps: Deps): Router {
     }
     const saved = service.saveDraft(draft, user, actorOf(req, res));
     if (!saved) throw new NotFoundError('お探しの登録情報は見つかりませんでした。削除されたか、他の団体の情報です。');
+    if (saved !== 'conflict' && saved.created) deps.usage.event('registration', user, saved.entryId);
     if (saved === 'conflict') {
       const now = repository.findOwn(draft.entryId!, user.organisationId)!;
       return renderForm(res, 409, {

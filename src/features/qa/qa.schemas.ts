@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { charCount, optionalIdField, singleLineField } from '../../validation.js';
+import { charCount, multiLineField, optionalIdField, singleLineField } from '../../validation.js';
 import { QA_CATEGORIES, QA_STATUSES } from './qa.labels.js';
 
 export const SUBJECT_MAX = 100;
@@ -8,12 +8,7 @@ export const TEXT_MAX = 4000;
 const subject = singleLineField('件名が正しくありません。')
   .pipe(z.string().min(1, '件名を入力してください。').refine((v) => charCount(v) <= SUBJECT_MAX, `件名は${SUBJECT_MAX}文字以内で入力してください。`));
 
-/** Multi-line text: line ends made \n, control characters other than line breaks and tabs made spaces. */
-const text = (label: string, required: boolean) => z.string({ message: `${label}が正しくありません。` }).optional()
-  .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ').trim())
-  .pipe(z.string()
-    .refine((v) => !required || v !== '', `${label}を入力してください。`)
-    .refine((v) => charCount(v) <= TEXT_MAX, `${label}は${TEXT_MAX}文字以内で入力してください。`));
+const text = (label: string, required: boolean) => multiLineField(label, required, TEXT_MAX);
 
 const category = z.enum(QA_CATEGORIES, { message: '区分を選んでください。' });
 

@@ -11,6 +11,7 @@ import type { SessionUser } from '../accounts/accounts.types.js';
 import { type GenresRepository } from '../genres/genres.repository.js';
 import { activeGenreTree, genrePaths } from '../genres/genre-tree.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
+import type { UsageRecorder } from '../usage/usage.recorder.js';
 import { searchQuerySchema, searchQueryString, type SearchQuery } from './search.schemas.js';
 import type { SearchService } from './search.service.js';
 
@@ -23,11 +24,12 @@ type Deps = { search: SearchService; genres: GenresRepository; infoTypes: InfoTy
   adoptionCounts: (entryIds: readonly number[], user: SessionUser | undefined) => Map<number, number>;
   /** Absolute links from PUBLIC_URL: the request's Host header is the client's to choose. */
   link: LinkTo;
+  usage: Pick<UsageRecorder, 'search'>;
 };
 
 const emptyQuery: SearchQuery = { genre: [], type: [], q: '', synonyms: true, sort: 'updated', page: 1 };
 
-export function searchRoutes({ search, genres, infoTypes, entries, linkCounts, adoptionCounts, clock, link }: Deps): Router {
+export function searchRoutes({ search, genres, infoTypes, entries, linkCounts, adoptionCounts, clock, link, usage }: Deps): Router {
   const router = Router();
 
   const withLinks = (res: Response, items: EntryListItem[]) =>
@@ -70,6 +72,8 @@ export function searchRoutes({ search, genres, infoTypes, entries, linkCounts, a
     const query = parse(res, req.query);
     if (!query) return;
     const results = search.searchWithCounts(query);
+    // A search is its first page: paging through it is not another (issue 22.1).
+    if (query.page === 1) usage.search(res.locals.currentUser, query, results.total);
     const paths = genres.pathsOf(query.genre);
     const types = infoTypes.listInfoTypes();
     const typeNames = new Map(types.map((t) => [t.id, t.name]));

@@ -1,0 +1,114 @@
+import type { Db } from '../../db/connection.js';
+import type { UsageKind, UsageOrganisationKind } from './usage.recorder.js';
+
+/** Whose usage a report counts: everyone's, or municipalities' alone (the demand the spec means). */
+export type UsageAudience = 'all' | 'municipality';
+
+export type GenreDemand = { genreId: number; searches: number; foundNothing: number };
+export type ZeroHitKeyword = { q: string; searches: number; lastAt: string };
+export type ZeroHitConditions = { genreIds: number[]; typeIds: number[]; searches: number; withKeyword: number; lastAt: string };
+export type MonthFigures = { month: string; searches: number; foundNothing: number } & Record<UsageKind, number>;
+/** One entry's month as its vendor sees it: a count, and how many organisations it came from. */
+export type EntryMonthFigure = { entryId: number; month: string; kind: UsageKind; count: number; organisations: number };
+
+const kindsOf = (audience: UsageAudience): UsageOrganisationKind[] =>
+  audience === 'municipality' ? ['municipality'] : ['municipality', 'vendor', 'secretariat', 'guest'];
+
+/** 「2026-12」 → 「2027-01」 */
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** What the usage tables hold, read for /admin/insights, the usage report and each vendor's figures. */
+export function usageRepository(db: Db) {
+  const statements = {
+    genreDemand: db.prepare<[string, string, string], GenreDemand>(`
+      SELECT genre_id AS genreId, count(*) AS searches, sum(found_nothing) AS foundNothing
+        FROM usage_search_genres
+       WHERE day BETWEEN ? AND ? AND organisation_kind IN (SELECT value FROM json_each(?))
+       GROUP BY genre_id`),
+    profiles: db.prepare<[], { genreId: number; organisations: number }>(`
+      SELECT i.genre_id AS genreId, count(*) AS organisations
+        FROM organisation_issues i JOIN organisations o ON o.id = i.organisation_id
+       WHERE o.kind = 'municipality'
+       GROUP BY i.genre_id`),
+    // Each like of the period with the genres its entry is tagged with (rolled up the tree by the caller).
+    likes: db.prepare<[string, string], { entryId: number; organisationId: number; genreId: number }>(`
+      SELECT l.entry_id AS entryId, l.organisation_id AS organisationId, g.genre_id AS genreId
+        FROM likes l JOIN entry_genres g ON g.entry_id = l.entry_id
+       WHERE l.created_at >= ? AND l.created_at < ?`),
+    zeroKeywords: db.prepare<[string, string, string, number], ZeroHitKeyword>(`
+      SELECT q, count(*) AS searches, max(at) AS lastAt
+        FROM usage_searches
+       WHERE hits = 0 AND day BETWEEN ? AND ? AND q <> '' AND organisation_kind IN (SELECT value FROM json_each(?))
+       GROUP BY q ORDER BY searches DESC, lastAt DESC LIMIT ?`),
+    zeroConditions: db.prepare<[string, string, string, number], { genreIds: string; typeIds: string; searches: number; withKeyword: number; lastAt: string }>(`
+      SELECT genre_ids AS genreIds, type_ids AS typeIds, count(*) AS searches, sum(q <> '') AS withKeyword, max(at) AS lastAt
+        FROM usage_searches
+       WHERE hits = 0 AND day BETWEEN ? AND ? AND organisation_kind IN (SELECT value FROM json_each(?))
+         AND (genre_ids <> '[]' OR type_ids <> '[]')
+       GROUP BY genre_ids, type_ids ORDER BY searches DESC, lastAt DESC LIMIT ?`),
+    // One month at a time, each a range of the day index: cheaper than grouping a year by substr().
+    monthSearches: db.prepare<[string, string, string], { searches: number; foundNothing: number }>(`
+      SELECT count(*) AS searches, coalesce(sum(hits = 0), 0) AS foundNothing
+        FROM usage_searches WHERE day >= ? AND day < ? AND organisation_kind IN (SELECT value FROM json_each(?))`),
+    monthEvents: db.prepare<[string, string, string], { kind: UsageKind; count: number }>(`
+      SELECT kind, count(*) AS count
+        FROM usage_events WHERE day >= ? AND day < ? AND organisation_kind IN (SELECT value FROM json_each(?))
+       GROUP BY kind`),
+    entryMonths: db.prepare<[string, string, string], EntryMonthFigure>(`
+      SELECT entry_id AS entryId, substr(day, 1, 7) AS month, kind, count(*) AS count, count(DISTINCT organisation_id) AS organisations
+        FROM usage_events
+       WHERE entry_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day < ? AND organisation_kind = 'municipality'
+       GROUP BY entry_id, month, kind`),
+    pruneSearches: db.prepare(`DELETE FROM usage_searches WHERE id IN (SELECT id FROM usage_searches WHERE day < ? LIMIT 5000)`),
+    pruneEvents: db.prepare(`DELETE FROM usage_events WHERE id IN (SELECT id FROM usage_events WHERE day < ? LIMIT 5000)`),
+  };
+
+  return {
+    /** Searches that selected each genre in [from, to], and those of them that found nothing. */
+    genreDemand(from: string, to: string, audience: UsageAudience): GenreDemand[] {
+      return statements.genreDemand.all(from, to, JSON.stringify(kindsOf(audience)));
+    },
+    /** Municipalities whose issue profile names each genre. */
+    profileCounts(): Map<number, number> {
+      return new Map(statements.profiles.all().map((r) => [r.genreId, r.organisations]));
+    },
+    /** The likes given in [fromIso, untilIso), each with its entry's genres. */
+    likesWithGenres(fromIso: string, untilIso: string) {
+      return statements.likes.all(fromIso, untilIso);
+    },
+    zeroHitKeywords(from: string, to: string, audience: UsageAudience, limit: number): ZeroHitKeyword[] {
+      return statements.zeroKeywords.all(from, to, JSON.stringify(kindsOf(audience)), limit);
+    },
+    zeroHitConditions(from: string, to: string, audience: UsageAudience, limit: number): ZeroHitConditions[] {
+      return statements.zeroConditions.all(from, to, JSON.stringify(kindsOf(audience)), limit).map((r) => ({
+        ...r, genreIds: JSON.parse(r.genreIds) as number[], typeIds: JSON.parse(r.typeIds) as number[],
+      }));
+    },
+    /** Each month from `first` to `last` ('2026-01'), oldest first, with zeros where nothing happened. */
+    months(first: string, last: string, audience: UsageAudience): MonthFigures[] {
+      const kinds = JSON.stringify(kindsOf(audience));
+      const out: MonthFigures[] = [];
+      for (let month = first; month <= last; month = nextMonth(month)) {
+        const [from, until] = [`${month}-01`, `${nextMonth(month)}-01`];
+        const row: MonthFigures = { month, ...statements.monthSearches.get(from, until, kinds)!, view: 0, download: 0, like: 0, inquiry: 0, registration: 0 };
+        for (const { kind, count } of statements.monthEvents.all(from, until, kinds)) row[kind] = count;
+        out.push(row);
+      }
+      return out;
+    },
+    /** The given entries' events by municipalities, by month, in [fromDay, untilDay). */
+    entryMonths(entryIds: readonly number[], fromDay: string, untilDay: string): EntryMonthFigure[] {
+      if (entryIds.length === 0) return [];
+      return statements.entryMonths.all(JSON.stringify(entryIds), fromDay, untilDay);
+    },
+    /** Deletes up to 5,000 rows of each table older than `beforeDay`; returns how many went. */
+    pruneBefore(beforeDay: string): number {
+      return statements.pruneSearches.run(beforeDay).changes + statements.pruneEvents.run(beforeDay).changes;
+    },
+  };
+}
+
+export type UsageRepository = ReturnType<typeof usageRepository>;
