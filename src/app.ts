@@ -64,6 +64,9 @@ import { usageRepository } from './features/usage/usage.repository.js';
 import { insightsRepository } from './features/insights/insights.repository.js';
 import { insightsRoutes } from './features/insights/insights.routes.js';
 import { insightsService } from './features/insights/insights.service.js';
+import { genreReviewRepository } from './features/genre-review/genre-review.repository.js';
+import { genreReviewRoutes } from './features/genre-review/genre-review.routes.js';
+import { genreReviewService } from './features/genre-review/genre-review.service.js';
 import { securityRepository } from './features/security/security.repository.js';
 import { securityService } from './features/security/security.service.js';
 import { linkTo } from './mail/links.js';
@@ -322,6 +325,11 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const csvImports = adminImportService({
     db, repository: adminImportRepository(db), entries, genres, infoTypes, accounts: adminAccountsRepository(db), audit, clock,
   });
+  const genreReview = genreReviewRepository(db);
+  // Before the tree editor's /admin/genres/:id routes, which would take /admin/genres/snapshots for an id.
+  app.use('/admin', requireKind('secretariat'), genreReviewRoutes({
+    service: genreReviewService({ db, repository: genreReview, genres, audit, clock }), repository: genreReview, genres, infoTypes,
+  }));
   app.use(
     '/admin',
     requireKind('secretariat'),
@@ -348,7 +356,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       db, usage: usageRows, recorder: usage, repository: insightsRepo, genres, infoTypes, outbox, audit, clock, link, onMailQueued: kickMail,
       supply: () => search.counts({ genre: [], type: [], q: '', synonyms: true }).genres,
     }),
-    repository: insightsRepo, genres, clock,
+    repository: insightsRepo, genres, clock, latestSnapshot: () => genreReview.snapshots()[0],
   }));
   const savedSearches = savedSearchesRepository(db);
   app.use(savedSearchesRoutes({

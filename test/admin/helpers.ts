@@ -12,7 +12,8 @@ export async function adminAgent(portal: TestPortal | { app: Express; db: TestPo
   const agent = await loggedInAgent(portal.app, admin.loginId, PASSWORD);
   const post = async (page: string, action: string, fields: Record<string, string | string[]>) => {
     const html = (await agent.get(page)).text;
-    const hidden = Object.fromEntries($(html)(`form[action="${action}"]`).first().find('input[type="hidden"]')
+    // The page's POST form to that action (a preview page has a GET form to the same address above it).
+    const hidden = Object.fromEntries($(html)(`form[action="${action}"][method="post"]`).first().find('input[type="hidden"]')
       .map((_, el) => [[$(html)(el).attr('name')!, String($(html)(el).val() ?? '')]]).get() as [string, string][]);
     return agent.post(action).type('form').send({ ...hidden, _csrf: csrfFrom(html, action), ...fields });
   };

@@ -100,7 +100,7 @@ const sortOrderField = z.string({ message: '並び順は整数で入力してく
 
 // The CSV import writes a genre as its path joined by '/' and separates genres by ';' (full-width
 // forms too, after NFKC): a name containing either could not be written there.
-const genreName = requiredName('ジャンル名', 50).refine((v) => !/[/;]/.test(v.normalize('NFKC')), {
+export const genreName = requiredName('ジャンル名', 50).refine((v) => !/[/;]/.test(v.normalize('NFKC')), {
   message: 'ジャンル名に「/」「;」は使えません（CSVの取り込みでジャンルの区切りに使います）。',
 });
 

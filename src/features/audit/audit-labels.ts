@@ -23,6 +23,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'user.invite': '招待メールの送信', 'user.two_factor_reset': '事務局による二要素認証の解除',
   'security.two_factor': '事務局アカウントの二要素認証の設定', 'synonyms.update': '同じ意味の言葉の変更',
   'entry_link.hide': '他団体からの関連付けの非表示', 'entry_link.show': '他団体からの関連付けの再表示',
+  'genre.merge': 'ジャンルの統合', 'genre.move': 'ジャンルの移動（下位のジャンルごと）', 'genre.split': 'ジャンルの分割',
+  'genre.snapshot': 'ジャンル体系の年度版の保存', 'genre.registration_request': '登録依頼メールの送信',
 };
 
 /** Fields of the other records the audit log holds (accounts, organisations, genres, settings). */
@@ -32,6 +34,9 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   sort_order: '並び順', retired: '非表示', outside_range_policy: '登録外IPアドレスの方針', subject: '件名', alert: 'お知らせメール',
   conditions: '検索条件', note: 'メモ', mail_freshness: '登録情報のお知らせメール', two_factor_required: '事務局アカウントの二要素認証を必須にする',
   synonyms: '同じ意味の言葉', since_year: '導入した年', inquiry: 'お問い合わせの番号', visibility: '団体名の表示',
+  merged_into: '統合先', entries: '情報の件数', saved_searches: '保存した検索の件数', issue_profiles: '課題の登録の件数',
+  child_genres: '下位のジャンル', moved_to: '移動先', genre_count: 'ジャンルの数', new_genre: '新しいジャンル', split_from: '分割元',
+  fiscal_year: '年度', organisations: '送り先の団体数', since_snapshot: '基準とした年度版',
 };
 
 /** Any recorded field's label (entry fields first), for mails and screens. */

@@ -13,7 +13,11 @@ import type { InsightsRepository } from './insights.repository.js';
 import { audienceQuery, registrationRequestForm } from './insights.schemas.js';
 import { DEMAND_DAYS, TREND_MONTHS, type InsightsService } from './insights.service.js';
 
-type Deps = { service: InsightsService; repository: InsightsRepository; genres: GenresRepository; clock: Clock };
+type Deps = {
+  service: InsightsService; repository: InsightsRepository; genres: GenresRepository; clock: Clock;
+  /** The newest fiscal-year version of the genre tree, which the genre table's tree departs from. */
+  latestSnapshot: () => { fiscalYear: number; createdAt: string } | undefined;
+};
 
 const CHART_GENRES = 15;
 const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5))}月`;
@@ -22,7 +26,7 @@ const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.sli
  * /admin/insights (issue 22.2), mounted behind the secretariat guard: what members look for against
  * what is registered, with a CSV of every table and the 登録依頼 for a genre nobody supplies.
  */
-export function insightsRoutes({ service, repository, genres, clock }: Deps): Router {
+export function insightsRoutes({ service, repository, genres, clock, latestSnapshot }: Deps): Router {
   const router = Router();
   const crumbs = (last?: string) => [
     { label: '事務局管理', href: '/admin' },
@@ -44,7 +48,7 @@ export function insightsRoutes({ service, repository, genres, clock }: Deps): Ro
     const mostSearched = [...rows].filter((r) => r.searches > 0).sort((a, b) => b.searches - a.searches).slice(0, CHART_GENRES);
     res.render('insights/index', {
       title: '利用状況と需要の分析', breadcrumbs: crumbs(), audience, suffix: suffix(audience), days: DEMAND_DAYS, trendMonths: TREND_MONTHS,
-      rows, unmet: rows.filter((r) => r.unmet).length, nothing, monthLabel,
+      rows, unmet: rows.filter((r) => r.unmet).length, nothing, monthLabel, snapshot: latestSnapshot(),
       genreChart: barChart({
         id: 'chart-genres', title: `よく検索されたジャンルと掲載中の情報（直近${DEMAND_DAYS}日、上位${CHART_GENRES}件）`, labelHeader: 'ジャンル',
         series: ['検索', '掲載中の情報'],
