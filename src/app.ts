@@ -61,6 +61,7 @@ import { adminImportService } from './features/admin/admin-import.service.js';
 import { sweeper, type Sweeper } from './features/maintenance/sweep.js';
 import { usageRecorder, type UsageRecorder } from './features/usage/usage.recorder.js';
 import { usageRepository } from './features/usage/usage.repository.js';
+import { entryFigures } from './features/usage/entry-figures.js';
 import { insightsRepository } from './features/insights/insights.repository.js';
 import { insightsRoutes } from './features/insights/insights.routes.js';
 import { insightsService } from './features/insights/insights.service.js';
@@ -286,6 +287,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       attachmentTextOf: (entryId) => attachmentTexts.stateOf(entryId),
       inquiryCountOf: (entryId) => inquiries.countOfEntry(entryId),
       usage,
+      figures: entryFigures({ usage: usageRepository(db), recorder: usage, clock }),
       attentionOf: (organisationId) => {
         const staleMonths = freshness.staleAfterMonths();
         return { ...freshness.ownAttention(organisationId, staleBefore(clock.now(), staleMonths), STRIKES), staleMonths };

@@ -8,7 +8,7 @@ import { activeGenreTree, ancestorChain, genrePaths, type GenreNode } from '../g
 import type { GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { UsageRecorder } from '../usage/usage.recorder.js';
-import type { UsageAudience, UsageRepository } from '../usage/usage.repository.js';
+import { monthsBack, type UsageAudience, type UsageRepository } from '../usage/usage.repository.js';
 import type { InsightsRepository } from './insights.repository.js';
 
 /** The contract's window for the genre table: the last 90 days, today included (Japan time). */
@@ -43,14 +43,6 @@ export function windowOf(now: Date, days: number): { from: string; to: string; f
   const from = tokyoDay(new Date(now.getTime() - (days - 1) * DAY_MS));
   const midnight = (day: string) => new Date(`${day}T00:00:00+09:00`).toISOString();
   return { from, to, fromIso: midnight(from), untilIso: new Date(Date.parse(midnight(to)) + DAY_MS).toISOString() };
-}
-
-/** 「2026-12」 of `now` and of the month `back` months before it. */
-export function monthsBack(now: Date, back: number): { first: string; last: string } {
-  const last = tokyoDay(now).slice(0, 7);
-  const [y, m] = last.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) - back;
-  return { first: `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`, last };
 }
 
 /**

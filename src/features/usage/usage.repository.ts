@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { tokyoDay } from '../../text.js';
 import type { UsageKind, UsageOrganisationKind } from './usage.recorder.js';
 
 /** Whose usage a report counts: everyone's, or municipalities' alone (the demand the spec means). */
@@ -18,6 +19,14 @@ const kindsOf = (audience: UsageAudience): UsageOrganisationKind[] =>
 export function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** 「2026-12」 of `now` and of the month `back` months before it. */
+export function monthsBack(now: Date, back: number): { first: string; last: string } {
+  const last = tokyoDay(now).slice(0, 7);
+  const [y, m] = last.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) - back;
+  return { first: `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`, last };
 }
 
 /** What the usage tables hold, read for /admin/insights, the usage report and each vendor's figures. */
