@@ -82,6 +82,9 @@ import { guidebookRepository } from './features/guidebook/guidebook.repository.j
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { guidebookService } from './features/guidebook/guidebook.service.js';
 import { homeRoutes } from './features/home/home.routes.js';
+import { surveysRepository } from './features/surveys/surveys.repository.js';
+import { surveysRoutes } from './features/surveys/surveys.routes.js';
+import { surveysService } from './features/surveys/surveys.service.js';
 import { freshnessLocals } from './features/freshness/freshness.locals.js';
 import { freshnessRepository } from './features/freshness/freshness.repository.js';
 import { freshnessRoutes } from './features/freshness/freshness.routes.js';
@@ -259,7 +262,13 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     },
   });
   const accountLinks = accountLinksService({ db, accounts, credentials, audit, outbox, clock, link, onMailQueued: kickMail });
-  app.use(homeRoutes({ entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }) }));
+  const surveys = surveysRepository(db);
+  const surveyService = surveysService({ db, repository: surveys, audit, clock });
+  app.use(homeRoutes({
+    entries, recommend: recommender({ peers, index: peerIndex, search, searchRepository: searchRepo, clock }),
+    pendingSurveys: (user) => surveyService.pendingFor(user),
+  }));
+  app.use(surveysRoutes({ service: surveyService, repository: surveys }));
   app.use(searchRoutes({ search, genres, infoTypes, entries, linkCounts: (ids) => links.countsOf(ids),
     adoptionCounts: (ids, user) => adoptions.countsOf(ids, audienceOf(user)), clock, link, usage }));
   const guidebookRepo = guidebookRepository(db);

@@ -25,6 +25,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'entry_link.hide': '他団体からの関連付けの非表示', 'entry_link.show': '他団体からの関連付けの再表示',
   'genre.merge': 'ジャンルの統合', 'genre.move': 'ジャンルの移動（下位のジャンルごと）', 'genre.split': 'ジャンルの分割',
   'genre.snapshot': 'ジャンル体系の年度版の保存', 'genre.registration_request': '登録依頼メールの送信',
+  'survey.create': '利用者アンケートの作成', 'survey.update': '利用者アンケートの変更',
 };
 
 /** Fields of the other records the audit log holds (accounts, organisations, genres, settings). */
@@ -37,6 +38,7 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   merged_into: '統合先', entries: '情報の件数', saved_searches: '保存した検索の件数', issue_profiles: '課題の登録の件数',
   child_genres: '下位のジャンル', moved_to: '移動先', genre_count: 'ジャンルの数', new_genre: '新しいジャンル', split_from: '分割元',
   fiscal_year: '年度', organisations: '送り先の団体数', since_snapshot: '基準とした年度版',
+  questions: '設問の数', opens_on: '開始日', closes_on: '終了日',
 };
 
 /** Any recorded field's label (entry fields first), for mails and screens. */
