@@ -67,7 +67,7 @@ import { insightsRoutes } from './features/insights/insights.routes.js';
 import { insightsService } from './features/insights/insights.service.js';
 import { genreReviewRepository } from './features/genre-review/genre-review.repository.js';
 import { genreReviewRoutes } from './features/genre-review/genre-review.routes.js';
-import { genreReviewService } from './features/genre-review/genre-review.service.js';
+import { fiscalYearOf, genreReviewService } from './features/genre-review/genre-review.service.js';
 import { securityRepository } from './features/security/security.repository.js';
 import { securityService } from './features/security/security.service.js';
 import { linkTo } from './mail/links.js';
@@ -368,6 +368,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       supply: () => search.counts({ genre: [], type: [], q: '', synonyms: true }).genres,
     }),
     repository: insightsRepo, genres, clock, latestSnapshot: () => genreReview.snapshots()[0],
+    surveysIn: (from, to) => surveys.overlapping(from, to).map((survey) => ({ survey, summary: surveyService.summary(survey) })),
+    fiscalYearStart: () => `${fiscalYearOf(clock.now())}-04-01`,
   }));
   const savedSearches = savedSearchesRepository(db);
   app.use(savedSearchesRoutes({

@@ -243,3 +243,38 @@ describe('usage › kept for USAGE_RETENTION_DAYS', () => {
     expect(db.prepare('SELECT kind FROM usage_events').pluck().all()).toEqual(['view']);
   });
 });
+
+describe('/admin/insights/report › the usage report for a period', () => {
+  it('gathers the period’s figures by kind of member, its months, and the surveys open in it', async () => {
+    const t = setup();
+    const { app, db, clock, genres: g } = t;
+    // Before the period: one search, not counted.
+    await search(request.agent(app), { genre: [g.shelter] });
+    clock.advance(10 * DAY); // 2026-12-06
+    const towns = await Promise.all(t.towns.map((u) => loggedInAgent(app, u.loginId, PASSWORD)));
+    await search(towns[0]!, { genre: [g.shelter] });
+    await search(towns[1]!, { q: 'みつからない' });
+    await search(towns[1]!, { genre: [g.nursery] });
+    await towns[2]!.get(`/entries/${t.both}`);
+    await search(request.agent(app), { q: '避難所' });
+    const admin = await loggedInAgent(app, t.secretariat.loginId, PASSWORD);
+    db.prepare(`INSERT INTO surveys (title, audience, opens_on, closes_on, created_at, updated_at) VALUES ('試行アンケート', 'both', '2026-12-01', '2026-12-31', ?, ?)`)
+      .run('2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    const res = await admin.get('/admin/insights/report?from=2026-12-01&to=2026-12-31');
+    expect(res.status).toBe(200);
+    const doc = $(res.text);
+    expect(doc('[data-report-period]').attr('data-report-period')).toBe('2026-12-01/2026-12-31');
+    const kind = (k: string, key: string) => Number(doc(`[data-report-totals] tr[data-kind="${k}"] [data-${key}]`).attr(`data-${key}`));
+    expect([kind('municipality', 'searches'), kind('municipality', 'found-nothing'), kind('municipality', 'views')]).toEqual([3, 2, 1]);
+    expect(Number(doc('[data-report-totals] tr[data-kind="municipality"] td').first().attr('data-value'))).toBe(3);
+    expect(kind('guest', 'searches')).toBe(1);
+    expect(tableOf(doc, '[data-chart="report-months"]')).toEqual([['2026年12月', '4', '1', '0']]);
+    expect(doc('[data-survey-id] h3').text()).toContain('試行アンケート');
+
+    const bad = await admin.get('/admin/insights/report?from=2026-12-31&to=2026-12-01');
+    expect(bad.status).toBe(400);
+    expect($(bad.text)('#to-error').text()).toBe('終了日は開始日以降の日付にしてください。');
+    // Without a period: this fiscal year so far.
+    expect($((await admin.get('/admin/insights/report')).text)('[data-report-period]').attr('data-report-period')).toBe('2026-04-01/2026-12-06');
+  });
+});

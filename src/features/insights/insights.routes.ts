@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { Clock } from '../../clock.js';
 import { stringifyCsv } from '../../csv.js';
 import { idParam, NotFoundError } from '../../http-error.js';
-import { formatDateTime, formatSlashDate } from '../../text.js';
+import { formatDateTime, formatSlashDate, tokyoDay } from '../../text.js';
+import type { Survey } from '../surveys/surveys.repository.js';
+import type { SurveysService } from '../surveys/surveys.service.js';
 import { fieldErrors, formValues, renderInvalid } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { selectableGenreIds } from '../genres/genre-tree.js';
@@ -10,23 +12,29 @@ import type { GenresRepository } from '../genres/genres.repository.js';
 import type { UsageAudience } from '../usage/usage.repository.js';
 import { barChart } from './bar-chart.js';
 import type { InsightsRepository } from './insights.repository.js';
-import { audienceQuery, registrationRequestForm } from './insights.schemas.js';
-import { DEMAND_DAYS, TREND_MONTHS, type InsightsService } from './insights.service.js';
+import { audienceQuery, registrationRequestForm, reportQuery } from './insights.schemas.js';
+import { DEMAND_DAYS, periodOf, TREND_MONTHS, type InsightsService } from './insights.service.js';
 
 type Deps = {
   service: InsightsService; repository: InsightsRepository; genres: GenresRepository; clock: Clock;
   /** The newest fiscal-year version of the genre tree, which the genre table's tree departs from. */
   latestSnapshot: () => { fiscalYear: number; createdAt: string } | undefined;
+  /** The 利用者アンケート open on any day of a period, each with its summary (surveys.service.ts). */
+  surveysIn: (from: string, to: string) => { survey: Survey; summary: ReturnType<SurveysService['summary']> }[];
+  /** The first day of the current fiscal year (April 1, Japan time): where the report starts by default. */
+  fiscalYearStart: () => string;
 };
 
 const CHART_GENRES = 15;
+/** Who used the portal, in the report's words. */
+const KIND_LABELS = { municipality: '特別会員（地方公共団体）', vendor: '一般会員（民間企業・研究機関等）', secretariat: 'ＡＰＰＬＩＣ事務局', guest: 'ログインしていない閲覧者' } as const;
 const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5))}月`;
 
 /**
  * /admin/insights (issue 22.2), mounted behind the secretariat guard: what members look for against
  * what is registered, with a CSV of every table and the 登録依頼 for a genre nobody supplies.
  */
-export function insightsRoutes({ service, repository, genres, clock, latestSnapshot }: Deps): Router {
+export function insightsRoutes({ service, repository, genres, clock, latestSnapshot, surveysIn, fiscalYearStart }: Deps): Router {
   const router = Router();
   const crumbs = (last?: string) => [
     { label: '事務局管理', href: '/admin' },
@@ -93,6 +101,33 @@ export function insightsRoutes({ service, repository, genres, clock, latestSnaps
       ['月', '検索', '0件だった検索', '詳細の閲覧', '資料のダウンロード', 'いいね！', '問い合わせ', '新規登録'],
       ...service.months(audienceOf(req)).map((m) => [monthLabel(m.month), m.searches, m.foundNothing, m.view, m.download, m.like, m.inquiry, m.registration]),
     ]);
+  });
+
+  // ---- the usage report: one printable page for a period ---------------------------------------------
+  router.get('/report', (req, res) => {
+    const given = req.query.from !== undefined || req.query.to !== undefined;
+    const raw = given ? { from: req.query.from, to: req.query.to } : { from: fiscalYearStart(), to: tokyoDay(clock.now()) };
+    const parsed = reportQuery.safeParse(raw);
+    const values = { from: typeof raw.from === 'string' ? raw.from : '', to: typeof raw.to === 'string' ? raw.to : '' };
+    const base = { title: '利用状況の報告書', breadcrumbs: crumbs('利用状況の報告書'), values, monthLabel, kindLabels: KIND_LABELS };
+    if (!parsed.success) return res.status(400).render('insights/report', { ...base, errors: fieldErrors(parsed.error), report: undefined });
+    const period = periodOf(parsed.data.from, parsed.data.to);
+    const { totals, months } = service.period(period);
+    const genreRows = service.genreInsights('all', period);
+    res.render('insights/report', {
+      ...base, errors: {},
+      report: {
+        period, totals, months,
+        mostSearched: [...genreRows].filter((r) => r.searches > 0).sort((a, b) => b.searches - a.searches).slice(0, 20),
+        unmet: genreRows.filter((r) => r.unmet).slice(0, 20),
+        keywords: service.foundNothing('all', 20, period).keywords,
+        surveys: surveysIn(period.from, period.to),
+        monthChart: barChart({
+          id: 'report-months', title: '月ごとの検索と利用', labelHeader: '月', series: ['検索', '詳細の閲覧', '資料のダウンロード'],
+          rows: months.map((m) => ({ label: monthLabel(m.month), values: [m.searches, m.view, m.download] })),
+        }),
+      },
+    });
   });
 
   // ---- 登録依頼 from a genre -------------------------------------------------------------------------

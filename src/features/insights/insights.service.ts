@@ -37,12 +37,17 @@ type Deps = {
   outbox: OutboxRepository; audit: AuditRepository; clock: Clock; link: LinkTo; onMailQueued?: () => void;
 };
 
-/** The first day of a window of `days` days ending today, and today, as the usage tables write days. */
-export function windowOf(now: Date, days: number): { from: string; to: string; fromIso: string; untilIso: string } {
-  const to = tokyoDay(now);
-  const from = tokyoDay(new Date(now.getTime() - (days - 1) * DAY_MS));
+export type Period = { from: string; to: string; fromIso: string; untilIso: string };
+
+/** The days from `from` to `to` ('2026-04-01'), both included, and the instants that bound them. */
+export function periodOf(from: string, to: string): Period {
   const midnight = (day: string) => new Date(`${day}T00:00:00+09:00`).toISOString();
   return { from, to, fromIso: midnight(from), untilIso: new Date(Date.parse(midnight(to)) + DAY_MS).toISOString() };
+}
+
+/** The window of `days` days ending today, as the usage tables write days. */
+export function windowOf(now: Date, days: number): Period {
+  return periodOf(tokyoDay(new Date(now.getTime() - (days - 1) * DAY_MS)), tokyoDay(now));
 }
 
 /**
@@ -70,9 +75,8 @@ export function insightsService(deps: Deps) {
      * One row per active genre, the unmet demand first (most searched first), then the rest by how
      * much is searched for each published entry; tree order breaks ties.
      */
-    genreInsights(audience: UsageAudience): GenreInsight[] {
+    genreInsights(audience: UsageAudience, window: Period = windowOf(clock.now(), DEMAND_DAYS)): GenreInsight[] {
       deps.recorder.flush();
-      const window = windowOf(clock.now(), DEMAND_DAYS);
       const { rows, parentOf } = activeRows();
       const demand = new Map(usage.genreDemand(window.from, window.to, audience).map((d) => [d.genreId, d]));
       const profiles = usage.profileCounts();
@@ -106,9 +110,8 @@ export function insightsService(deps: Deps) {
     },
 
     /** The searches of the period that found nothing: by keyword, and by the genres and types chosen. */
-    foundNothing(audience: UsageAudience, limit = 50) {
+    foundNothing(audience: UsageAudience, limit = 50, window: Period = windowOf(clock.now(), DEMAND_DAYS)) {
       deps.recorder.flush();
-      const window = windowOf(clock.now(), DEMAND_DAYS);
       const { path } = genrePaths(genres.listGenres());
       const typeNames = new Map(deps.infoTypes.listInfoTypes().map((t) => [t.id, t.name]));
       return {
@@ -126,6 +129,15 @@ export function insightsService(deps: Deps) {
       deps.recorder.flush();
       const { first, last } = monthsBack(clock.now(), TREND_MONTHS - 1);
       return usage.months(first, last, audience);
+    },
+
+    /** The usage report's figures for a period (the trial's): totals by kind of member, and the months it spans. */
+    period(window: Period) {
+      deps.recorder.flush();
+      return {
+        totals: usage.totals(window.from, window.to),
+        months: usage.months(window.from.slice(0, 7), window.to.slice(0, 7), 'all', window),
+      };
     },
 
     /**

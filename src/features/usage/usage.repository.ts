@@ -71,6 +71,16 @@ export function usageRepository(db: Db) {
         FROM usage_events
        WHERE entry_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day < ? AND organisation_kind = 'municipality'
        GROUP BY entry_id, month, kind`),
+    searchTotals: db.prepare<[string, string], { kind: UsageOrganisationKind; searches: number; foundNothing: number; organisations: number }>(`
+      SELECT organisation_kind AS kind, count(*) AS searches, coalesce(sum(hits = 0), 0) AS foundNothing, count(DISTINCT organisation_id) AS organisations
+        FROM usage_searches WHERE day BETWEEN ? AND ? GROUP BY organisation_kind`),
+    eventTotals: db.prepare<[string, string], { kind: UsageOrganisationKind; event: UsageKind; count: number }>(`
+      SELECT organisation_kind AS kind, kind AS event, count(*) AS count FROM usage_events WHERE day BETWEEN ? AND ? GROUP BY organisation_kind, kind`),
+    activeOrganisations: db.prepare<[string, string, string, string], { kind: UsageOrganisationKind; organisations: number }>(`
+      SELECT organisation_kind AS kind, count(DISTINCT organisation_id) AS organisations FROM (
+        SELECT organisation_kind, organisation_id FROM usage_searches WHERE day BETWEEN ? AND ? AND organisation_id IS NOT NULL
+        UNION ALL SELECT organisation_kind, organisation_id FROM usage_events WHERE day BETWEEN ? AND ? AND organisation_id IS NOT NULL)
+       GROUP BY organisation_kind`),
     pruneSearches: db.prepare(`DELETE FROM usage_searches WHERE id IN (SELECT id FROM usage_searches WHERE day < ? LIMIT 5000)`),
     pruneEvents: db.prepare(`DELETE FROM usage_events WHERE id IN (SELECT id FROM usage_events WHERE day < ? LIMIT 5000)`),
   };
@@ -96,17 +106,34 @@ export function usageRepository(db: Db) {
         ...r, genreIds: JSON.parse(r.genreIds) as number[], typeIds: JSON.parse(r.typeIds) as number[],
       }));
     },
-    /** Each month from `first` to `last` ('2026-01'), oldest first, with zeros where nothing happened. */
-    months(first: string, last: string, audience: UsageAudience): MonthFigures[] {
+    /**
+     * Each month from `first` to `last` ('2026-01'), oldest first, with zeros where nothing happened;
+     * within `clip` (a report's period) only its days are counted.
+     */
+    months(first: string, last: string, audience: UsageAudience, clip?: { from: string; to: string }): MonthFigures[] {
       const kinds = JSON.stringify(kindsOf(audience));
       const out: MonthFigures[] = [];
       for (let month = first; month <= last; month = nextMonth(month)) {
-        const [from, until] = [`${month}-01`, `${nextMonth(month)}-01`];
+        let [from, until] = [`${month}-01`, `${nextMonth(month)}-01`];
+        if (clip && clip.from > from) from = clip.from;
+        if (clip && `${clip.to}~` < until) until = `${clip.to}~`; // '~' sorts after every digit: the last day included
         const row: MonthFigures = { month, ...statements.monthSearches.get(from, until, kinds)!, view: 0, download: 0, like: 0, inquiry: 0, registration: 0 };
         for (const { kind, count } of statements.monthEvents.all(from, until, kinds)) row[kind] = count;
         out.push(row);
       }
       return out;
+    },
+    /** The period's searches and events by kind of member, and how many organisations of each kind used the portal. */
+    totals(from: string, to: string) {
+      const byKind = new Map<UsageOrganisationKind, { searches: number; foundNothing: number; organisations: number } & Record<UsageKind, number>>();
+      const row = (kind: UsageOrganisationKind) => {
+        if (!byKind.has(kind)) byKind.set(kind, { searches: 0, foundNothing: 0, organisations: 0, view: 0, download: 0, like: 0, inquiry: 0, registration: 0 });
+        return byKind.get(kind)!;
+      };
+      for (const r of statements.searchTotals.all(from, to)) Object.assign(row(r.kind), { searches: r.searches, foundNothing: r.foundNothing });
+      for (const r of statements.eventTotals.all(from, to)) row(r.kind)[r.event] = r.count;
+      for (const r of statements.activeOrganisations.all(from, to, from, to)) row(r.kind).organisations = r.organisations;
+      return byKind;
     },
     /** The given entries' events by municipalities, by month, in [fromDay, untilDay). */
     entryMonths(entryIds: readonly number[], fromDay: string, untilDay: string): EntryMonthFigure[] {
