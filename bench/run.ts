@@ -8,7 +8,7 @@ import { openDatabase } from '../src/db/connection.js';
 import { projectRoot } from '../src/paths.js';
 import { childrenOf, clusterFigures, rss, startReal } from './cluster.js';
 import { latinPdf } from '../src/demo/demo-pdf.js';
-import { generate } from './generate.js';
+import { generate, generateUsage } from './generate.js';
 import { login } from './login.js';
 
 /**
@@ -28,6 +28,9 @@ const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const SEQUENTIAL = Number(process.env.BENCH_REQUESTS ?? 1000);
 const TARGET_P95_MS = 10;
+/** Issue 22's bar: /admin/insights within 200 ms over a year of usage at this many searches a month. */
+const USAGE_SEARCHES_PER_MONTH = 50_000;
+const INSIGHTS_TARGET_MS = 200;
 /** The larger run's size; BENCH_SCALE=0 skips it (building a million entries takes a few minutes). */
 const SCALE_ENTRIES = Number(process.env.BENCH_SCALE ?? 1_000_000);
 
@@ -129,6 +132,63 @@ function freshKeywords(length: 2 | 3): string[] {
   return [...words].slice(0, 300);
 }
 
+/**
+ * Issue 22: what recording usage costs the results page (the same searches against a second server on
+ * the same database that records nothing, alternating, twice each), and the secretariat's insights
+ * and a vendor's figures over a year of usage.
+ */
+async function usageFigures(portal: Server, dir: string, dbPath: string, password: string) {
+  const without = await serve(['portal-without-usage', dbPath, path.join(dir, 'uploads')]);
+  try {
+    const paths = searches(dbPath).filter((s) => typeof s.query === 'string' && !s.deep).slice(2, 5)
+      .map((s) => ({ name: s.name, pathname: `/search/results?${s.query as string}` }));
+    const rows: Record<string, string | number>[] = [];
+    for (const { name, pathname } of paths) {
+      const runs: Record<'with' | 'without', { p95: number; rps: number }[]> = { with: [], without: [] };
+      for (let round = 0; round < 2; round++) {
+        for (const [label, server] of [['without', without], ['with', portal]] as const) {
+          const latency = await sequentialLatency(server.port, pathname, SEQUENTIAL);
+          runs[label].push({ p95: latency.p95, rps: await throughput(server.port, pathname) });
+        }
+      }
+      const mean = (list: { p95: number; rps: number }[], key: 'p95' | 'rps') => list.reduce((n, r) => n + r[key], 0) / list.length;
+      rows.push({
+        search: name,
+        'p95 ms without': runs.without.map((r) => r.p95.toFixed(2)).join(' / '), 'p95 ms with': runs.with.map((r) => r.p95.toFixed(2)).join(' / '),
+        'req/s without': runs.without.map((r) => Math.round(r.rps)).join(' / '), 'req/s with': runs.with.map((r) => Math.round(r.rps)).join(' / '),
+        'req/s with ÷ without': (mean(runs.with, 'rps') / mean(runs.without, 'rps')).toFixed(2),
+      });
+    }
+    console.log('\nrecording usage (issue 22.1): the results page with and without it, two alternating runs each:');
+    console.table(rows);
+
+    const admin = await login(portal.port, 'bench-admin', password);
+    const vendor = await login(portal.port, 'bench-vendor1', password);
+    const own = openDatabase(dbPath);
+    const vendorEntry = own.prepare(`SELECT e.id FROM entries e JOIN users u ON u.organisation_id = e.organisation_id WHERE u.login_id = 'bench-vendor1' ORDER BY e.updated_at DESC LIMIT 1`).pluck().get() as number;
+    own.close();
+    const fiscalYear = `${new Date().getFullYear() - (new Date().getMonth() < 3 ? 1 : 0)}-04-01`;
+    const pages: [string, string, string][] = [
+      ['/admin/insights (252 genres, 90 days, 12 months)', '/admin/insights', admin],
+      ['/admin/insights?who=municipality', '/admin/insights?who=municipality', admin],
+      ['/admin/insights/genres.csv', '/admin/insights/genres.csv', admin],
+      ['/admin/insights/report (this fiscal year)', `/admin/insights/report?from=${fiscalYear}&to=${new Date().toISOString().slice(0, 10)}`, admin],
+      ['vendor /my/entries (this month per row)', '/my/entries', vendor],
+      ['vendor /my/entries/:id (12 months)', `/my/entries/${vendorEntry}`, vendor],
+    ];
+    const figures: Record<string, string | number>[] = [];
+    for (const [name, pathname, cookie] of pages) {
+      const latency = await sequentialLatency(portal.port, pathname, 30, cookie);
+      const bar = pathname.startsWith('/admin/insights') ? INSIGHTS_TARGET_MS : TARGET_P95_MS * 5;
+      figures.push({ page: name, 'p50 ms': latency.p50.toFixed(1), 'p95 ms': `${latency.p95.toFixed(1)}${latency.p95 < bar ? '' : ' ✗'}`, 'p99 ms': latency.p99.toFixed(1) });
+    }
+    console.log(`\nthe secretariat's insights and a vendor's figures over that year (30 requests each after 50 to warm up; target: /admin/insights under ${INSIGHTS_TARGET_MS} ms):`);
+    console.table(figures);
+  } finally {
+    without.child.kill();
+  }
+}
+
 /** The fixed searches, named by genre names of the generated tree (分野A, 分野A-B, 分野A-B-C). */
 function searches(dbPath: string): { name: string; query: string | ((i: number) => string); deep?: boolean }[] {
   const db = openDatabase(dbPath);
@@ -168,6 +228,9 @@ async function main() {
   const t0 = Date.now();
   const password = await generate(dbPath, ENTRIES);
   console.log(`bench data: ${ENTRIES.toLocaleString()} entries, 252 genres in 3 levels (${((Date.now() - t0) / 1000).toFixed(1)} s to build)`);
+  const t1 = Date.now();
+  const usage = generateUsage(dbPath, USAGE_SEARCHES_PER_MONTH);
+  console.log(`bench usage: a year at ${USAGE_SEARCHES_PER_MONTH.toLocaleString()} searches a month (${usage.searches.toLocaleString()} searches, ${usage.events.toLocaleString()} views, downloads, likes, inquiries and registrations; ${((Date.now() - t1) / 1000).toFixed(1)} s to build)`);
   console.log(`machine: ${os.cpus().length} cores, Node ${process.version}; ${SEQUENTIAL} sequential requests, then 8 connections for ${SECONDS} s each\n`);
   // BENCH_ONLY=cluster: only the figures of the real server (issue 19), with the bare route beside them.
   if (process.env.BENCH_ONLY === 'cluster') {
@@ -273,6 +336,7 @@ async function main() {
     console.log(`portal RSS after the run: ${rssMb(portal.child.pid!).toFixed(0)} MB; target: results-page p95 < ${TARGET_P95_MS} ms (✗ marks a miss)`);
     await searchesWhileWriting(portal.port, dbPath, baseline);
     await searchesWhileReadingPdf(portal, dbPath, baseline);
+    await usageFigures(portal, dir, dbPath, password);
     portal.child.kill();
     // Issue 19: the real server with one process and with a worker per core, bytes on the wire, RSS.
     await clusterFigures({ dbPath, password, bareRps, seconds: SECONDS, paths: realServerPaths(dbPath) });

@@ -6,13 +6,13 @@ import { openDatabase } from '../src/db/connection.js';
 
 /**
  * The server side of the bench, in its own process so the load generator does not share its event
- * loop. `portal DB_PATH [UPLOAD_DIR]` serves the real app; `bare` serves one Express route of similar size as the
+ * loop. `portal DB_PATH [UPLOAD_DIR]` serves the real app (`portal-without-usage`: recording no usage); `bare` serves one Express route of similar size as the
  * baseline. Prints "LISTENING <port>" once ready.
  */
 const [mode, dbPath, uploadDir] = process.argv.slice(2);
 
 let app: express.Express;
-if (mode === 'portal' && dbPath) {
+if ((mode === 'portal' || mode === 'portal-without-usage') && dbPath) {
   const portal = createPortal({
     db: openDatabase(dbPath),
     config: { nodeEnv: 'production', trustProxy: false, sessionIdleMinutes: 30, uploadDir: uploadDir ?? 'uploads', adminEmail: 'bench@example.jp', publicUrl: 'http://localhost',
@@ -21,6 +21,7 @@ if (mode === 'portal' && dbPath) {
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ipThrottle: { maxFailures: 1_000_000, windowMs: 60_000 },
+    recordUsage: mode === 'portal',
   });
   app = portal.app;
   // The bench's "searches while a PDF is read": SIGUSR2 runs the PDF text job once, as the scheduler would.

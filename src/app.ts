@@ -128,6 +128,8 @@ export type AppDeps = {
   linkCheck?: Partial<LinkCheckerConfig>;
   /** How long and how much one PDF's text may take to read (tests shorten them). */
   pdfText?: Partial<PdfTextLimits>;
+  /** false: record no usage (the bench's comparison of the results page with and without it). */
+  recordUsage?: boolean;
   /**
    * The built static files (`npm run build`: dist/public), served under content-hashed names for a
    * year. Without it (tests, `npm run dev`) pages link the plain files in public/.
@@ -247,7 +249,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(csrf.global);
 
   const search = searchService({ index: searchIndex, repository: searchRepo });
-  const usage = usageRecorder({ db, clock, logger });
+  const usage = usageRecorder({ db, clock, logger, enabled: deps.recordUsage ?? true });
   const links = entryLinksRepository(db);
   const adoptions = adoptionsRepository(db);
   const inquiries = inquiriesRepository(db);
@@ -339,7 +341,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const genreReview = genreReviewRepository(db);
   // Before the tree editor's /admin/genres/:id routes, which would take /admin/genres/snapshots for an id.
   app.use('/admin', requireKind('secretariat'), genreReviewRoutes({
-    service: genreReviewService({ db, repository: genreReview, genres, audit, clock }), repository: genreReview, genres, infoTypes,
+    service: genreReviewService({ db, repository: genreReview, genres, audit, clock, flushUsage: () => usage.flush() }), repository: genreReview, genres, infoTypes,
   }));
   app.use(
     '/admin',

@@ -21,7 +21,7 @@ const env = useDemoBrowser((portal) => {
   unsuppliedGenre = db.prepare(`SELECT id FROM genres g WHERE NOT EXISTS (SELECT 1 FROM entry_genres WHERE genre_id = g.id) AND parent_id IS NOT NULL ORDER BY id LIMIT 1`).pluck().get() as number;
   mergeTarget = db.prepare(`SELECT id FROM genres WHERE parent_id IS NULL AND id <> 2 AND id NOT IN (SELECT parent_id FROM genres WHERE id = 2) ORDER BY id DESC LIMIT 1`).pluck().get() as number;
   db.prepare(`INSERT INTO usage_searches (at, day, organisation_kind, q, genre_ids, hits) VALUES ('2026-11-26T00:00:00Z', '2026-11-26', 'municipality', '', ?, 0)`).run(`[${unsuppliedGenre}]`);
-  db.prepare(`INSERT INTO usage_search_genres (search_id, genre_id, day, organisation_kind, found_nothing) VALUES (1, ?, '2026-11-26', 'municipality', 1)`).run(unsuppliedGenre);
+  db.prepare(`INSERT INTO usage_daily_genres (day, genre_id, organisation_kind, searches, found_nothing) VALUES ('2026-11-26', ?, 'municipality', 1, 1)`).run(unsuppliedGenre);
   db.prepare(`INSERT INTO genre_snapshots (fiscal_year, genres, created_at) VALUES (2026, '[]', '2026-11-01T00:00:00Z')`).run();
   db.prepare(`INSERT INTO surveys (title, description, audience, opens_on, closes_on, created_at, updated_at) VALUES ('試行の評価', '', 'both', '2026-11-01', '2099-12-31', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')`).run();
   db.prepare(`INSERT INTO survey_questions (survey_id, position, kind, text, choices, required) VALUES (1, 1, 'choice', '役に立ちましたか', '["はい","いいえ"]', 1), (1, 2, 'scale', '使いやすさ', '[]', 0), (1, 3, 'text', 'ご意見', '[]', 0)`).run();

@@ -239,7 +239,8 @@ describe('usage › kept for USAGE_RETENTION_DAYS', () => {
     expect(db.prepare('SELECT count(*) FROM usage_searches').pluck().get()).toBe(2);
     expect(jobs.usagePrune.run()).toBe(1);
     expect(db.prepare('SELECT q FROM usage_searches').pluck().all()).toEqual(['備蓄']);
-    expect(db.prepare('SELECT count(*) FROM usage_search_genres').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT day, organisation_kind AS kind, searches, views FROM usage_daily').all()).toEqual([{ day: '2027-01-05', kind: 'municipality', searches: 1, views: 1 }]);
+    expect(db.prepare('SELECT day FROM usage_daily_organisations').pluck().all()).toEqual(['2027-01-05']);
     expect(db.prepare('SELECT kind FROM usage_events').pluck().all()).toEqual(['view']);
   });
 });

@@ -39,8 +39,16 @@ export function genreReviewRepository(db: Db) {
       INSERT OR IGNORE INTO organisation_issues (organisation_id, genre_id, status, note, updated_at)
       SELECT organisation_id, @into, status, note, @at FROM organisation_issues WHERE genre_id = @genre`),
     profilesOut: db.prepare(`DELETE FROM organisation_issues WHERE genre_id = @genre`),
-    usageInto: db.prepare(`UPDATE OR IGNORE usage_search_genres SET genre_id = @into WHERE genre_id = @genre`),
-    usageOut: db.prepare(`DELETE FROM usage_search_genres WHERE genre_id = @genre`),
+    // The recorded searches that chose the genre: LIKE narrows the scan, json_each decides. (A bound
+    // number is a REAL to SQLite: the CAST makes '%12%', not '%12.0%'.)
+    usageSearches: db.prepare<[{ genre: number }], { id: number; day: string; kind: string; genreIds: string; foundNothing: number }>(`
+      SELECT id, day, organisation_kind AS kind, genre_ids AS genreIds, hits = 0 AS foundNothing FROM usage_searches
+       WHERE genre_ids LIKE '%' || CAST(@genre AS INTEGER) || '%' AND EXISTS (SELECT 1 FROM json_each(genre_ids) WHERE value = @genre)`),
+    rewriteUsageSearch: db.prepare(`UPDATE usage_searches SET genre_ids = ? WHERE id = ?`),
+    addToGenreDay: db.prepare(`
+      INSERT INTO usage_daily_genres (day, genre_id, organisation_kind, searches, found_nothing) VALUES (@day, @into, @kind, 1, @foundNothing)
+      ON CONFLICT (day, genre_id, organisation_kind) DO UPDATE SET searches = searches + 1, found_nothing = found_nothing + excluded.found_nothing`),
+    dropGenreDays: db.prepare(`DELETE FROM usage_daily_genres WHERE genre_id = @genre`),
     reparentChildren: db.prepare(`UPDATE genres SET parent_id = @into, updated_at = @at WHERE parent_id = @genre`),
     retireOne: db.prepare(`UPDATE genres SET retired_at = @at, updated_at = @at WHERE id = @genre`),
     // A move: the subtree's size and the entries it carries with it.
@@ -114,8 +122,14 @@ export function genreReviewRepository(db: Db) {
       }
       statements.profilesInto.run({ genre, into, at });
       statements.profilesOut.run({ genre });
-      statements.usageInto.run({ genre, into });
-      statements.usageOut.run({ genre });
+      // The demand recorded for the genre becomes the target's: each search that chose the genre counts
+      // for the target once, and not again if it had chosen the target too.
+      for (const search of statements.usageSearches.all({ genre })) {
+        const ids = JSON.parse(search.genreIds) as number[];
+        if (!ids.includes(into)) statements.addToGenreDay.run({ day: search.day, into, kind: search.kind, foundNothing: search.foundNothing });
+        statements.rewriteUsageSearch.run(JSON.stringify([...new Set(ids.map((id) => (id === genre ? into : id)))].sort((a, b) => a - b)), search.id);
+      }
+      statements.dropGenreDays.run({ genre });
       statements.reparentChildren.run({ genre, into, at });
       statements.retireOne.run({ genre, at });
     },

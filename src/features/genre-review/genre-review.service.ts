@@ -6,7 +6,11 @@ import { selectableGenreIds } from '../genres/genre-tree.js';
 import type { Genre, GenresRepository } from '../genres/genres.repository.js';
 import type { GenreReviewRepository, MergeReach } from './genre-review.repository.js';
 
-type Deps = { db: Db; repository: GenreReviewRepository; genres: GenresRepository; audit: AuditRepository; clock: Clock };
+type Deps = {
+  db: Db; repository: GenreReviewRepository; genres: GenresRepository; audit: AuditRepository; clock: Clock;
+  /** Writes this process's waiting usage rows (usage.recorder.ts), so a merge carries the last seconds' searches too. */
+  flushUsage: () => void;
+};
 
 /** 年度 in Japan: April to March. 2027-02 is 2026年度. */
 export function fiscalYearOf(date: Date): number {
@@ -20,7 +24,7 @@ export function fiscalYearOf(date: Date): number {
  * previewed by the same reckoning that does it, and written in one transaction with one audit record
  * that names the year's version it changed.
  */
-export function genreReviewService({ db, repository, genres, audit, clock }: Deps) {
+export function genreReviewService({ db, repository, genres, audit, clock, flushUsage }: Deps) {
   const active = () => selectableGenreIds(genres.listGenres());
   const path = (id: number | null) => (id === null ? '（最上位）' : (genres.pathsOf([id]).get(id) ?? ''));
   /** The newest snapshot, which a change is said to depart from. */
@@ -63,6 +67,7 @@ export function genreReviewService({ db, repository, genres, audit, clock }: Dep
     /** The contract's merge: everything that named the genre names `into`; the genre is retired. */
     merge(genre: Genre, into: number, actor: Actor): { errors: FieldErrors } | { reach: MergeReach } {
       const at = clock.now().toISOString();
+      flushUsage();
       return db.transaction(() => {
         const errors = mergeRefusal(genre, into);
         if (errors) return { errors };

@@ -22,27 +22,46 @@ const FLUSH_EVERY_MS = 2_000;
  * a row onto an array; the rows are written in one transaction every two seconds (or every 500), and
  * on shutdown. Each worker of the cluster keeps its own buffer. A reader that wants its own last
  * seconds (the insights page, a test) calls flush() first. A failed write is logged and dropped: usage
- * is never worth failing or slowing a member's request.
+ * is never worth failing or slowing a member's request. `enabled: false` records nothing: the bench's
+ * portal without recording, to measure what recording costs.
  */
-export function usageRecorder({ db, clock, logger }: { db: Db; clock: Clock; logger: Logger }) {
+export function usageRecorder({ db, clock, logger, enabled = true }: { db: Db; clock: Clock; logger: Logger; enabled?: boolean }) {
   const insertSearch = db.prepare(`
     INSERT INTO usage_searches (at, day, organisation_kind, organisation_id, q, genre_ids, type_ids, hits)
     VALUES (@at, @day, @kind, @organisationId, @q, @genres, @types, @hits)`);
-  const insertSearchGenre = db.prepare(`
-    INSERT OR IGNORE INTO usage_search_genres (search_id, genre_id, day, organisation_kind, found_nothing) VALUES (?, ?, ?, ?, ?)`);
   const insertEvent = db.prepare(`
     INSERT INTO usage_events (at, day, kind, organisation_kind, organisation_id, entry_id)
     VALUES (@at, @day, @kind, @organisationKind, @organisationId, @entryId)`);
+  // The daily totals (migration 0031), kept in the same transaction as the raw rows.
+  const addToDay = db.prepare(`
+    INSERT INTO usage_daily (day, organisation_kind, searches, found_nothing, views, downloads, likes, inquiries, registrations)
+    VALUES (@day, @kind, @searches, @foundNothing, @view, @download, @like, @inquiry, @registration)
+    ON CONFLICT (day, organisation_kind) DO UPDATE SET
+      searches = searches + excluded.searches, found_nothing = found_nothing + excluded.found_nothing, views = views + excluded.views,
+      downloads = downloads + excluded.downloads, likes = likes + excluded.likes, inquiries = inquiries + excluded.inquiries,
+      registrations = registrations + excluded.registrations`);
+  const addToGenreDay = db.prepare(`
+    INSERT INTO usage_daily_genres (day, genre_id, organisation_kind, searches, found_nothing) VALUES (?, ?, ?, 1, ?)
+    ON CONFLICT (day, genre_id, organisation_kind) DO UPDATE SET searches = searches + 1, found_nothing = found_nothing + excluded.found_nothing`);
+  const markActive = db.prepare(`INSERT OR IGNORE INTO usage_daily_organisations (day, organisation_id, organisation_kind) VALUES (?, ?, ?)`);
+  const none = { searches: 0, foundNothing: 0, view: 0, download: 0, like: 0, inquiry: 0, registration: 0 };
 
   let searches: SearchRow[] = [];
   let events: EventRow[] = [];
 
   const write = db.transaction((s: SearchRow[], e: EventRow[]) => {
     for (const row of s) {
-      const id = insertSearch.run({ ...row, genres: JSON.stringify(row.genreIds), types: JSON.stringify(row.typeIds) }).lastInsertRowid;
-      for (const genreId of row.genreIds) insertSearchGenre.run(id, genreId, row.day, row.kind, row.hits === 0 ? 1 : 0);
+      insertSearch.run({ ...row, genres: JSON.stringify(row.genreIds), types: JSON.stringify(row.typeIds) });
+      const foundNothing = row.hits === 0 ? 1 : 0;
+      addToDay.run({ ...none, day: row.day, kind: row.kind, searches: 1, foundNothing });
+      for (const genreId of row.genreIds) addToGenreDay.run(row.day, genreId, row.kind, foundNothing);
+      if (row.organisationId !== null) markActive.run(row.day, row.organisationId, row.kind);
     }
-    for (const row of e) insertEvent.run(row);
+    for (const row of e) {
+      insertEvent.run(row);
+      addToDay.run({ ...none, day: row.day, kind: row.organisationKind, [row.kind]: 1 });
+      if (row.organisationId !== null) markActive.run(row.day, row.organisationId, row.organisationKind);
+    }
   });
 
   const flush = (): void => {
@@ -72,11 +91,13 @@ export function usageRecorder({ db, clock, logger }: { db: Db; clock: Clock; log
   return {
     /** A search: its conditions and how many entries it found. */
     search(user: SessionUser | undefined, conditions: { genre: readonly number[]; type: readonly number[]; q: string }, hits: number): void {
+      if (!enabled) return;
       searches.push({ ...stamp(), ...who(user), q: conditions.q, genreIds: sorted(conditions.genre), typeIds: sorted(conditions.type), hits });
       due();
     },
     /** Something done with one entry: opened, its PDF downloaded, liked, asked about, registered. */
     event(kind: UsageKind, user: SessionUser | undefined, entryId: number): void {
+      if (!enabled) return;
       const { kind: organisationKind, organisationId } = who(user);
       events.push({ ...stamp(), kind, organisationKind, organisationId, entryId });
       due();

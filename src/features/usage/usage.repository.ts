@@ -33,8 +33,8 @@ export function monthsBack(now: Date, back: number): { first: string; last: stri
 export function usageRepository(db: Db) {
   const statements = {
     genreDemand: db.prepare<[string, string, string], GenreDemand>(`
-      SELECT genre_id AS genreId, count(*) AS searches, sum(found_nothing) AS foundNothing
-        FROM usage_search_genres
+      SELECT genre_id AS genreId, sum(searches) AS searches, sum(found_nothing) AS foundNothing
+        FROM usage_daily_genres
        WHERE day BETWEEN ? AND ? AND organisation_kind IN (SELECT value FROM json_each(?))
        GROUP BY genre_id`),
     profiles: db.prepare<[], { genreId: number; organisations: number }>(`
@@ -58,31 +58,30 @@ export function usageRepository(db: Db) {
        WHERE hits = 0 AND day BETWEEN ? AND ? AND organisation_kind IN (SELECT value FROM json_each(?))
          AND (genre_ids <> '[]' OR type_ids <> '[]')
        GROUP BY genre_ids, type_ids ORDER BY searches DESC, lastAt DESC LIMIT ?`),
-    // One month at a time, each a range of the day index: cheaper than grouping a year by substr().
-    monthSearches: db.prepare<[string, string, string], { searches: number; foundNothing: number }>(`
-      SELECT count(*) AS searches, coalesce(sum(hits = 0), 0) AS foundNothing
-        FROM usage_searches WHERE day >= ? AND day < ? AND organisation_kind IN (SELECT value FROM json_each(?))`),
-    monthEvents: db.prepare<[string, string, string], { kind: UsageKind; count: number }>(`
-      SELECT kind, count(*) AS count
-        FROM usage_events WHERE day >= ? AND day < ? AND organisation_kind IN (SELECT value FROM json_each(?))
-       GROUP BY kind`),
+    months: db.prepare<[string, string, string], Omit<MonthFigures, 'month'> & { month: string }>(`
+      SELECT substr(day, 1, 7) AS month, sum(searches) AS searches, sum(found_nothing) AS foundNothing, sum(views) AS view,
+             sum(downloads) AS download, sum(likes) AS "like", sum(inquiries) AS inquiry, sum(registrations) AS registration
+        FROM usage_daily WHERE day BETWEEN ? AND ? AND organisation_kind IN (SELECT value FROM json_each(?))
+       GROUP BY month`),
     entryMonths: db.prepare<[string, string, string], EntryMonthFigure>(`
       SELECT entry_id AS entryId, substr(day, 1, 7) AS month, kind, count(*) AS count, count(DISTINCT organisation_id) AS organisations
         FROM usage_events
        WHERE entry_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day < ? AND organisation_kind = 'municipality'
        GROUP BY entry_id, month, kind`),
-    searchTotals: db.prepare<[string, string], { kind: UsageOrganisationKind; searches: number; foundNothing: number; organisations: number }>(`
-      SELECT organisation_kind AS kind, count(*) AS searches, coalesce(sum(hits = 0), 0) AS foundNothing, count(DISTINCT organisation_id) AS organisations
-        FROM usage_searches WHERE day BETWEEN ? AND ? GROUP BY organisation_kind`),
-    eventTotals: db.prepare<[string, string], { kind: UsageOrganisationKind; event: UsageKind; count: number }>(`
-      SELECT organisation_kind AS kind, kind AS event, count(*) AS count FROM usage_events WHERE day BETWEEN ? AND ? GROUP BY organisation_kind, kind`),
-    activeOrganisations: db.prepare<[string, string, string, string], { kind: UsageOrganisationKind; organisations: number }>(`
-      SELECT organisation_kind AS kind, count(DISTINCT organisation_id) AS organisations FROM (
-        SELECT organisation_kind, organisation_id FROM usage_searches WHERE day BETWEEN ? AND ? AND organisation_id IS NOT NULL
-        UNION ALL SELECT organisation_kind, organisation_id FROM usage_events WHERE day BETWEEN ? AND ? AND organisation_id IS NOT NULL)
-       GROUP BY organisation_kind`),
+    totals: db.prepare<[string, string], { kind: UsageOrganisationKind } & Omit<MonthFigures, 'month'>>(`
+      SELECT organisation_kind AS kind, sum(searches) AS searches, sum(found_nothing) AS foundNothing, sum(views) AS view,
+             sum(downloads) AS download, sum(likes) AS "like", sum(inquiries) AS inquiry, sum(registrations) AS registration
+        FROM usage_daily WHERE day BETWEEN ? AND ? GROUP BY organisation_kind`),
+    activeOrganisations: db.prepare<[string, string], { kind: UsageOrganisationKind; organisations: number }>(`
+      SELECT organisation_kind AS kind, count(DISTINCT organisation_id) AS organisations
+        FROM usage_daily_organisations WHERE day BETWEEN ? AND ? GROUP BY organisation_kind`),
     pruneSearches: db.prepare(`DELETE FROM usage_searches WHERE id IN (SELECT id FROM usage_searches WHERE day < ? LIMIT 5000)`),
     pruneEvents: db.prepare(`DELETE FROM usage_events WHERE id IN (SELECT id FROM usage_events WHERE day < ? LIMIT 5000)`),
+    pruneDaily: [
+      db.prepare(`DELETE FROM usage_daily WHERE day < ?`),
+      db.prepare(`DELETE FROM usage_daily_genres WHERE day < ?`),
+      db.prepare(`DELETE FROM usage_daily_organisations WHERE day < ?`),
+    ],
   };
 
   return {
@@ -111,28 +110,23 @@ export function usageRepository(db: Db) {
      * within `clip` (a report's period) only its days are counted.
      */
     months(first: string, last: string, audience: UsageAudience, clip?: { from: string; to: string }): MonthFigures[] {
-      const kinds = JSON.stringify(kindsOf(audience));
+      const from = clip && clip.from > `${first}-01` ? clip.from : `${first}-01`;
+      const to = clip && clip.to < `${last}-31` ? clip.to : `${last}-31`;
+      const found = new Map(statements.months.all(from, to, JSON.stringify(kindsOf(audience))).map((m) => [m.month, m]));
       const out: MonthFigures[] = [];
       for (let month = first; month <= last; month = nextMonth(month)) {
-        let [from, until] = [`${month}-01`, `${nextMonth(month)}-01`];
-        if (clip && clip.from > from) from = clip.from;
-        if (clip && `${clip.to}~` < until) until = `${clip.to}~`; // '~' sorts after every digit: the last day included
-        const row: MonthFigures = { month, ...statements.monthSearches.get(from, until, kinds)!, view: 0, download: 0, like: 0, inquiry: 0, registration: 0 };
-        for (const { kind, count } of statements.monthEvents.all(from, until, kinds)) row[kind] = count;
-        out.push(row);
+        out.push(found.get(month) ?? { month, searches: 0, foundNothing: 0, view: 0, download: 0, like: 0, inquiry: 0, registration: 0 });
       }
       return out;
     },
     /** The period's searches and events by kind of member, and how many organisations of each kind used the portal. */
     totals(from: string, to: string) {
-      const byKind = new Map<UsageOrganisationKind, { searches: number; foundNothing: number; organisations: number } & Record<UsageKind, number>>();
-      const row = (kind: UsageOrganisationKind) => {
-        if (!byKind.has(kind)) byKind.set(kind, { searches: 0, foundNothing: 0, organisations: 0, view: 0, download: 0, like: 0, inquiry: 0, registration: 0 });
-        return byKind.get(kind)!;
-      };
-      for (const r of statements.searchTotals.all(from, to)) Object.assign(row(r.kind), { searches: r.searches, foundNothing: r.foundNothing });
-      for (const r of statements.eventTotals.all(from, to)) row(r.kind)[r.event] = r.count;
-      for (const r of statements.activeOrganisations.all(from, to, from, to)) row(r.kind).organisations = r.organisations;
+      const byKind = new Map<UsageOrganisationKind, Omit<MonthFigures, 'month'> & { organisations: number }>();
+      for (const { kind, ...figures } of statements.totals.all(from, to)) byKind.set(kind, { ...figures, organisations: 0 });
+      for (const r of statements.activeOrganisations.all(from, to)) {
+        const row = byKind.get(r.kind);
+        if (row) row.organisations = r.organisations;
+      }
       return byKind;
     },
     /** The given entries' events by municipalities, by month, in [fromDay, untilDay). */
@@ -142,6 +136,7 @@ export function usageRepository(db: Db) {
     },
     /** Deletes up to 5,000 rows of each table older than `beforeDay`; returns how many went. */
     pruneBefore(beforeDay: string): number {
+      for (const prune of statements.pruneDaily) prune.run(beforeDay);
       return statements.pruneSearches.run(beforeDay).changes + statements.pruneEvents.run(beforeDay).changes;
     },
   };
