@@ -359,6 +359,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
         return { last: backup.last(), lastGood, settings: backup.settings, stale };
       },
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),
+      mergeReachOf: (genreId) => genreReview.mergeReach(genreId, 0),
       sharedRangeOf: security.sharedRangeOf,
     }),
   );

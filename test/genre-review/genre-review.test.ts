@@ -117,6 +117,23 @@ describe('genre review › merge (POST /admin/genres/:id/merge)', () => {
     expect(counts(`#genre-${genre}`).length).toBe(0);
   });
 
+  it('the genre’s own page says what a merge moves, and its form merges into the genre chosen', async () => {
+    const w = world(13);
+    const { db } = w;
+    const genre = w.grandchildren[2]!;
+    const into = w.grandchildren[3]!;
+    const { post, agent } = await adminAgent(w);
+    const page = $((await agent.get(`/admin/genres/${genre}`)).text);
+    const tagged = db.prepare('SELECT count(*) FROM entry_genres WHERE genre_id = ?').pluck().get(genre) as number;
+    expect(page('[data-merge-reach]').text()).toContain(`このジャンルの情報${tagged}件`);
+    // Its own subtree and retired genres are not offered.
+    expect(page(`form[action="/admin/genres/${genre}/merge"] option[value="${genre}"]`).length).toBe(0);
+    const res = await post(`/admin/genres/${genre}`, `/admin/genres/${genre}/merge`, { into: String(into) });
+    expect(res.status).toBe(303);
+    expect(db.prepare('SELECT count(*) FROM entry_genres WHERE genre_id = ?').pluck().get(genre)).toBe(0);
+    expect(db.prepare('SELECT retired_at IS NOT NULL FROM genres WHERE id = ?').pluck().get(genre)).toBe(1);
+  });
+
   it('refuses a target under the genre, the genre itself, a retired one, and one whose children clash by name: 400, nothing moved', async () => {
     const w = world(3);
     const { db } = w;

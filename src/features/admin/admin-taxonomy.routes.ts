@@ -2,16 +2,17 @@ import { Router } from 'express';
 import { idParam, NotFoundError } from '../../http-error.js';
 import { answerSave, fieldErrors, formValues, versionOf, type SaveOutcome } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
-import { editorGenreTree, flattenGenreTree } from '../genres/genre-tree.js';
+import { editorGenreTree, flattenGenreTree, placesOutside } from '../genres/genre-tree.js';
 import type { Genre, GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { AdminTaxonomyService } from './admin-taxonomy.service.js';
+import type { MergeReach } from '../genre-review/genre-review.repository.js';
 import { genreAddForm, genreEditForm, typeAddForm, typeEditForm } from './admin.schemas.js';
 
-type Deps = { service: AdminTaxonomyService; genres: GenresRepository; infoTypes: InfoTypesRepository };
+type Deps = { service: AdminTaxonomyService; genres: GenresRepository; infoTypes: InfoTypesRepository; mergeReachOf: (genreId: number) => MergeReach };
 
 /** The genre tree editor and the info types (管理者側機能 2). Every change is audited by the service. */
-export function adminTaxonomyRoutes({ service, genres, infoTypes }: Deps): Router {
+export function adminTaxonomyRoutes({ service, genres, infoTypes, mergeReachOf }: Deps): Router {
   const router = Router();
   const section = { label: 'ジャンルの管理', href: '/admin/genres' };
 
@@ -27,6 +28,9 @@ export function adminTaxonomyRoutes({ service, genres, infoTypes }: Deps): Route
     title: `ジャンル「${genre.name}」`,
     breadcrumbs: [{ label: '事務局管理', href: '/admin' }, section, { label: genre.name }],
     genre, options: flattenGenreTree(editorGenreTree(genres.listGenres())), entryCount: genres.entryCount(genre.id), errors: {},
+    // The merge form (issue 22.5): what would move, and the genres it may go into (not its own subtree, not retired ones).
+    mergeReach: mergeReachOf(genre.id),
+    mergeOptions: placesOutside(genres.listGenres(), genre.id),
     values: { name: genre.name, parent_id: genre.parentId === null ? '' : String(genre.parentId), sort_order: String(genre.sortOrder), version: String(genre.version) },
   });
 

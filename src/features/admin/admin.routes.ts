@@ -15,6 +15,7 @@ import { adminSecurityRoutes } from './admin-security.routes.js';
 import { adminTaxonomyRoutes } from './admin-taxonomy.routes.js';
 import type { AdminServices } from './admin.services.js';
 import { doneMessage } from './done-messages.js';
+import type { MergeReach } from '../genre-review/genre-review.repository.js';
 
 type Deps = {
   services: AdminServices; csvImports: AdminImportService;
@@ -27,6 +28,8 @@ type Deps = {
   /** The registered shared egress range an address lies in, for the login log. */
   sharedRangeOf: SecurityService['sharedRangeOf'];
   inquiryCountOf: AdminEntriesDeps['inquiryCountOf'];
+  /** What merging a genre would move (genre-review.repository.ts), shown beside its merge form. */
+  mergeReachOf: (genreId: number) => MergeReach;
 };
 
 /**
@@ -47,7 +50,7 @@ export function adminRoutes(deps: Deps): Router {
     inquiryCountOf: deps.inquiryCountOf,
   }));
   router.use(adminReviewRoutes({ service: services.review }));
-  router.use(adminTaxonomyRoutes({ service: services.taxonomy, genres: deps.genres, infoTypes: deps.infoTypes }));
+  router.use(adminTaxonomyRoutes({ service: services.taxonomy, genres: deps.genres, infoTypes: deps.infoTypes, mergeReachOf: deps.mergeReachOf }));
   router.use(adminAccountsRoutes({ service: services.accounts, issueProfileOf: deps.issueProfileOf }));
   router.use(adminSecurityRoutes({ service: services.security, security: deps.security, sharedRangeOf: deps.sharedRangeOf, outbox }));
   router.use(adminImportRoutes({ service: deps.csvImports, clock: deps.clock, verifyCsrf: deps.verifyCsrf }));

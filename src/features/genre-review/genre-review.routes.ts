@@ -3,7 +3,7 @@ import { HttpError, idParam, NotFoundError } from '../../http-error.js';
 import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
 import { actorOf } from '../audit/actor.js';
 import { actionLabel, fieldLabel, valueText } from '../audit/audit-labels.js';
-import { editorGenreTree, flattenGenreTree } from '../genres/genre-tree.js';
+import { placesOutside } from '../genres/genre-tree.js';
 import type { Genre, GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import type { GenreReviewRepository } from './genre-review.repository.js';
@@ -32,14 +32,13 @@ export function genreReviewRoutes({ service, repository, genres, infoTypes }: De
     { label: '事務局管理', href: '/admin' }, { label: 'ジャンルの管理', href: '/admin/genres' },
     ...(genre ? [{ label: genre.name, href: `/admin/genres/${genre.id}` }] : []), { label: last },
   ];
-  const options = () => flattenGenreTree(editorGenreTree(genres.listGenres())).filter((o) => !o.retired);
   const pathOf = (id: number) => genres.pathsOf([id]).get(id) ?? '';
 
   // ---- merge ------------------------------------------------------------------------------------
   const renderMerge = (res: Response, status: number, genre: Genre, into: string, errors: FieldErrors, preview?: object) =>
     res.status(status).render('genre-review/merge', {
       title: `ジャンル「${genre.name}」の統合`, breadcrumbs: crumbs(genre, '統合'), genre, genrePath: pathOf(genre.id),
-      options: options().filter((o) => !genres.isInSubtree(genre.id, o.id)), into, errors, preview, sinceLabel: service.sinceLabel(),
+      options: placesOutside(genres.listGenres(), genre.id), into, errors, preview, sinceLabel: service.sinceLabel(),
     });
 
   router.get('/genres/:id/merge', (req, res) => {
@@ -66,7 +65,7 @@ export function genreReviewRoutes({ service, repository, genres, infoTypes }: De
   const renderMove = (res: Response, status: number, genre: Genre, parentId: string, errors: FieldErrors, preview?: object) =>
     res.status(status).render('genre-review/move', {
       title: `ジャンル「${genre.name}」の移動`, breadcrumbs: crumbs(genre, '移動'), genre, genrePath: pathOf(genre.id),
-      options: options().filter((o) => !genres.isInSubtree(genre.id, o.id)), parentId, errors, preview,
+      options: placesOutside(genres.listGenres(), genre.id), parentId, errors, preview,
     });
 
   router.get('/genres/:id/move', (req, res) => {

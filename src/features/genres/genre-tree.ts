@@ -125,6 +125,12 @@ export function editorGenreTree(all: readonly Genre[]): EditorTreeNode[] {
   return roots;
 }
 
+/** The active genres a genre can be merged into or moved under, for a <select>: not itself nor its subtree. */
+export function placesOutside(all: readonly Genre[], genreId: number): EditorTreeNode[] {
+  const parentOf = new Map(all.map((g) => [g.id, g.parentId]));
+  return flattenGenreTree(editorGenreTree(all)).filter((o) => !o.retired && !isWithin(parentOf, o.id, genreId));
+}
+
 /** The tree flattened for a <select>: each genre with its depth, in tree order. */
 export function flattenGenreTree(tree: EditorTreeNode[]): EditorTreeNode[] {
   return tree.flatMap((n) => [n, ...flattenGenreTree(n.children)]);
