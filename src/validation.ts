@@ -56,6 +56,11 @@ export const singleLineField = (message: string) =>
   z.string({ message }).optional().transform((v) => (v ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());
 
 /** The contract's message for a save over a record someone else changed since the form was read. */
+/** A calendar date as a date input sends it ('2026-12-01'), checked to be a real day. */
+export const dayField = (label: string) => z.string({ message: `${label}を入力してください。` }).trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}は「2026-12-01」の形で入力してください。`)
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${label}が正しい日付ではありません。`);
+
 /** Multi-line text: line ends made \n, control characters other than line breaks and tabs made spaces. */
 export const multiLineField = (label: string, required: boolean, max: number) => z.string({ message: `${label}が正しくありません。` }).optional()
   .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ').trim())

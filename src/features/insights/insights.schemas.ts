@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { charCount, multiLineField, singleLineField } from '../../validation.js';
+import { charCount, dayField, multiLineField, singleLineField } from '../../validation.js';
 import { idList } from '../search/search.schemas.js';
 
 /** ?who=municipality: municipalities' usage alone; anything else is everyone's. */
@@ -7,12 +7,8 @@ export const audienceQuery = z.object({
   who: z.enum(['municipality']).optional().catch(undefined).transform((v) => v ?? 'all' as const),
 });
 
-const day = (label: string) => z.string({ message: `${label}を入力してください。` }).trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}は「2026-04-01」の形で入力してください。`)
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${label}が正しい日付ではありません。`);
-
 /** GET /admin/insights/report: the period (the trial's), both days included. */
-export const reportQuery = z.object({ from: day('開始日'), to: day('終了日') })
+export const reportQuery = z.object({ from: dayField('開始日'), to: dayField('終了日') })
   .refine((p) => p.from <= p.to, { path: ['to'], message: '終了日は開始日以降の日付にしてください。' });
 
 /** POST /admin/insights/genres/:id/request: the 登録依頼 as the secretariat edited it. */

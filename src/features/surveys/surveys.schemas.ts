@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { charCount, formValue, multiLineField, singleLineField, type FieldErrors } from '../../validation.js';
+import { charCount, dayField, formValue, multiLineField, singleLineField, type FieldErrors } from '../../validation.js';
 import type { AnswerInput, Question, QuestionInput, SurveyAudience } from './surveys.repository.js';
 
 /** Question slots on the survey form: enough for a trial's questionnaire, usable without JavaScript. */
@@ -7,16 +7,12 @@ export const QUESTION_SLOTS = 10;
 export const MAX_CHOICES = 10;
 export const SCALE_POINTS = [1, 2, 3, 4, 5] as const;
 
-const day = (label: string) => z.string({ message: `${label}を入力してください。` }).trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}は「2026-12-01」の形で入力してください。`)
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${label}が正しい日付ではありません。`);
-
 const surveyFields = z.object({
   title: singleLineField('題名が正しくありません。').pipe(z.string().min(1, '題名を入力してください。').refine((v) => charCount(v) <= 100, '題名は100文字以内で入力してください。')),
   description: multiLineField('説明', false, 2000),
   audience: z.enum(['municipality', 'vendor', 'both'], { message: '対象を選んでください。' }),
-  opens_on: day('開始日'),
-  closes_on: day('終了日'),
+  opens_on: dayField('開始日'),
+  closes_on: dayField('終了日'),
 });
 
 export type SurveyForm = { title: string; description: string; audience: SurveyAudience; opensOn: string; closesOn: string; questions: QuestionInput[] };
