@@ -61,12 +61,17 @@ describe('hostile input in every text field of every form', () => {
     // The secretariat role is played by an extra account, so payloads may rewrite the demo accounts
     // (user 1 is the demo admin) without locking the test out.
     const tester = createUser(db, 'secretariat');
+    // A survey open for members, with a free-text question (issue 22.4).
+    db.prepare(`INSERT INTO surveys (title, audience, opens_on, closes_on, created_at, updated_at) VALUES ('評価', 'both', '2026-01-01', '2099-12-31', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`).run();
+    db.prepare(`INSERT INTO survey_questions (survey_id, position, kind, text) VALUES (1, 1, 'text', 'ご意見')`).run();
     const password = (loginId: string) => (loginId === tester.loginId ? PASSWORD : DEMO_PASSWORD);
     const pagesByRole: [string | null, string[]][] = [
       [null, ['/', '/login', '/search', '/guidebook']],
-      ['fujisawa', ['/search', '/guidebook', '/entries/1', '/my/issues', '/peers', '/peers/3/message']],
+      ['fujisawa', ['/search', '/guidebook', '/entries/1', '/my/issues', '/peers', '/peers/3/message', '/surveys/1']],
       ['vendor1', ['/my/entries', '/my/entries/new', '/my/entries/1/edit', '/my/entries/1/delete']],
-      [tester.loginId, ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs', '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/freshness', '/admin/synonyms']],
+      [tester.loginId, ['/admin', '/admin/entries', '/admin/entries/1', '/admin/genres', '/admin/genres/2', '/admin/types', '/admin/orgs', '/admin/orgs/1', '/admin/users', '/admin/users/1', '/admin/security', '/admin/freshness', '/admin/synonyms',
+        '/admin/insights', '/admin/insights/genres/3/request', '/admin/insights/report', '/admin/genres/3/split', '/admin/genres/snapshots', '/admin/surveys/new',
+        '/admin/surveys/1/edit']],
     ];
     const failures: string[] = [];
     let submissions = 0;
@@ -99,12 +104,12 @@ describe('hostile input in every text field of every form', () => {
     expect(failures).toEqual([]);
     // Whatever was stored is shown escaped everywhere: the admin lists carry no raw markup.
     const admin = await loggedInAgent(app, tester.loginId, PASSWORD);
-    for (const page of ['/admin/genres', '/admin/types', '/admin/orgs', '/admin/users', '/admin/entries', '/search/results', '/']) {
+    for (const page of ['/admin/genres', '/admin/types', '/admin/orgs', '/admin/users', '/admin/entries', '/search/results', '/', '/admin/insights', '/admin/surveys', '/admin/surveys/1']) {
       const html = (await admin.get(page)).text;
       expect(RAW_MARKERS.filter((m) => html.includes(m)), page).toEqual([]);
     }
     // Whatever was stored, no cell of a CSV the portal writes begins as a formula.
-    for (const csv of ['/admin/export.csv', '/search/results.csv']) {
+    for (const csv of ['/admin/export.csv', '/search/results.csv', '/admin/insights/found-nothing-keywords.csv', '/admin/surveys/1/results.csv']) {
       const cells = (parse((await admin.get(csv)).text, { bom: true, relax_column_count: true })).flat();
       expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c)), csv).toEqual([]);
     }
