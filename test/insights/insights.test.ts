@@ -218,6 +218,7 @@ describe('/admin/insights › 登録依頼 to the vendors nearest in the tree', 
       .send(`_csrf=${encodeURIComponent(token)}&organisation=${t.vendor.organisationId}&organisation=${t.towns[0]!.organisationId}&subject=${encodeURIComponent('登録のお願い')}&body=${encodeURIComponent('避難訓練の情報をお願いします。')}`);
     expect(sent.status).toBe(303);
     expect(sent.headers.location).toBe('/admin/insights?requested=1#genres');
+    expect($((await admin.get('/admin/insights?requested=1')).text)('.notice[role="status"]').text()).toContain('登録依頼を1団体に送信しました');
     const mails = db.prepare(`SELECT recipients, subject, body FROM mail_outbox WHERE kind = 'insight.registration_request'`).all();
     expect(mails).toEqual([{ recipients: JSON.stringify(['sales@vendor.example.jp', 'pr@vendor.example.jp']), subject: '登録のお願い', body: '避難訓練の情報をお願いします。' }]);
     expect(db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'genre.registration_request' AND target_id = ?`).pluck().get(lonely)).toBe(1);

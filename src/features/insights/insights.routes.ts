@@ -57,6 +57,8 @@ export function insightsRoutes({ service, repository, genres, clock, latestSnaps
     res.render('insights/index', {
       title: '利用状況と需要の分析', breadcrumbs: crumbs(), audience, suffix: suffix(audience), days: DEMAND_DAYS, trendMonths: TREND_MONTHS,
       rows, unmet: rows.filter((r) => r.unmet).length, nothing, monthLabel, snapshot: latestSnapshot(),
+      // Back from a 登録依頼: how many organisations it went to.
+      requested: typeof req.query.requested === 'string' && /^\d{1,4}$/.test(req.query.requested) ? Number(req.query.requested) : undefined,
       genreChart: barChart({
         id: 'chart-genres', title: `よく検索されたジャンルと掲載中の情報（直近${DEMAND_DAYS}日、上位${CHART_GENRES}件）`, labelHeader: 'ジャンル',
         series: ['検索', '掲載中の情報'],
