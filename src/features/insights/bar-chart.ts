@@ -7,7 +7,7 @@ export type BarChart = {
   id: string; title: string; labelHeader: string; series: string[];
   width: number; height: number; labelWidth: number;
   rows: { label: string; shortLabel: string; values: number[]; y: number; bars: { x: number; y: number; width: number; height: number; value: number; textX: number }[] }[];
-  legend: { label: string; x: number }[];
+  legend: { label: string; x: number; y: number }[];
 };
 
 const WIDTH = 640;
@@ -15,7 +15,9 @@ const LABEL_WIDTH = 190;
 const VALUE_ROOM = 56;
 const BAR = 14;
 const GAP = 10;
-const LEGEND = 28;
+/** Legend items side by side: as many as fit beside the labels' column, then another row. */
+const LEGEND_ITEM = 150;
+const LEGEND_ROW = 20;
 
 /** Long labels are shortened in the picture only; the table keeps them whole. */
 const shorten = (label: string, max = 14) => ([...label].length > max ? `${[...label].slice(0, max - 1).join('')}…` : label);
@@ -25,8 +27,10 @@ export function barChart(options: { id: string; title: string; labelHeader: stri
   const max = Math.max(1, ...options.rows.flatMap((r) => r.values));
   const scale = (WIDTH - LABEL_WIDTH - VALUE_ROOM) / max;
   const groupHeight = series.length * BAR + GAP;
+  const perRow = Math.max(1, Math.floor((WIDTH - LABEL_WIDTH) / LEGEND_ITEM));
+  const legendHeight = 8 + Math.ceil(series.length / perRow) * LEGEND_ROW;
   const rows = options.rows.map((row, i) => {
-    const y = LEGEND + i * groupHeight;
+    const y = legendHeight + i * groupHeight;
     return {
       label: row.label, shortLabel: shorten(row.shortLabel ?? row.label), values: row.values, y: y + (series.length * BAR) / 2,
       bars: row.values.map((value, s) => {
@@ -37,7 +41,7 @@ export function barChart(options: { id: string; title: string; labelHeader: stri
   });
   return {
     id: options.id, title: options.title, labelHeader: options.labelHeader, series,
-    width: WIDTH, height: LEGEND + Math.max(1, rows.length) * groupHeight, labelWidth: LABEL_WIDTH, rows,
-    legend: series.map((label, s) => ({ label, x: LABEL_WIDTH + s * 150 })),
+    width: WIDTH, height: legendHeight + Math.max(1, rows.length) * groupHeight, labelWidth: LABEL_WIDTH, rows,
+    legend: series.map((label, s) => ({ label, x: LABEL_WIDTH + (s % perRow) * LEGEND_ITEM, y: 6 + Math.floor(s / perRow) * LEGEND_ROW })),
   };
 }
