@@ -64,6 +64,9 @@ describe('GET /', () => {
       const user = createUser(db, kind);
       const agent = await loggedInAgent(app, user.loginId, PASSWORD);
       const doc = $((await agent.get('/')).text);
+      // The main menu offers nothing the role would get 403 for (issue 23.2): no 仲間を探す for a vendor.
+      const cards = doc('.menu-card__link').map((_, a) => doc(a).attr('href')).get();
+      for (const href of cards) expect((await agent.get(href)).status, `${kind} ${href}`).toBe(200);
       return doc('nav[aria-label="グローバルナビゲーション"] a').map((_, a) => doc(a).text()).get();
     };
     expect(await menus('municipality')).toEqual(['ホーム', 'マッチングサービス', 'ガイドブック', '仲間を探す']);
