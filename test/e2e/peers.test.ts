@@ -38,6 +38,24 @@ describe.skipIf(!browserAvailable)('peers in a real browser', () => {
     await admin.close();
   });
 
+  it('/my/issues reflows at 375 and 320 px: nothing wider than the screen, every memo field whole on it (issue 23.2)', async () => {
+    for (const width of [375, 320]) {
+      const context = await env.browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await loginAs(page, env.base.url, 'fujisawa');
+      await page.goto(`${env.base.url}/my/issues`);
+      const layout = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        memos: [...document.querySelectorAll<HTMLInputElement>('input[id^="note_"]')].filter((i) => i.offsetParent !== null)
+          .map((i) => ({ left: i.getBoundingClientRect().left, right: i.getBoundingClientRect().right })),
+      }));
+      expect(layout.scrollWidth, `${width} px`).toBe(width);
+      expect(layout.memos.length, `${width} px: the demo profile's ticked issues show their memo fields`).toBeGreaterThan(0);
+      for (const memo of layout.memos) expect(memo.left >= 0 && memo.right <= width, `${width} px: ${JSON.stringify(memo)}`).toBe(true);
+      await context.close();
+    }
+  });
+
   it('a municipality officer without JavaScript, by keyboard › ticks an issue (its fields appear), notes it, finds the peers sharing it, writes to one', async () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
