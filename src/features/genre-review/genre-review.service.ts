@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { tokyoDay } from '../../text.js';
 import type { Db } from '../../db/connection.js';
 import type { FieldErrors } from '../../validation.js';
 import type { Actor, AuditRepository } from '../audit/audit.repository.js';
@@ -14,8 +15,8 @@ type Deps = {
 
 /** 年度 in Japan: April to March. 2027-02 is 2026年度. */
 export function fiscalYearOf(date: Date): number {
-  const tokyo = new Date(date.getTime() + 9 * 3_600_000);
-  return tokyo.getUTCMonth() >= 3 ? tokyo.getUTCFullYear() : tokyo.getUTCFullYear() - 1;
+  const [year, month] = tokyoDay(date).split('-').map(Number) as [number, number];
+  return month >= 4 ? year : year - 1;
 }
 
 /**

@@ -11,17 +11,17 @@ import { monthsBack, nextMonth, type UsageRepository } from './usage.repository.
 export const MIN_ORGANISATIONS_SHOWN = 3;
 
 /** One entry's month: views and downloads by municipalities (null: fewer than 3 of them), likes, inquiries. */
-export type MonthFigures = { month: string; view: number | null; download: number | null; like: number; inquiry: number };
+export type EntryMonth = { month: string; view: number | null; download: number | null; like: number; inquiry: number };
 
 /** A vendor's own figures (issue 22.3), for /my/entries and /my/entries/:id. */
 export function entryFigures({ usage, recorder, clock }: { usage: UsageRepository; recorder: Pick<UsageRecorder, 'flush'>; clock: Clock }) {
   /** For each entry, its months from `first` to `last`, oldest first. */
-  const figures = (entryIds: readonly number[], first: string, last: string): Map<number, MonthFigures[]> => {
+  const figures = (entryIds: readonly number[], first: string, last: string): Map<number, EntryMonth[]> => {
     recorder.flush();
     const rows = usage.entryMonths(entryIds, `${first}-01`, `${nextMonth(last)}-01`);
-    const byEntry = new Map<number, Map<string, MonthFigures>>();
+    const byEntry = new Map<number, Map<string, EntryMonth>>();
     for (const id of entryIds) {
-      const months = new Map<string, MonthFigures>();
+      const months = new Map<string, EntryMonth>();
       for (let m = first; m <= last; m = nextMonth(m)) months.set(m, { month: m, view: null, download: null, like: 0, inquiry: 0 });
       byEntry.set(id, months);
     }
@@ -35,12 +35,12 @@ export function entryFigures({ usage, recorder, clock }: { usage: UsageRepositor
   };
   return {
     /** This month's figures of each entry (the list's rows). */
-    thisMonth(entryIds: readonly number[]): Map<number, MonthFigures> {
+    thisMonth(entryIds: readonly number[]): Map<number, EntryMonth> {
       const { last } = monthsBack(clock.now(), 0);
       return new Map([...figures(entryIds, last, last)].map(([id, [month]]) => [id, month!]));
     },
     /** One entry's last `count` months, newest first (its page's table). */
-    lastMonths(entryId: number, count: number): MonthFigures[] {
+    lastMonths(entryId: number, count: number): EntryMonth[] {
       const { first, last } = monthsBack(clock.now(), count - 1);
       return [...(figures([entryId], first, last).get(entryId) ?? [])].reverse();
     },
