@@ -42,6 +42,7 @@ import { adoptionsRepository } from './features/adoptions/adoptions.repository.j
 import { adoptionsRoutes } from './features/adoptions/adoptions.routes.js';
 import { adoptionsService, audienceOf } from './features/adoptions/adoptions.service.js';
 import { contactRoutes } from './features/qa/contact.routes.js';
+import { siteRoutes } from './features/site/site.routes.js';
 import { qaRepository } from './features/qa/qa.repository.js';
 import { qaRoutes } from './features/qa/qa.routes.js';
 import { qaService } from './features/qa/qa.service.js';
@@ -312,6 +313,9 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const qaRecords = qaService({ db, repository: qa, audit, outbox, clock, link, adminEmail: config.adminEmail, onMailQueued: kickMail });
   app.use(qaRoutes({ service: qaRecords, repository: qa }));
   app.use(contactRoutes({ service: qaRecords, adminEmail: config.adminEmail }));
+  app.use(siteRoutes({
+    guidebook, adminEmail: config.adminEmail, usageRetentionDays: config.usageRetentionDays, sessionIdleMinutes: config.sessionIdleMinutes,
+  }));
   app.use(entryLinksRoutes({ service: entryLinksService({ db, repository: links, audit, clock }) }));
   app.use(
     accountsRoutes({
