@@ -19,7 +19,7 @@
   var roots = document.querySelectorAll('[data-genre-tree]');
   Array.prototype.forEach.call(roots, function (root) {
     // A branch is an item with a list inside it (the markup carries no classes for it).
-    var items = Array.prototype.slice.call(root.querySelectorAll('li'));
+    var items = Array.prototype.slice.call(root.querySelectorAll('.genre-tree li'));
     var isBranch = function (item) { return item.querySelector(':scope > ul') !== null; };
     items.filter(isBranch).forEach(function (item) {
       var label = item.querySelector(':scope > .check label');
