@@ -29,17 +29,19 @@ describe('the public-site pages', () => {
   it('are linked from the footer of every page: public, member, secretariat, error', async () => {
     const vendor = createUser(db, 'vendor');
     const admin = createUser(db, 'secretariat');
-    const pages: [request.SuperTest<request.Test> | ReturnType<typeof request.agent>, string, number][] = [
-      [request(app) as never, '/', 200], [request(app) as never, '/login', 200], [request(app) as never, '/search', 200],
-      [request(app) as never, '/guidebook/items/3', 200], [request(app) as never, '/no-such-page', 404],
+    type Getter = { get(path: string): request.Test };
+    const guest: Getter = { get: (path) => request(app).get(path) };
+    const pages: [Getter, string, number][] = [
+      [guest, '/', 200], [guest, '/login', 200], [guest, '/search', 200], [guest, '/guidebook/items/3', 200], [guest, '/no-such-page', 404],
       [await loggedInAgent(app, vendor.loginId, PASSWORD), '/my/entries/new', 200],
       [await loggedInAgent(app, admin.loginId, PASSWORD), '/admin', 200],
     ];
     for (const [agent, path, status] of pages) {
       const res = await agent.get(path);
       expect(res.status, path).toBe(status);
-      const footer = $(res.text)('footer nav.footer-nav a');
-      const links = Object.fromEntries(footer.toArray().map((a) => [$(res.text)(a).attr('href'), $(res.text)(a).text()]));
+      const html = $(res.text);
+      const links: Record<string, string> = {};
+      html('footer nav.footer-nav a').each((_i, a) => void (links[html(a).attr('href') ?? ''] = html(a).text()));
       expect(links, path).toEqual(FOOTER);
     }
   });
