@@ -72,9 +72,11 @@ export function accountsRepository(db: Db) {
         WHERE login_id = @loginId AND at > @since AND reason IN ('bad_credentials', 'inactive', 'bad_otp')
           AND id > coalesce((SELECT max(id) FROM login_events WHERE login_id = @loginId AND reason IN ('ok', 'lock_started')), 0)`,
     ),
-    failuresFromIpKey: db.prepare<[string, string], { failed: number; pending: number }>(
-      `SELECT count(*) FILTER (WHERE pending = 0) AS failed, count(*) FILTER (WHERE pending = 1) AS pending FROM login_events
-        WHERE ip_key = ? AND at > ? AND reason IN ('bad_credentials', 'inactive')`,
+    failuresFromIpKey: db.prepare<[string, string], { failed: number; pending: number; settled: number }>(
+      `SELECT count(*) FILTER (WHERE pending = 0 AND reason IN ('bad_credentials', 'inactive')) AS failed,
+              count(*) FILTER (WHERE pending = 1) AS pending,
+              count(*) FILTER (WHERE pending = 0 AND reason NOT IN ('ip_throttled', 'locked', 'lock_started')) AS settled
+         FROM login_events WHERE ip_key = ? AND at > ?`,
     ),
     loggedInFrom: db.prepare<[string, string, string], number>(
       `SELECT 1 FROM login_events WHERE login_id = ? AND ip_key = ? AND reason = 'ok' AND at > ? LIMIT 1`,
@@ -127,8 +129,9 @@ export function accountsRepository(db: Db) {
     },
 
     /** Failures from the address key since `since`, and attempts from it still being checked. */
-    failuresFromIpKeySince(ipKey: string, since: string): { failed: number; pending: number } {
-      return statements.failuresFromIpKey.get(ipKey, since) ?? { failed: 0, pending: 0 };
+    /** Since `since` from the address key: failed attempts, attempts still being checked, and admitted attempts settled either way. */
+    failuresFromIpKeySince(ipKey: string, since: string): { failed: number; pending: number; settled: number } {
+      return statements.failuresFromIpKey.get(ipKey, since) ?? { failed: 0, pending: 0, settled: 0 };
     },
 
     /** Whether the typed login ID has logged in successfully from this address key since `since`. */

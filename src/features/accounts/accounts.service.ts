@@ -29,8 +29,14 @@ export type IpThrottle = { maxFailures: number; windowMs: number };
 
 export const defaultIpThrottle: IpThrottle = { maxFailures: 30, windowMs: 15 * 60_000 };
 
-/** How long an attempt may wait for others from its address to be checked (see admit). */
-const ADMISSION_WAIT_MS = 30_000;
+/**
+ * How long an attempt waits for others from its address to be checked while none of them settles (see
+ * admit). Counted from the last settlement, not from the start: two hundred colleagues logging in at
+ * nine queue behind each other's bcrypt checks for longer than this on a busy server, and every one of
+ * them is still admitted as long as the queue moves; only attempts left pending by a stopped process
+ * make the wait run out.
+ */
+const ADMISSION_STALL_MS = 30_000;
 
 /** How far back a successful login makes an (ID, address) pair known to the per-address rule. */
 const KNOWN_PAIR_MS = 180 * 24 * 60 * 60_000;
@@ -82,7 +88,7 @@ export function accountsService(deps: {
     return accounts.countFailuresSince(loginId, new Date(clock.now().getTime() - lockPolicy.windowMs).toISOString());
   }
 
-  type Admission = { admitted: true; eventId: number } | { admitted: false; outcome: LoginOutcome } | { admitted: 'wait' };
+  type Admission = { admitted: true; eventId: number } | { admitted: false; outcome: LoginOutcome } | { admitted: 'wait'; settled: number };
 
   /** The limits, and the attempt counted against them, in one write transaction (see above). */
   const admit = (attempt: LoginAttempt, key: string, lastTry: boolean): Admission => db.transaction((): Admission => {
@@ -97,7 +103,7 @@ export function accountsService(deps: {
         && !accounts.hasLoggedInFrom(loginId, key, new Date(now.getTime() - KNOWN_PAIR_MS).toISOString())) {
       // Attempts still being checked may yet succeed (a city hall logging in at nine): wait for them
       // rather than refuse; only failures that really happened close the address.
-      if (fromAddress.failed < deps.ipThrottle.maxFailures && !lastTry) return { admitted: 'wait' };
+      if (fromAddress.failed < deps.ipThrottle.maxFailures && !lastTry) return { admitted: 'wait', settled: fromAddress.settled };
       accounts.recordLoginEvent({ ...base, reason: 'ip_throttled' });
       return { admitted: false, outcome: { ok: false, reason: 'ip_throttled' } };
     }
@@ -139,11 +145,18 @@ export function accountsService(deps: {
     async login(attempt: LoginAttempt): Promise<LoginOutcome> {
       const { loginId, password, ip } = attempt;
       const key = ipKey(ip);
-      const deadline = Date.now() + ADMISSION_WAIT_MS;
+      let deadline = Date.now() + ADMISSION_STALL_MS;
       let admission = admit(attempt, key, false);
+      let settled = admission.admitted === 'wait' ? admission.settled : 0;
       while (admission.admitted === 'wait') {
         await new Promise((resolve) => setTimeout(resolve, 50));
         admission = admit(attempt, key, Date.now() > deadline);
+        // Another attempt from the address was settled: the queue moves, so the wait starts over.
+        // (Counted as settled attempts, not pending ones: as one leaves the queue the next enters it.)
+        if (admission.admitted === 'wait' && admission.settled !== settled) {
+          settled = admission.settled;
+          deadline = Date.now() + ADMISSION_STALL_MS;
+        }
       }
       if (!admission.admitted) return admission.outcome;
       const { eventId } = admission;
