@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PdfText, PdfTextFailure } from './pdf-text.js';
@@ -6,7 +7,12 @@ import type { WorkerReply } from './pdf-text.worker.js';
 
 /** How far one PDF may go (issue 20.3: a hostile or huge file neither blocks the server nor fails the upload). */
 export type PdfTextLimits = {
-  /** Per file, from the moment it is handed over; then the reading process is killed. */
+  /**
+   * CPU time per file, from the moment it is handed over; then the reading process is killed. CPU,
+   * not wall-clock time: the reader runs at the lowest priority, so on a busy server an ordinary
+   * brochure may wait long for a core, and that is no reason to give up on it. (Where the system does
+   * not tell a process's CPU time, it is wall-clock time.)
+   */
   timeoutMs: number;
   /** Characters kept of one PDF's text; the pages beyond are not read. */
   maxChars: number;
@@ -32,6 +38,24 @@ const fromSource = import.meta.url.endsWith('.ts');
 const workerFile = fileURLToPath(new URL(fromSource ? './pdf-text.worker.ts' : './pdf-text.worker.js', import.meta.url));
 /** The lowest CPU priority: reading a PDF takes a core only while the server does not need it. */
 const NICEST = 19;
+/** How often the reader's CPU time is looked at. */
+const CPU_POLL_MS = 100;
+/** However starved of CPU, a file is given up after this many times its CPU cap in wall-clock time. */
+const WALL_CLOCK_FACTOR = 20;
+
+/** CPU time (user + system) the process has used, in ms, from Linux's /proc; null where there is none. */
+async function cpuTimeMs(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // After the command name in parentheses: utime and stime are fields 14 and 15 of proc(5), in
+    // clock ticks of USER_HZ, which is 100 on every Linux architecture Node runs on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Reads PDFs in a child process, not a thread: its CPU priority can be lowered (measured on two
@@ -83,14 +107,28 @@ export function pdfTextExtractor(limits: PdfTextLimits = defaultPdfTextLimits): 
     async extract(file) {
       const { child, ready } = running ?? start();
       if (!(await ready)) return { ok: false, failure: 'unreadable', detail: 'the PDF reader did not start' };
+      const startedCpu = await cpuTimeMs(child.pid!);
+      const startedAt = Date.now();
       return new Promise<Extraction>((resolve) => {
-        const timer = setTimeout(() => {
-          settle({ ok: false, failure: 'timeout', detail: `not read within ${limits.timeoutMs} ms` });
+        let settled = false;
+        const stop = (detail: string) => {
+          if (settled) return;
+          settle({ ok: false, failure: 'timeout', detail });
           if (running?.child === child) running = undefined;
           child.kill('SIGKILL');
-        }, limits.timeoutMs);
+        };
+        const timer = startedCpu === null
+          ? setTimeout(() => stop(`not read within ${limits.timeoutMs} ms`), limits.timeoutMs)
+          : setInterval(() => {
+            void cpuTimeMs(child.pid!).then((used) => {
+              if (used !== null && used - startedCpu >= limits.timeoutMs) stop(`used ${limits.timeoutMs} ms of CPU`);
+              else if (Date.now() - startedAt >= limits.timeoutMs * WALL_CLOCK_FACTOR) stop(`not read within ${limits.timeoutMs * WALL_CLOCK_FACTOR} ms`);
+            });
+          }, CPU_POLL_MS);
         current = (outcome) => {
+          settled = true;
           clearTimeout(timer);
+          clearInterval(timer);
           resolve(outcome);
         };
         child.send({ path: file });
