@@ -92,13 +92,24 @@ describe('related entries › picked on the entry form, without JavaScript', () 
     expect(linksOf(db)).toEqual([{ from: caseEntry, to: person, hidden: 0 }]);
   });
 
-  it('a file chosen before a search is not silently lost: the form says to choose it again', async () => {
-    const { app, integrator, caseEntry } = setup();
+  it('a file chosen before a search is not lost: a PDF is kept for the send that follows, anything else is named as not kept', async () => {
+    const { app, db, integrator, caseEntry } = setup();
     const agent = await loggedInAgent(app, integrator.loginId, PASSWORD);
     const { action, fields } = await editFields(agent, caseEntry);
     const res = await postEntryForm(agent, action, { ...fields, related_q: '避難所', related_search: '1' }, { bytes: PDF_BYTES, name: 'カタログ.pdf' });
     expect(res.status).toBe(200);
-    expect($(res.text)('[data-file-dropped]').text()).toContain('もう一度選択してください');
+    const doc = $(res.text);
+    expect(doc('[data-file-kept]').text()).toContain('カタログ.pdf');
+    expect(doc('[data-file-dropped]').length).toBe(0);
+    // Sent on without choosing it again: the confirmation and the save have it.
+    const confirm = await postEntryForm(agent, action, { ...fields, to_confirm: '1', draft_key: String(doc('input[name="draft_key"]').val()) });
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('カタログ.pdf');
+    expect((await agent.post(`/my/entries/${caseEntry}`).type('form').send(hiddenFields(confirm.text, `/my/entries/${caseEntry}`))).status).toBe(200);
+    expect(db.prepare('SELECT original_name FROM attachments WHERE entry_id = ?').pluck().get(caseEntry)).toBe('カタログ.pdf');
+
+    const notPdf = await postEntryForm(agent, action, { ...fields, related_q: '避難所', related_search: '1' }, { bytes: Buffer.from('text'), name: 'memo.pdf' });
+    expect($(notPdf.text)('[data-file-dropped]').text()).toContain('もう一度選択してください');
   });
 
   it('the entry itself, an unpublished entry or one that does not exist › 400 with the message at the field, nothing saved', async () => {

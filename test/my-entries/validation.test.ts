@@ -1,7 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createGenre, createUser, PASSWORD } from '../helpers/factories.js';
-import { openForm, PDF_BYTES, postEntryForm, type EntryFields } from '../helpers/entry-form.js';
+import { hiddenFields, openForm, PDF_BYTES, postEntryForm, type EntryFields } from '../helpers/entry-form.js';
 import { $, loggedInAgent } from '../helpers/http.js';
 import { createTestPortal } from '../helpers/portal.js';
 
@@ -97,6 +98,56 @@ describe('POST /my/entries/confirm › field rules', () => {
     const { agent, form, nothingSaved } = await setup();
     const res = await agent.post('/my/entries').type('form').send({ _csrf: form.csrf, draft_key: 'x'.repeat(32) });
     expect(res.status).toBe(400);
+    nothingSaved();
+  });
+});
+
+describe('a chosen PDF and a form with mistakes (issue 23.2)', () => {
+  it('the PDF is kept across the re-render, and says so; the next send uses it without choosing it again', async () => {
+    const { db, agent, form, valid } = await setup();
+    const first = await postEntryForm(agent, form.action, { ...valid, title: '' }, { bytes: PDF_BYTES, name: '防災カタログ.pdf' });
+    expect(first.status).toBe(400);
+    let doc = $(first.text);
+    expect(doc('#title-error').text()).toBe('タイトルを入力してください。');
+    expect(doc('#attachment-error').length).toBe(0);
+    expect(doc('[data-file-kept]').text()).toContain('防災カタログ.pdf');
+    expect(doc('[data-file-kept]').text()).toContain('もう一度選ぶ必要はありません');
+    expect(db.prepare('SELECT count(*) FROM entries').pluck().get()).toBe(0);
+
+    // A second mistake, sent without a file: still kept.
+    const second = await postEntryForm(agent, form.action, { ...valid, title: '', draft_key: String(doc('input[name="draft_key"]').val()) });
+    expect(second.status).toBe(400);
+    doc = $(second.text);
+    expect(doc('[data-file-kept], .kept-file').text()).toContain('防災カタログ.pdf');
+
+    // Corrected: the confirmation names the file, and the save attaches exactly those bytes.
+    const confirm = await postEntryForm(agent, form.action, { ...valid, draft_key: String(doc('input[name="draft_key"]').val()) });
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('防災カタログ.pdf');
+    const saved = await agent.post('/my/entries').type('form').send(hiddenFields(confirm.text, '/my/entries'));
+    expect(saved.status).toBe(200);
+    const attachment = db.prepare('SELECT a.original_name AS name, a.sha256 FROM attachments a JOIN entries e ON e.id = a.entry_id WHERE e.title = ?').get('防災アプリ');
+    expect(attachment).toEqual({ name: '防災カタログ.pdf', sha256: crypto.createHash('sha256').update(PDF_BYTES).digest('hex') });
+  });
+
+  it('the draft that only holds the file cannot be saved: its values were never checked', async () => {
+    const { db, agent, form, valid } = await setup();
+    const res = await postEntryForm(agent, form.action, { ...valid, title: '', summary: 'あ'.repeat(4001) }, { bytes: PDF_BYTES, name: 'a.pdf' });
+    expect(res.status).toBe(400);
+    const draftKey = String($(res.text)('input[name="draft_key"]').val());
+    const save = await agent.post('/my/entries').type('form').send({ _csrf: form.csrf, draft_key: draftKey });
+    expect(save.status).toBe(400);
+    expect($(save.text)('main').text()).toContain('もう一度入力してください');
+    expect(db.prepare('SELECT count(*) FROM entries').pluck().get()).toBe(0);
+  });
+
+  it('a file that is not a PDF is not kept, and the field says so', async () => {
+    const { agent, form, valid, nothingSaved } = await setup();
+    const res = await postEntryForm(agent, form.action, { ...valid, title: '' }, { bytes: Buffer.from('plain text'), name: 'memo.pdf' });
+    expect(res.status).toBe(400);
+    const doc = $(res.text);
+    expect(doc('#attachment-error').text()).toBe('PDFファイルを選択してください（ファイルの中身がPDFではありません）。');
+    expect(doc('.kept-file').length).toBe(0);
     nothingSaved();
   });
 });

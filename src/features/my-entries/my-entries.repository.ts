@@ -32,6 +32,11 @@ export type Draft = {
   /** For an edit: the entry's version the form was read at; the save changes nothing if it moved. */
   version: number | null;
   upload: DraftUpload | null;
+  /**
+   * Kept only to hold the PDF of a form that came back with mistakes (or for a related-entries
+   * search): its values were not checked, so it is never saved, only carried into the next draft.
+   */
+  fileOnly: boolean;
   createdAt: string;
   usedAt: string | null;
   savedEntryId: number | null;
@@ -204,7 +209,7 @@ export function myEntriesRepository(db: Db) {
     insertDraft(draft: Omit<Draft, 'usedAt' | 'savedEntryId'>): void {
       statements.insertDraft.run({
         key: draft.key, userId: draft.userId, organisationId: draft.organisationId, entryId: draft.entryId,
-        payload: JSON.stringify({ values: draft.values, removeAttachment: draft.removeAttachment, version: draft.version }),
+        payload: JSON.stringify({ values: draft.values, removeAttachment: draft.removeAttachment, version: draft.version, fileOnly: draft.fileOnly }),
         storedName: draft.upload?.storedName ?? null, originalName: draft.upload?.originalName ?? null,
         size: draft.upload?.size ?? null, sha256: draft.upload?.sha256 ?? null, createdAt: draft.createdAt,
       });
@@ -214,12 +219,15 @@ export function myEntriesRepository(db: Db) {
     findDraft(key: string, userId: number): Draft | undefined {
       const row = statements.draft.get(key, userId);
       if (!row) return undefined;
-      const payload = JSON.parse(row.payload) as { values: EntryValues; removeAttachment: boolean; version?: number | null };
+      const payload = JSON.parse(row.payload) as { values: EntryValues; removeAttachment: boolean; version?: number | null; fileOnly?: boolean };
       const upload = row.storedName && row.originalName && row.size !== null && row.sha256
         ? { storedName: row.storedName, originalName: row.originalName, size: row.size, sha256: row.sha256 }
         : null;
-      // Drafts made before related entries (issue 21) have none.
-      return { ...row, values: { ...payload.values, related: payload.values.related ?? [] }, removeAttachment: payload.removeAttachment, version: payload.version ?? null, upload };
+      // Drafts made before related entries (issue 21) have none; those made before file-only drafts were all checked.
+      return {
+        ...row, values: { ...payload.values, related: payload.values.related ?? [] }, removeAttachment: payload.removeAttachment,
+        version: payload.version ?? null, upload, fileOnly: payload.fileOnly ?? false,
+      };
     },
 
     /** Marks a draft saved; false if it already was (a second POST of the same draft). */

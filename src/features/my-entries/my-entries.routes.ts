@@ -93,8 +93,10 @@ export function myEntriesRoutes(deps: Deps): Router {
     notice?: string;
     /** After a search in the related-entries box: what it found, to tick. */
     candidates?: { q: string; entryIds: number[]; more: boolean };
-    /** A file sent with a related-entries search is not kept: the form says so at the file field. */
+    /** A file sent with the form that could not be kept (not a PDF, say): the form says so at the file field. */
     fileDropped?: boolean;
+    /** The PDF sent with this very request is held in a file-only draft: the form says it need not be chosen again. */
+    fileKept?: boolean;
   }) => {
     const user = res.locals.currentUser!;
     const keptFile = form.draft?.upload?.originalName ?? (form.draft?.removeAttachment ? undefined : form.currentFile);
@@ -123,6 +125,7 @@ export function myEntriesRoutes(deps: Deps): Router {
         search: form.candidates && { q: form.candidates.q, found: links.publishedOf(form.candidates.entryIds), more: form.candidates.more },
       },
       fileDropped: form.fileDropped ?? false,
+      fileKept: form.fileKept ?? false,
       tree: activeGenreTree(genres.listGenres()),
       types: infoTypes.listInfoTypes(),
       registrant: registrantOf(user),
@@ -198,15 +201,22 @@ export function myEntriesRoutes(deps: Deps): Router {
     const current = stored.version ?? null;
     const notice = s.resumed ? RESUMED_NOTICE : undefined;
     const carriedDraft = () => (typeof body.draft_key === 'string' ? service.findDraft(body.draft_key, user) : undefined);
+    // When the form goes back to the user, a PDF sent with it is kept rather than dropped: browsers
+    // cannot refill a file field, and a file silently lost is found missing only after saving.
+    const keepable = file && file.buffer.length > 0 && !s.tooLarge && looksLikePdf(file.buffer) ? file : undefined;
+    const holdingDraft = (values: EntryValues, carried: Draft | undefined) => (keepable
+      ? service.createDraft({ user, entryId, version: versionOf(body), values, removeAttachment: false, file: keepable, fileOnly: true })
+      : carried);
     const search = relatedSearch(body);
     if (search !== undefined && !s.resumed) {
-      // Not a submission: the form again as typed, with what the search found. Nothing is checked or kept.
+      // Not a submission: the form again as typed, with what the search found. Nothing is checked; only the file is kept.
       const values = rawValues(body);
       const chosen = values.related.slice(0, 300);
       return renderForm(res, search.error ? 400 : 200, {
-        entryId, values, errors: search.error ? { related: search.error } : {}, draft: carriedDraft(), currentFile, agreed: body.agree_terms === '1', version: versionOf(body),
+        entryId, values, errors: search.error ? { related: search.error } : {}, draft: holdingDraft(values, carriedDraft()), currentFile,
+        agreed: body.agree_terms === '1', version: versionOf(body),
         candidates: search.q === '' ? undefined : { q: search.q, ...deps.relatedCandidates(search.q, entryId === null ? chosen : [entryId, ...chosen], RELATED_CANDIDATES) },
-        fileDropped: file !== undefined && file.buffer.length > 0,
+        fileDropped: file !== undefined && file.buffer.length > 0 && !keepable, fileKept: keepable !== undefined,
       });
     }
     const parsed = entryFormSchema.safeParse(body);
@@ -227,9 +237,9 @@ export function myEntriesRoutes(deps: Deps): Router {
     else if (file && !looksLikePdf(file.buffer)) errors.attachment = 'PDFファイルを選択してください（ファイルの中身がPDFではありません）。';
     else if (file && file.buffer.length === 0) errors.attachment = '空のファイルは添付できません。';
     if (Object.keys(errors).length > 0 || !parsed.success) {
-      if (file && !errors.attachment) errors.attachment = 'お手数ですが、添付するファイルをもう一度選択してください。';
       return renderForm(res, s.resumed ? 200 : s.tooLarge ? 413 : 400, {
-        entryId, values, errors, draft: carried, currentFile, agreed: body.agree_terms === '1', version: versionOf(body), notice,
+        entryId, values, errors, draft: holdingDraft(values, carried), currentFile, agreed: body.agree_terms === '1',
+        version: versionOf(body), notice, fileKept: keepable !== undefined,
       });
     }
     // Saved by someone else since this form was read: the form again with the user's values (and
@@ -305,7 +315,7 @@ export function myEntriesRoutes(deps: Deps): Router {
     const user = res.locals.currentUser!;
     const key = (req.body as Record<string, unknown> | undefined)?.draft_key;
     const draft = typeof key === 'string' ? service.findDraft(key, user) : undefined;
-    if (!draft || draft.entryId !== entryId) {
+    if (!draft || draft.entryId !== entryId || draft.fileOnly) {
       throw new HttpError(400, '確認画面の有効期限が切れたか、内容を確認できませんでした。お手数ですが、もう一度入力してください。');
     }
     const saved = service.saveDraft(draft, user, actorOf(req, res));

@@ -73,11 +73,13 @@ export function myEntriesService(deps: Deps) {
   return {
     /**
      * Keeps validated form values (and the PDF, if one was sent) under a new opaque key until the
-     * user confirms. A file carried over from an earlier draft of the same user is reused.
+     * user confirms. A file carried over from an earlier draft of the same user is reused. With
+     * `fileOnly` the values are the form as typed, unchecked: the draft only holds the file until the
+     * form is sent again, and saveDraft refuses it.
      */
     createDraft(input: {
       user: SessionUser; entryId: number | null; version: number | null; values: EntryValues; removeAttachment: boolean;
-      file?: { buffer: Buffer; originalName: string }; carriedFrom?: Draft;
+      file?: { buffer: Buffer; originalName: string }; carriedFrom?: Draft; fileOnly?: boolean;
     }): Draft {
       const { user } = input;
       let upload: DraftUpload | null = input.removeAttachment ? null : (input.carriedFrom?.upload ?? null);
@@ -97,7 +99,7 @@ export function myEntriesService(deps: Deps) {
       const draft: Draft = {
         key: crypto.randomBytes(24).toString('base64url'), userId: user.id, organisationId: user.organisationId,
         entryId: input.entryId, values: input.values, removeAttachment: input.removeAttachment && !input.file,
-        version: input.version, upload, createdAt: clock.now().toISOString(), usedAt: null, savedEntryId: null,
+        version: input.version, upload, fileOnly: input.fileOnly ?? false, createdAt: clock.now().toISOString(), usedAt: null, savedEntryId: null,
       };
       try {
         repository.insertDraft(draft);
@@ -123,6 +125,8 @@ export function myEntriesService(deps: Deps) {
      * (the draft stays unused, so its values and file can be offered again).
      */
     saveDraft(draft: Draft, user: SessionUser, actor: Actor): { entryId: number; created: boolean } | 'conflict' | undefined {
+      // Unchecked values are never saved (the route answers such a key as it answers an expired one).
+      if (draft.fileOnly) throw new Error('a file-only draft cannot be saved');
       if (draft.usedAt && draft.savedEntryId) return { entryId: draft.savedEntryId, created: false };
       const at = clock.now().toISOString();
       const values = draft.values;
