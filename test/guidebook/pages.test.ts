@@ -78,22 +78,21 @@ describe('self-check', () => {
     expect((await agent.post('/guidebook/self-check').type('form').send(fill(token))).status).toBe(303);
     const colleague = await loggedInAgent(app, createUser(db, 'municipality', { organisationId: city.organisationId }).loginId, PASSWORD);
     const doc = $((await colleague.get('/guidebook')).text);
-    expect(doc('.self-check__summary').text().replace(/\s+/g, '')).toBe('あなたの団体の状況：取り組んでいる3項目／検討中0項目／未着手7項目');
+    expect(doc('.self-check__summary').text().replace(/\s+/g, '')).toBe('あなたの団体の状況：取り組んでいる3項目／検討中0項目／未着手7項目／未記入0項目');
     expect(doc('#status_1_doing').attr('checked')).toBeDefined();
     expect(doc('#note_1').val()).toBe('近隣市と勉強会');
   });
 
-  it('a missing status or a long note › 400 with the message, nothing saved', async () => {
+  it('a bad status or a long note › 400 with the message, nothing saved', async () => {
     const { app, db } = createTestPortal();
     const city = createUser(db, 'municipality');
     const agent = await loggedInAgent(app, city.loginId, PASSWORD);
     const token = csrfFrom((await agent.get('/guidebook')).text, '/guidebook/self-check');
-    const { status_4: _, ...partial } = fill(token);
-    const res = await agent.post('/guidebook/self-check').type('form').send({ ...partial, note_2: 'あ'.repeat(201) });
+    const res = await agent.post('/guidebook/self-check').type('form').send({ ...fill(token), status_4: 'done', note_2: 'あ'.repeat(201) });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('項目4の状況を選択してください。');
+    expect(res.text).toContain('項目4の状況を選び直してください。');
     expect(res.text).toContain('項目2のメモは200文字以内で入力してください。');
-    expect(db.prepare('SELECT count(*) FROM guidebook_self_checks').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM guidebook_checks').pluck().get()).toBe(0);
   });
 
   it('vendors › 403; anonymous visitors read everything without the form; the POST needs _csrf', async () => {
@@ -108,6 +107,6 @@ describe('self-check', () => {
     expect($(anonymous)('.checklist a').length).toBe(10);
     const city = await loggedInAgent(app, createUser(db, 'municipality').loginId, PASSWORD);
     expect((await city.post('/guidebook/self-check').type('form').send({ ...fill('x'), _csrf: undefined })).status).toBe(403);
-    expect(db.prepare('SELECT count(*) FROM guidebook_self_checks').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM guidebook_checks').pluck().get()).toBe(0);
   });
 });

@@ -31,6 +31,10 @@ export const DONE_MESSAGES = {
   'qa-created': 'QA・インシデント管理台帳に記録しました。',
   'qa-updated': '記録を保存しました。',
   reviewed: '確認済みにしました。',
+  // The guidebook's self-check (guidebook.routes.ts), for municipality users.
+  'self-check-saved': 'セルフチェックを保存しました。変更した項目に、今日の日付とあなたの名前を記録しました。',
+  'self-check-unchanged': '変更した項目がなかったため、保存する内容はありませんでした。',
+  'self-check-year-kept': '現在のセルフチェックを年度の記録として保存しました。',
   // The owner organisation is mailed in each of these (admin-entries.service.ts).
   suspended: '公開を停止しました。登録団体にメールで知らせました。',
   unsuspended: '公開を再開しました。登録団体にメールで知らせました。',

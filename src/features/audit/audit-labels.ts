@@ -14,7 +14,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'type.create': '情報種別の追加', 'type.update': '情報種別の変更', 'security.policy': '登録外IPアドレスの方針の変更',
   'freshness.settings': '鮮度の設定の変更', 'freshness.check': 'リンクの一斉確認', 'issue_profile.update': '課題の登録の変更',
   'saved_search.create': '検索条件の保存', 'saved_search.update': '保存した検索の変更', 'saved_search.delete': '保存した検索の削除',
-  'self_check.update': 'セルフチェックの記録', 'message.relay': 'メッセージの送信',
+  'self_check.update': 'セルフチェックの記録', 'self_check.year': 'セルフチェックの年度の記録', 'message.relay': 'メッセージの送信',
   'shared_range.create': '共用の出口IPアドレスの登録', 'shared_range.update': '共用の出口IPアドレスの変更',
   'shared_range.delete': '共用の出口IPアドレスの削除',
   'account.profile': 'プロフィールの変更', 'account.mail': 'メールの設定の変更', 'account.password': 'パスワードの変更',
@@ -43,7 +43,12 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
 
 /** Any recorded field's label (entry fields first), for mails and screens. */
 export function fieldLabel(field: string): string {
-  return ENTRY_FIELD_LABELS[field] ?? OTHER_FIELD_LABELS[field] ?? (/^item_\d+$/.test(field) ? `チェック項目${field.slice(5)}` : '項目');
+  const known = ENTRY_FIELD_LABELS[field] ?? OTHER_FIELD_LABELS[field];
+  if (known) return known;
+  // The self-check's items (guidebook.service.ts): item_3 on the main checklist, mynumber_item_2-1 on the My Number one.
+  if (/^item_\d+$/.test(field)) return `チェック項目${field.slice(5)}`;
+  if (/^mynumber_item_\d-\d$/.test(field)) return `事業チェックリスト項目${field.slice(14)}`;
+  return '項目';
 }
 
 /** Recorded values that are codes, by field. */

@@ -36,6 +36,7 @@ export const TESTED_PAGE_KINDS: readonly TestedPageKind[] = [
   { kind: 'entry', label: '情報の詳細', role: 'municipality', path: '/entries/:entry' },
   { kind: 'inquiry', label: '登録団体への問い合わせ', role: 'municipality', path: '/entries/:entry/inquiry' },
   { kind: 'self-check', label: 'ガイドブックのセルフチェック', role: 'municipality', path: '/guidebook/self-check' },
+  { kind: 'self-check-history', label: 'セルフチェックの履歴と年度の比較', role: 'municipality', path: '/guidebook/self-check/history' },
   { kind: 'peers', label: '同じ課題を持つ仲間を探す', role: 'municipality', path: '/peers' },
   { kind: 'issues', label: '課題の登録', role: 'municipality', path: '/my/issues' },
   { kind: 'saved-searches', label: '保存した検索', role: 'municipality', path: '/my/searches' },
@@ -56,7 +57,7 @@ export const TESTED_PAGE_KINDS: readonly TestedPageKind[] = [
 /** The policy's dates and level; change `testedOn` when the tests or the pages they cover change. */
 export const ACCESSIBILITY_POLICY = {
   decidedOn: '2026-12-02',
-  testedOn: '2026-12-02',
+  testedOn: '2026-12-03',
   standard: 'JIS X 8341-3:2016',
   targetLevel: 'AA',
 };
