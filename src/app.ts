@@ -80,6 +80,7 @@ import { searchRoutes } from './features/search/search.routes.js';
 import { searchService } from './features/search/search.service.js';
 import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
+import { guidebookAdminRoutes } from './features/guidebook/guidebook-admin.routes.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { guidebookService } from './features/guidebook/guidebook.service.js';
 import { homeRoutes } from './features/home/home.routes.js';
@@ -275,9 +276,13 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(searchRoutes({ search, genres, infoTypes, entries, linkCounts: (ids) => links.countsOf(ids),
     adoptionCounts: (ids, user) => adoptions.countsOf(ids, audienceOf(user)), clock, link, usage }));
   const guidebookRepo = guidebookRepository(db);
+  const guidebookSvc = guidebookService({ db, repository: guidebookRepo, audit, clock });
   app.use(guidebookRoutes({
-    guidebook, repository: guidebookRepo, service: guidebookService({ db, repository: guidebookRepo, audit, clock }), infoTypes,
+    guidebook, repository: guidebookRepo, service: guidebookSvc, infoTypes, genres,
+    publishedEntries: (ids) => links.publishedOf(ids),
+    genreCounts: () => search.counts({ genre: [], type: [], q: '', synonyms: false }).genres,
   }));
+  app.use(guidebookAdminRoutes({ guidebook, repository: guidebookRepo, service: guidebookSvc, genres, publishedEntries: (ids) => links.publishedOf(ids) }));
   const peerService = peersService({ db, repository: peers, index: peerIndex, genres, outbox, audit, clock, link, onMailQueued: kickMail });
   app.use(peersRoutes({
     repository: peers, genres, index: peerIndex,

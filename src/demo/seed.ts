@@ -10,6 +10,7 @@ import { entriesRepository } from '../features/entries/entries.repository.js';
 import { registrantSnapshot } from '../features/entries/entry-content.js';
 import { entryLinksRepository } from '../features/entry-links/entry-links.repository.js';
 import { genresRepository } from '../features/genres/genres.repository.js';
+import { guidebookRepository } from '../features/guidebook/guidebook.repository.js';
 import { infoTypesRepository } from '../features/info-types/info-types.repository.js';
 import { likesRepository } from '../features/likes/likes.repository.js';
 import { peersRepository } from '../features/peers/peers.repository.js';
@@ -59,6 +60,17 @@ const entriesFile = z.array(
   }),
 );
 
+/** The guidebook's starter mapping: checklist item → genre paths and entry titles (issue 23.4). */
+const guidebookLinksFile = z.record(z.string().regex(/^(10|[1-9])$/), z.object({
+  genres: z.array(z.string()).describe('genre paths written with /'),
+  entries: z.array(z.string()).describe('entry titles'),
+}));
+
+/** A seed file that names something the seeds do not hold stops the seeding with what it named. */
+function fail(message: string): never {
+  throw new Error(message);
+}
+
 export type DemoLogin = { loginId: string; organisation: string; kind: OrganisationKind };
 
 function readSeed<T>(dir: string, file: string, schema: z.ZodType<T>): T {
@@ -85,6 +97,7 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock, uploadDir
   const genreTree = readSeed(seedsDir, 'genres.json', z.array(genreNode));
   const organisations = readSeed(seedsDir, 'organisations.json', organisationsFile);
   const entries = readSeed(seedsDir, 'entries.json', entriesFile);
+  const guidebookLinks = readSeed(seedsDir, 'guidebook-links.json', guidebookLinksFile);
   // Hashing is the slow part (bcrypt cost 12), so it happens once, before the transaction.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
@@ -194,6 +207,15 @@ export async function seedDemo(db: Db, seedsDir: string, clock: Clock, uploadDir
       });
       links.replaceOutgoing(idOfTitle.get(e.title)!, ids, users.get(e.owner)!.id, daysAgo(e.daysAgo, 0));
     });
+
+    // The starter mapping of the guidebook's items to genres and entries (issue 23.4), by path and title.
+    const guidebook = guidebookRepository(db);
+    for (const [item, link] of Object.entries(guidebookLinks)) {
+      guidebook.replaceItemLinks(Number(item), {
+        genreIds: link.genres.map((p) => genreIds.get(p) ?? fail(`seed guidebook item ${item}: unknown genre ${p}`)),
+        entryIds: link.entries.map((t) => idOfTitle.get(t) ?? fail(`seed guidebook item ${item}: unknown entry ${t}`)),
+      });
+    }
 
     // Likes: each municipality likes a different, fixed spread of entries.
     const municipalUsers = [...users.values()].filter((u) => orgByName.get(u.organisation)?.kind === 'municipality');

@@ -34,6 +34,7 @@ export const DONE_MESSAGES = {
   // The guidebook's self-check (guidebook.routes.ts), for municipality users.
   'self-check-saved': 'セルフチェックを保存しました。変更した項目に、今日の日付とあなたの名前を記録しました。',
   'self-check-unchanged': '変更した項目がなかったため、保存する内容はありませんでした。',
+  'guidebook-links-saved': 'ガイドブックの項目と情報の対応を保存しました。項目の解説のページにすぐ表示されます。',
   'self-check-year-kept': '現在のセルフチェックを年度の記録として保存しました。',
   // The owner organisation is mailed in each of these (admin-entries.service.ts).
   suspended: '公開を停止しました。登録団体にメールで知らせました。',

@@ -19,6 +19,9 @@ export type Snapshot = {
   id: number; fiscalYear: number | null; items: SheetState; changed: string[]; takenAt: string; takenByName: string | null;
 };
 
+/** What helps with a checklist item: genres to search and entries to read. */
+export type ItemLinks = { genreIds: number[]; entryIds: number[] };
+
 type SnapshotRow = Omit<Snapshot, 'items' | 'changed'> & { items: string; changed: string };
 
 const snapshotColumns = `s.id, s.fiscal_year AS fiscalYear, s.items, s.changed, s.taken_at AS takenAt, u.name AS takenByName
@@ -49,6 +52,12 @@ export function guidebookRepository(db: Db) {
       'SELECT count(*) FROM guidebook_check_snapshots WHERE organisation_id = ? AND checklist = ? AND fiscal_year IS NULL').pluck(),
     years: db.prepare<[number, string], SnapshotRow>(`SELECT ${snapshotColumns}
        WHERE s.organisation_id = ? AND s.checklist = ? AND s.fiscal_year IS NOT NULL ORDER BY s.fiscal_year DESC`),
+    itemGenres: db.prepare<[], { item: number; id: number }>('SELECT item_number AS item, genre_id AS id FROM guidebook_item_genres ORDER BY item_number, sort_order'),
+    itemEntries: db.prepare<[], { item: number; id: number }>('SELECT item_number AS item, entry_id AS id FROM guidebook_item_entries ORDER BY item_number, sort_order'),
+    clearItemGenres: db.prepare('DELETE FROM guidebook_item_genres WHERE item_number = ?'),
+    clearItemEntries: db.prepare('DELETE FROM guidebook_item_entries WHERE item_number = ?'),
+    addItemGenre: db.prepare('INSERT INTO guidebook_item_genres (item_number, genre_id, sort_order) VALUES (?, ?, ?)'),
+    addItemEntry: db.prepare('INSERT INTO guidebook_item_entries (item_number, entry_id, sort_order) VALUES (?, ?, ?)'),
   };
 
   return {
@@ -75,6 +84,23 @@ export function guidebookRepository(db: Db) {
         total: statements.countSaves.get(organisationId, checklist) ?? 0,
         items: statements.saves.all(organisationId, checklist, limit, offset).map(parseSnapshot),
       };
+    },
+
+    /** Each checklist item's genres and entries (migration 0033), in the secretariat's order; items without any are absent. */
+    itemLinks(): Map<number, ItemLinks> {
+      const links = new Map<number, ItemLinks>();
+      const of = (item: number) => links.get(item) ?? links.set(item, { genreIds: [], entryIds: [] }).get(item)!;
+      for (const row of statements.itemGenres.all()) of(row.item).genreIds.push(row.id);
+      for (const row of statements.itemEntries.all()) of(row.item).entryIds.push(row.id);
+      return links;
+    },
+
+    /** Makes an item's genres and entries exactly these. Call inside the save's transaction. */
+    replaceItemLinks(item: number, links: ItemLinks): void {
+      statements.clearItemGenres.run(item);
+      statements.clearItemEntries.run(item);
+      links.genreIds.forEach((id, i) => statements.addItemGenre.run(item, id, i + 1));
+      links.entryIds.forEach((id, i) => statements.addItemEntry.run(item, id, i + 1));
     },
 
     /** The records kept of fiscal years, the latest year first. */

@@ -7,6 +7,8 @@ import { fieldErrors, formValues, type FieldErrors } from '../../validation.js';
 import { doneMessage } from '../admin/done-messages.js';
 import type { SessionUser } from '../accounts/accounts.types.js';
 import { actorOf } from '../audit/actor.js';
+import { selectableGenreIds } from '../genres/genre-tree.js';
+import type { GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import { pageField } from '../search/search.schemas.js';
 import { checklistsOf, OLD_TO_NEW, oldItemsOf, type Checklist, type ChecklistItem } from './guidebook.checklists.js';
@@ -15,7 +17,13 @@ import { selfCheckLabels, selfCheckStatuses, UNANSWERED_LABEL, type GuidebookRep
 import { NOTE_MAX, parseChecks, typedChanges, yearRecordSchema } from './guidebook.schemas.js';
 import type { GuidebookService } from './guidebook.service.js';
 
-type Deps = { guidebook: Guidebook; repository: GuidebookRepository; service: GuidebookService; infoTypes: InfoTypesRepository };
+type Deps = {
+  guidebook: Guidebook; repository: GuidebookRepository; service: GuidebookService; infoTypes: InfoTypesRepository; genres: GenresRepository;
+  /** Of these entry ids, the published ones, in order (entry-links.repository.ts). */
+  publishedEntries: (ids: readonly number[]) => { id: number; title: string; typeName: string; organisationName: string }[];
+  /** Published entries per genre, subtree included (the search index's counts with no condition). */
+  genreCounts: () => ReadonlyMap<number, number>;
+};
 
 const SAVES_PER_PAGE = 20;
 const historyQuery = z.object({ page: pageField(), compare: z.string().regex(/^\d{4}$/).transform(Number).optional().catch(undefined) });
@@ -24,7 +32,7 @@ const historyQuery = z.object({ page: pageField(), compare: z.string().regex(/^\
 type Refused = { values: Record<string, string>; errors: FieldErrors; conflicts?: Map<string, ItemCheck> };
 
 /** ＩＣＴ地域イノベーション・ガイドブック Ver.2.0: the checklist, one commentary page per item, the My Number version, and the self-checks. */
-export function guidebookRoutes({ guidebook, repository, service, infoTypes }: Deps): Router {
+export function guidebookRoutes({ guidebook, repository, service, infoTypes, genres, publishedEntries, genreCounts }: Deps): Router {
   const router = Router();
   const checklists = checklistsOf(guidebook);
   const municipalityOnly = requireKind('municipality');
@@ -90,6 +98,12 @@ export function guidebookRoutes({ guidebook, repository, service, infoTypes }: D
           ? [{ href: `/search/results?type=${caseType.id}`, label: '他の地方公共団体の事例を探す' }]
           : [];
     const checklistItem = checklists.main.items.find((i) => i.code === String(item.number))!;
+    // What helps with the item (the secretariat's mapping, /admin/guidebook): genres shown, entries published.
+    const links = repository.itemLinks().get(item.number) ?? { genreIds: [], entryIds: [] };
+    const shownGenres = selectableGenreIds(genres.listGenres());
+    const genreIds = links.genreIds.filter((id) => shownGenres.has(id));
+    const paths = genres.pathsOf(genreIds);
+    const counts = genreIds.length > 0 ? genreCounts() : new Map<number, number>();
     res.status(status).render('guidebook/item', {
       title: `${item.number}．${item.title}`,
       breadcrumbs: [{ label: 'ガイドブック', href: '/guidebook' }, { label: `チェックリスト${item.number}` }],
@@ -97,6 +111,10 @@ export function guidebookRoutes({ guidebook, repository, service, infoTypes }: D
       previous: guidebook.items.find((i) => i.number === item.number - 1),
       next: guidebook.items.find((i) => i.number === item.number + 1),
       serviceLinks,
+      helpful: {
+        genres: genreIds.map((id) => ({ id, path: paths.get(id) ?? '', count: counts.get(id) ?? 0 })),
+        entries: publishedEntries(links.entryIds),
+      },
       oldItems: oldItemsOf(item.number).map((code) => checklists.mynumber.items.find((i) => i.code === code)!),
       sheet: sheetOf(res.locals.currentUser, checklists.main, [checklistItem], refused),
     });

@@ -4,7 +4,7 @@ import type { SessionUser } from '../accounts/accounts.types.js';
 import type { Actor, AuditRepository, Diff } from '../audit/audit.repository.js';
 import { fiscalYearOf } from '../genre-review/genre-review.service.js';
 import type { ChecklistKey } from './guidebook.checklists.js';
-import { selfCheckLabels, UNANSWERED_LABEL, type GuidebookRepository, type ItemCheck, type SelfCheckStatus, type SheetState } from './guidebook.repository.js';
+import { selfCheckLabels, UNANSWERED_LABEL, type GuidebookRepository, type ItemCheck, type ItemLinks, type SelfCheckStatus, type SheetState } from './guidebook.repository.js';
 
 /**
  * One item as a form sent it: the answer, the version of the item the form was read at (0: no answer
@@ -72,6 +72,18 @@ export function guidebookService({ db, repository, audit, clock }: { db: Db; rep
         repository.deleteYearRecord(user.organisationId, checklist, fiscalYear);
         repository.insertSnapshot({ organisationId: user.organisationId, checklist, fiscalYear, items: stateOf(user.organisationId, checklist), changed: [], at, userId: user.id });
         audit.record(actor, at, 'self_check.year', { type: 'organisation', id: user.organisationId }, { fiscal_year: [null, `${fiscalYear}年度`] });
+      }).immediate();
+    },
+
+    /** The secretariat's mapping of one checklist item to genres and entries, with its audit record. */
+    saveItemLinks(actor: Actor, item: number, links: ItemLinks): void {
+      const at = clock.now().toISOString();
+      db.transaction(() => {
+        const before = repository.itemLinks().get(item) ?? { genreIds: [], entryIds: [] };
+        repository.replaceItemLinks(item, links);
+        audit.record(actor, at, 'guidebook.links', { type: 'guidebook_item', id: item }, {
+          guidebook_genres: [before.genreIds, links.genreIds], guidebook_entries: [before.entryIds, links.entryIds],
+        });
       }).immediate();
     },
 

@@ -52,6 +52,8 @@ export const TESTED_PAGE_KINDS: readonly TestedPageKind[] = [
   { kind: 'admin-users', label: '利用者の管理', role: 'secretariat', path: '/admin/users' },
   { kind: 'admin-security', label: '不審なログイン', role: 'secretariat', path: '/admin/security' },
   { kind: 'admin-insights', label: '利用状況の分析', role: 'secretariat', path: '/admin/insights' },
+  { kind: 'admin-guidebook', label: 'ガイドブックの項目と情報の対応', role: 'secretariat', path: '/admin/guidebook' },
+  { kind: 'admin-guidebook-item', label: 'ガイドブックの項目と情報の対応の編集', role: 'secretariat', path: '/admin/guidebook/items/1' },
 ];
 
 /** The policy's dates and level; change `testedOn` when the tests or the pages they cover change. */
