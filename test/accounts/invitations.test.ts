@@ -26,7 +26,7 @@ describe('invitations', () => {
       expect($((await agent.get(created.headers.location!)).text)('[data-done]').text()).toContain('招待メール');
 
       const [mail] = await portal.mailsTo('sato@city.example.jp', 1);
-      expect(mail!.subject).toBe('【APPLIC マッチングポータル】アカウントのご案内（パスワードの設定）');
+      expect(mail!.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】アカウントのご案内（パスワードの設定）');
       expect(mail!.text).toContain('ログインID「kikaku.sato」');
       const link = linkIn(mail!, '/invite');
       const listed = $((await agent.get(`/admin/users/${userId}`)).text);

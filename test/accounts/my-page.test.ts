@@ -103,7 +103,7 @@ describe('password change (/account/password)', () => {
       expect((await login(request.agent(portal.app), user.loginId, NEW_PASSWORD)).status).toBe(302);
 
       const [mail] = await portal.mailsTo('owner@vendor.example.jp', 1);
-      expect(mail!.subject).toBe('【APPLIC マッチングポータル】パスワードが変更されました');
+      expect(mail!.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】パスワードが変更されました');
       expect(mail!.text).toContain('日時：2026年11月26日');
       expect(mail!.text).toContain('操作したアドレス：127.0.0.1');
       expect(mail!.text).not.toMatch(/https?:\/\//);

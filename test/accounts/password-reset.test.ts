@@ -34,7 +34,7 @@ describe('password reset by mail', () => {
       expect(strip(answers[2]!.text)).toBe(strip(answers[0]!.text));
 
       const [mail] = await portal.mailsTo('owner@vendor.example.jp', 1);
-      expect(mail!.subject).toBe('【APPLIC マッチングポータル】パスワード再設定のご案内');
+      expect(mail!.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】パスワード再設定のご案内');
       expect(await portal.mailsTo('gone@vendor.example.jp')).toHaveLength(0);
       expect(portal.smtp.messages).toHaveLength(1);
       // Only a hash of the token is kept.
@@ -75,7 +75,7 @@ describe('password reset by mail', () => {
       expect((await setPassword(portal.app, second, 'another-long-passphrase')).status).toBe(410); // once
       expect((await login(request.agent(portal.app), user.loginId, NEW_PASSWORD)).status).toBe(302);
       const confirmation = (await portal.mailsTo('owner@vendor.example.jp', 3))[2]!;
-      expect(confirmation.subject).toBe('【APPLIC マッチングポータル】パスワードが変更されました');
+      expect(confirmation.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】パスワードが変更されました');
       expect(portal.db.prepare(`SELECT action FROM audit_log WHERE target_id = ? AND target_type = 'user'`).pluck().all(user.id)).toEqual(['account.password_reset']);
 
       // A link is good for 30 minutes.

@@ -44,7 +44,7 @@ describe('two-factor login (TOTP, RFC 6238)', () => {
       expect(codes).toHaveLength(10);
       expect(new Set(codes).size).toBe(10);
       expect(JSON.stringify(portal.db.prepare('SELECT * FROM recovery_codes').all())).not.toContain(codes[0]!);
-      expect((await portal.mailsTo('owner@vendor.example.jp', 1))[0]!.subject).toBe('【APPLIC マッチングポータル】二要素認証を設定しました');
+      expect((await portal.mailsTo('owner@vendor.example.jp', 1))[0]!.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】二要素認証を設定しました');
 
       // The password alone is not a login.
       const next = request.agent(portal.app);
@@ -136,7 +136,7 @@ describe('two-factor login (TOTP, RFC 6238)', () => {
       expect((await post(`/admin/users/${user.id}`, `/admin/users/${user.id}/two-factor/reset`, {})).status).toBe(303);
       expect((await login(request.agent(portal.app), user.loginId, PASSWORD)).status).toBe(302);
       const mails = await portal.mailsTo('lost-phone@vendor.example.jp', 2);
-      expect(mails[1]!.subject).toBe('【APPLIC マッチングポータル】ＡＰＰＬＩＣ事務局が二要素認証を解除しました');
+      expect(mails[1]!.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】ＡＰＰＬＩＣ事務局が二要素認証を解除しました');
       expect(portal.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'user.two_factor_reset' AND target_id = ?`).pluck().get(user.id)).toBe(1);
     } finally {
       await portal.close();

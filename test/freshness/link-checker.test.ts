@@ -131,7 +131,7 @@ describe('the link checker', () => {
       const toAlpha = smtp.messages.find((m) => m.text!.includes('アルファ'))!;
       const toBeta = smtp.messages.find((m) => m.text!.includes('ベータ'))!;
       expect(toAlpha.to && !Array.isArray(toAlpha.to) ? toAlpha.to.text : '').toBe('web@alpha.example.jp, sales@alpha.example.jp');
-      expect(toAlpha.subject).toBe('【APPLIC マッチングポータル】掲載情報のリンク切れ（2件）のお知らせ');
+      expect(toAlpha.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】掲載情報のリンク切れ（2件）のお知らせ');
       expect([...toAlpha.text!.matchAll(/\/my\/entries\/(\d+)\/edit/g)].map((m) => Number(m[1])).sort()).toEqual([alphaMissing, alphaHang].sort());
       expect(toAlpha.text).toContain(`修正: ${PUBLIC_URL}/my/entries/${alphaHang}/edit`); // absolute: a mail is read outside the portal
       expect(toAlpha.text).not.toContain('アルファ窓口システム');

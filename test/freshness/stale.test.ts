@@ -48,7 +48,7 @@ describe('stale-entry reminders', () => {
       await mailer.deliverDue();
       expect(smtp.messages).toHaveLength(2);
       const toAlpha = smtp.messages.find((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '') === 'web@alpha.example.jp')!;
-      expect(toAlpha.subject).toBe('【APPLIC マッチングポータル】12か月以上更新のない登録情報（2件）のご確認のお願い');
+      expect(toAlpha.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】12か月以上更新のない登録情報（2件）のご確認のお願い');
       expect([...toAlpha.text!.matchAll(/\/my\/entries\/(\d+)/g)].map((m) => Number(m[1])).sort()).toEqual([entries.alphaOld, entries.alphaOlder].sort());
       expect(toAlpha.text).toContain('内容に変更なし');
       expect(toAlpha.text).toContain(`${PUBLIC_URL}/my/entries/${entries.alphaOld}\n`);

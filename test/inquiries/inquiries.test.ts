@@ -53,12 +53,12 @@ describe('inquiries › relayed through the outbox to a real SMTP server', () =>
     const toVendor = smtp.messages.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'sales@vendor.example.jp')!;
     expect(toVendor.from?.text).toBe('noreply@applic.example.jp');
     expect(toVendor.replyTo?.text).toBe('ichiro@city.example.lg.jp');
-    expect(toVendor.subject).toBe('【APPLIC マッチングポータル】問合せ市からのお問い合わせ：避難所受付クラウド');
+    expect(toVendor.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】問合せ市からのお問い合わせ：避難所受付クラウド');
     expect(toVendor.text).toContain('問合せ市 危機管理課 防災 一郎 さんからお問い合わせがありました');
     expect(toVendor.text).toContain('人口5万人規模での\n概算費用を教えてください。');
     expect(toVendor.text).not.toContain('ichiro@city.example.lg.jp');
     const copy = smtp.messages.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'ichiro@city.example.lg.jp')!;
-    expect(copy.subject).toBe('【APPLIC マッチングポータル】お問い合わせを送りました：避難所受付クラウド');
+    expect(copy.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】お問い合わせを送りました：避難所受付クラウド');
     expect(copy.replyTo).toBeUndefined();
     expect(smtp.messages).toHaveLength(2);
 

@@ -140,7 +140,7 @@ describe('/contact › a member’s question files a record, mails the secretari
     smtp.messages.length = 0;
     await mailer.deliverDue();
     expect(smtp.messages).toHaveLength(1);
-    expect(smtp.messages[0]!.subject).toBe('【APPLIC マッチングポータル】お問い合わせ（ポータルの使い方・ログイン・不具合）：パスワードを忘れた同僚');
+    expect(smtp.messages[0]!.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】お問い合わせ（ポータルの使い方・ログイン・不具合）：パスワードを忘れた同僚');
     expect(smtp.messages[0]!.text).toContain('質問市');
     expect(smtp.messages[0]!.text).toContain(`受付番号 ${id}`);
 
@@ -160,7 +160,7 @@ describe('/contact › a member’s question files a record, mails the secretari
     expect($((await cityAgent.get('/account')).text)(`[data-question-id="${id}"] [data-answer]`).text()).toContain('迷惑メールの設定をご確認ください。');
     smtp.messages.length = 0;
     await mailer.deliverDue();
-    expect(smtp.messages.map((m) => m.subject)).toEqual(['【APPLIC マッチングポータル】お問い合わせに回答しました']);
+    expect(smtp.messages.map((m) => m.subject)).toEqual(['【ＡＰＰＬＩＣ マッチングポータル】お問い合わせに回答しました']);
     expect(smtp.messages[0]!.text).not.toContain('迷惑メール');
 
     // A colleague in the same city does not see it.

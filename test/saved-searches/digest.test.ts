@@ -45,7 +45,7 @@ describe('saved-search digests', () => {
       expect(smtp.messages).toHaveLength(1);
       const [mail] = smtp.messages;
       expect(mail!.to && !Array.isArray(mail!.to) ? mail!.to.text : '').toBe('officer@city.example.jp');
-      expect(mail!.subject).toBe('【APPLIC マッチングポータル】保存した検索「防災の製品」に新しい情報が3件あります');
+      expect(mail!.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】保存した検索「防災の製品」に新しい情報が3件あります');
       const named = [...mail!.text!.matchAll(/\/entries\/(\d+)/g)].map((m) => Number(m[1]));
       expect(named).toEqual([before, freshTop, fresh]); // newest update first
       expect(mail!.text).toContain(`${PUBLIC_URL}/entries/${fresh}\n`); // absolute: a mail is read outside the portal

@@ -63,11 +63,15 @@ describe('GET /search/results › paging', () => {
     expect($(res.text)('a:contains("検索条件を変更する")').length).toBeGreaterThan(0);
   });
 
-  it('a page past the last › no rows and a link to the last page, not an error', async () => {
+  it('a page past the last › the last page, saying so (issue 23.6: never 「（9 / 3ページ）」), not an error', async () => {
     const res = await get(`genre=${genre}&page=9`);
     expect(res.status).toBe(200);
-    expect(listedIds(res.text)).toEqual([]);
-    expect($(res.text)(`a[href="/search/results?genre=${genre}&page=3"]`).length).toBe(1);
+    const last = await get(`genre=${genre}&page=3`);
+    expect(listedIds(res.text)).toEqual(listedIds(last.text));
+    expect(listedIds(res.text).length).toBeGreaterThan(0);
+    expect($(res.text)('[data-hit-count]').text()).toContain('（3 / 3ページ');
+    expect($(res.text)('[data-page-past-end]').text()).toContain('最後のページ（3ページ）');
+    expect($(res.text)('a[rel="prev"]').attr('href')).toBe(`/search/results?genre=${genre}&page=2`);
   });
 
   it.each([

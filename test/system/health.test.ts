@@ -77,7 +77,7 @@ describe('/admin/system and the dashboard', () => {
     expect(failed.error).toBeTruthy();
     const mail = outbox.list(5).find((m) => m.kind === 'backup.failed')!;
     expect(mail.to).toEqual(['secretariat@applic.example.jp']);
-    expect(mail.subject).toBe('【APPLIC マッチングポータル】バックアップに失敗しました');
+    expect(mail.subject).toBe('【ＡＰＰＬＩＣ マッチングポータル】バックアップに失敗しました');
     // Not tried again at every check: an hour later.
     expect(make(blocked).nightlyDue()).toBe(false);
     portal.clock.advance(61 * 60_000);

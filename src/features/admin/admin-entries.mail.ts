@@ -3,7 +3,7 @@ import type { OutgoingMail } from '../../mail/outbox.repository.js';
 
 type Owned = { id: number; title: string; organisationName: string; ownerEmails: string | null };
 
-const SUBJECT = '【APPLIC マッチングポータル】';
+const SUBJECT = '【ＡＰＰＬＩＣ マッチングポータル】';
 
 /** What the secretariat did to an organisation's entry, for the organisation's active users. */
 export function ownerMail(kind: 'suspended' | 'unsuspended' | 'deleted' | 'restored', entry: Owned, link: LinkTo, reason = ''): OutgoingMail {

@@ -56,7 +56,7 @@ export function backupService(deps: Deps) {
       const at = clock.now().toISOString();
       repository.finish(id, at, { error: message });
       deps.outbox.enqueue({
-        kind: 'backup.failed', to: [deps.adminEmail], subject: '【APPLIC マッチングポータル】バックアップに失敗しました',
+        kind: 'backup.failed', to: [deps.adminEmail], subject: '【ＡＰＰＬＩＣ マッチングポータル】バックアップに失敗しました',
         body: `${formatDateTime(started)}に始めたバックアップ（${trigger === 'schedule' ? '夜間の自動実行' : 'コマンド'}）に失敗しました。\n\n` +
           `理由：${message}\n保存先：${path.resolve(settings.dir)}\n\n` +
           'ディスクの空き容量と保存先の書き込み権限を確かめ、システムの保守担当者に連絡してください。\n' +

@@ -13,7 +13,7 @@ export function brokenLinksMail(organisationName: string, to: string[], links: F
   return {
     kind: 'freshness.broken-links',
     to,
-    subject: `【APPLIC マッチングポータル】掲載情報のリンク切れ（${links.length}件）のお知らせ`,
+    subject: `【ＡＰＰＬＩＣ マッチングポータル】掲載情報のリンク切れ（${links.length}件）のお知らせ`,
     body: `${organisationName} ご担当者 様\n\n貴団体が登録した情報のうち、次の${links.length}件のURLが、続けて2回の確認でつながりませんでした。` +
       '製品の販売終了やページの移動があった場合は、URLの修正または情報の更新・削除をお願いします。\n\n' +
       `${lines.join('\n\n')}\n\n登録情報の一覧: ${link('/my/entries')}\n` +
@@ -27,7 +27,7 @@ export function staleEntriesMail(organisationName: string, to: string[], entries
   return {
     kind: 'freshness.stale-entries',
     to,
-    subject: `【APPLIC マッチングポータル】${months}か月以上更新のない登録情報（${entries.length}件）のご確認のお願い`,
+    subject: `【ＡＰＰＬＩＣ マッチングポータル】${months}か月以上更新のない登録情報（${entries.length}件）のご確認のお願い`,
     body: `${organisationName} ご担当者 様\n\n貴団体が登録した情報のうち、次の${entries.length}件は${months}か月以上更新されていません。` +
       '自治体の皆様が最新の情報を参照できるよう、内容をご確認ください。\n\n' +
       `${lines.join('\n')}\n\n` +

@@ -19,9 +19,9 @@ export function inquiryMails(input: {
       kind: 'entry.inquiry',
       to: [entry.contactEmail],
       replyTo: from.email,
-      subject: `【APPLIC マッチングポータル】${from.organisationName}からのお問い合わせ：${entry.title.slice(0, 40)}`,
+      subject: `【ＡＰＰＬＩＣ マッチングポータル】${from.organisationName}からのお問い合わせ：${entry.title.slice(0, 40)}`,
       body: `${entry.contactCompany} ${entry.contactName} 様\n\n` +
-        `APPLIC マッチングポータルに掲載の「${entry.title}」について、${asker} さんからお問い合わせがありました。\n` +
+        `ＡＰＰＬＩＣ マッチングポータルに掲載の「${entry.title}」について、${asker} さんからお問い合わせがありました。\n` +
         'このメールに返信すると、お問い合わせいただいた方に直接届きます。\n' +
         `掲載情報: ${input.link(`/my/entries/${entry.id}`)}\n\n` +
         `----------------------------------------\n${quoted}\n----------------------------------------\n`,
@@ -29,7 +29,7 @@ export function inquiryMails(input: {
     {
       kind: 'entry.inquiry.copy',
       to: [from.email],
-      subject: `【APPLIC マッチングポータル】お問い合わせを送りました：${entry.title.slice(0, 40)}`,
+      subject: `【ＡＰＰＬＩＣ マッチングポータル】お問い合わせを送りました：${entry.title.slice(0, 40)}`,
       body: `${from.name || 'ご担当者'} 様\n\n「${entry.title}」の連絡先（${entry.contactCompany}）へ次のお問い合わせをお送りしました（送信控え）。\n` +
         '先方からの返信は、このメールアドレスに直接届きます。\n' +
         `送ったお問い合わせの一覧: ${input.link('/my/inquiries')}\n\n` +

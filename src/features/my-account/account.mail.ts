@@ -3,8 +3,8 @@ import type { OutgoingMail } from '../../mail/outbox.repository.js';
 import { formatDateTime } from '../../text.js';
 import { normaliseIp } from '../security/ip-ranges.js';
 
-const SUBJECT = '【APPLIC マッチングポータル】';
-const SIGNATURE = '\n――\nAPPLIC マッチングポータル（一般財団法人 全国地域情報化推進協会）\nこのメールに心当たりのない場合は、ＡＰＰＬＩＣ事務局にお知らせください。\n';
+const SUBJECT = '【ＡＰＰＬＩＣ マッチングポータル】';
+const SIGNATURE = '\n――\nＡＰＰＬＩＣ マッチングポータル（一般財団法人 全国地域情報化推進協会）\nこのメールに心当たりのない場合は、ＡＰＰＬＩＣ事務局にお知らせください。\n';
 
 type To = { email: string; name: string; loginId: string };
 const greeting = (to: To) => `${to.name || 'ご担当者'} 様（ログインID：${to.loginId}）\n\n`;

@@ -24,8 +24,8 @@ export function registrationMails(input: {
     {
       kind: created ? 'entry.registered' : 'entry.updated',
       to: [registrant.email],
-      subject: `【APPLIC マッチングポータル】情報の${what}を受け付けました（${values.title.slice(0, 40)}）`,
-      body: `${registrant.name || 'ご担当者'} 様\n\nAPPLIC マッチングポータルへの情報の${what}を受け付けました。\n` +
+      subject: `【ＡＰＰＬＩＣ マッチングポータル】情報の${what}を受け付けました（${values.title.slice(0, 40)}）`,
+      body: `${registrant.name || 'ご担当者'} 様\n\nＡＰＰＬＩＣ マッチングポータルへの情報の${what}を受け付けました。\n` +
         `ＡＰＰＬＩＣ事務局が内容を確認します。\n\n${summary}\n\n` +
         'このメールは送信専用です。お問い合わせはＡＰＰＬＩＣ事務局までお願いします。\n',
     },

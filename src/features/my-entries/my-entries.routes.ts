@@ -144,7 +144,10 @@ export function myEntriesRoutes(deps: Deps): Router {
     const parsed = ownListQuerySchema.safeParse(req.query);
     const query = parsed.success ? parsed.data : { q: '', genre: [], page: 1 };
     const terms = keywordTerms(query.q);
-    const { total, items } = repository.listOwn(user.organisationId, terms, query.genre, query.page, PER_PAGE);
+    let { total, items } = repository.listOwn(user.organisationId, terms, query.genre, query.page, PER_PAGE);
+    // A page past the end is answered with the last page (the page says so).
+    const page = Math.min(query.page, pageCount(total));
+    if (page !== query.page) ({ total, items } = repository.listOwn(user.organisationId, terms, query.genre, page, PER_PAGE));
     const params = (page: number) => {
       const p = new URLSearchParams();
       if (query.q) p.set('q', query.q);
@@ -158,7 +161,8 @@ export function myEntriesRoutes(deps: Deps): Router {
       query,
       errors: parsed.success ? {} : fieldErrors(parsed.error),
       total,
-      page: query.page,
+      page,
+      askedPage: query.page,
       totalPages: pageCount(total),
       items,
       figures: deps.figures.thisMonth(items.map((e) => e.id)),

@@ -17,9 +17,9 @@ export function relayedMails(input: {
     {
       kind: 'peer.message',
       to: input.recipients,
-      subject: `【APPLIC マッチングポータル】${from.organisationName}からのメッセージ：${input.subject.slice(0, 40)}`,
+      subject: `【ＡＰＰＬＩＣ マッチングポータル】${from.organisationName}からのメッセージ：${input.subject.slice(0, 40)}`,
       body: `${to.name} ご担当者 様\n\n` +
-        `APPLIC マッチングポータルの「同じ課題を持つ仲間を探す」から、${sender} さんがメッセージを送りました。\n` +
+        `ＡＰＰＬＩＣ マッチングポータルの「同じ課題を持つ仲間を探す」から、${sender} さんがメッセージを送りました。\n` +
         'お互いのメールアドレスは相手に知らされません。このメールへの返信は相手に届きませんので、' +
         `返信はポータルからお送りください: ${input.link(`/peers/${from.organisationId}/message`)}\n\n` +
         `----------------------------------------\n${quoted}\n----------------------------------------\n`,
@@ -27,7 +27,7 @@ export function relayedMails(input: {
     {
       kind: 'peer.message.copy',
       to: [from.email],
-      subject: `【APPLIC マッチングポータル】${to.name}へのメッセージを送りました：${input.subject.slice(0, 40)}`,
+      subject: `【ＡＰＰＬＩＣ マッチングポータル】${to.name}へのメッセージを送りました：${input.subject.slice(0, 40)}`,
       body: `${from.name || 'ご担当者'} 様\n\n${to.name}へ次のメッセージをお送りしました（送信控え）。\n` +
         `先方の返信もポータルを通じて届きます。\n\n----------------------------------------\n${quoted}\n----------------------------------------\n`,
     },

@@ -47,7 +47,7 @@ export function qaService(deps: Deps) {
     if (!email) return;
     outbox.enqueue({
       kind: 'qa.answered', to: [email],
-      subject: '【APPLIC マッチングポータル】お問い合わせに回答しました',
+      subject: '【ＡＰＰＬＩＣ マッチングポータル】お問い合わせに回答しました',
       body: `${record.askerName ?? 'ご担当者'} 様\n\nＡＰＰＬＩＣ事務局へのお問い合わせ「${record.subject}」に回答しました。\n` +
         `回答はマイページでご確認ください: ${link('/account#questions')}\n`,
     }, at);
@@ -95,7 +95,7 @@ export function qaService(deps: Deps) {
         audit.record(actor, at, 'qa.contact', { type: 'qa_record', id: recordId }, { subject: [null, form.subject] });
         outbox.enqueue({
           kind: 'qa.contact', to: [deps.adminEmail],
-          subject: `【APPLIC マッチングポータル】お問い合わせ（${CONTACT_CATEGORY_LABELS[form.category]}）：${form.subject.slice(0, 40)}`,
+          subject: `【ＡＰＰＬＩＣ マッチングポータル】お問い合わせ（${CONTACT_CATEGORY_LABELS[form.category]}）：${form.subject.slice(0, 40)}`,
           body: `${user.organisationName} ${user.department} ${user.name} さんから、お問い合わせフォームで次のお問い合わせがありました。\n` +
             `QA・インシデント管理台帳に受付番号 ${recordId} として記録しました: ${link(`/admin/qa/${recordId}`)}\n\n` +
             `----------------------------------------\n件名: ${form.subject}\n\n${form.body}\n----------------------------------------\n`,

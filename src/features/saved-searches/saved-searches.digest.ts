@@ -24,7 +24,7 @@ function digestMail(saved: DueSearch, items: EntryListItem[], link: LinkTo): Out
   return {
     kind: 'saved-search.digest',
     to: [saved.email],
-    subject: `【APPLIC マッチングポータル】保存した検索「${saved.name}」に新しい情報が${items.length}件あります`,
+    subject: `【ＡＰＰＬＩＣ マッチングポータル】保存した検索「${saved.name}」に新しい情報が${items.length}件あります`,
     body: `${saved.userName || 'ご担当者'} 様\n\n保存した検索「${saved.name}」の条件に合う情報が、前回のお知らせ以降に${items.length}件登録・更新されました。\n\n` +
       `${lines.join('\n')}\n\nこの検索をもう一度実行する: ${link(`/search/results${conditions ? `?${conditions}` : ''}`)}\n` +
       `お知らせの停止・保存した検索の管理: ${link('/my/searches')}\n`,

@@ -66,16 +66,22 @@ export function searchService(deps: { index: SearchIndex; repository: SearchRepo
       return errors;
     },
 
-    /** The results page: one page of results and the refine panel's counts, from one keyword match. */
     /**
      * The results page: one page of results and the refine panel's counts, from one keyword match, and
-     * the terms the thesaurus widens (applied unless the query turned it off).
+     * the terms the thesaurus widens (applied unless the query turned it off). A page past the end
+     * (an old link, a typed address) is answered with the last page; `askedPage` says which was asked.
      */
-    searchWithCounts(query: SearchQuery): SearchResults & { counts: SearchCounts; expansions: SynonymExpansion[]; attachmentMatches: Map<number, AttachmentMatch> } {
+    searchWithCounts(query: SearchQuery): SearchResults & {
+      askedPage: number; counts: SearchCounts; expansions: SynonymExpansion[]; attachmentMatches: Map<number, AttachmentMatch>;
+    } {
       const conditions = conditionsOf(query);
-      const { total, entryIds, counts } = index.searchWithCounts(conditions, query.page, RESULTS_PER_PAGE);
+      let found = index.searchWithCounts(conditions, query.page, RESULTS_PER_PAGE);
+      const totalPages = pageCount(found.total, RESULTS_PER_PAGE);
+      const page = Math.min(query.page, totalPages);
+      if (page !== query.page) found = index.searchWithCounts(conditions, page, RESULTS_PER_PAGE);
+      const { total, entryIds, counts } = found;
       return {
-        total, page: query.page, totalPages: pageCount(total, RESULTS_PER_PAGE),
+        total, page, askedPage: query.page, totalPages,
         items: repository.listItems(entryIds), counts, expansions: index.expansions(conditions.terms ?? []),
         attachmentMatches: attachmentMatches(conditions, entryIds),
       };

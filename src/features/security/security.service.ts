@@ -54,7 +54,7 @@ export function securityService(deps: {
       });
       alert({
         kind: 'security.outside-range',
-        subject: `【APPLIC マッチングポータル】登録外のIPアドレスからのログイン${facts.denied ? 'を拒否しました' : 'がありました'}（${facts.loginId}）`,
+        subject: `【ＡＰＰＬＩＣ マッチングポータル】登録外のIPアドレスからのログイン${facts.denied ? 'を拒否しました' : 'がありました'}（${facts.loginId}）`,
         body: `団体の登録IPアドレス範囲の外からログインが${facts.denied ? '試みられ、方針（拒否）により拒否しました' : 'ありました。方針（通知）によりログインは許可し、このセッションでの編集・削除を差分とともにお知らせします'}。\n\n` +
           `ログインID: ${facts.loginId}\n団体: ${facts.organisationName}\nIPアドレス: ${ip}\n日時: ${facts.at}\n\n` +
           `心当たりがない場合は、利用者の無効化や団体のIPアドレス範囲を ${deps.link('/admin/security')} で確認してください。\n`,
@@ -98,7 +98,7 @@ export function securityService(deps: {
         const lines = pending.map((p) => `・${p.ip}：${p.organisations}団体のIDで${p.logins}回（最初の検知 ${formatDateTime(p.at)}）\n  ログインID: ${p.loginIds.join('、')}`);
         alert({
           kind: 'security.shared-ip',
-          subject: `【APPLIC マッチングポータル】同じIPアドレスから複数の団体のIDでログイン（${pending.length}件のIPアドレス）`,
+          subject: `【ＡＰＰＬＩＣ マッチングポータル】同じIPアドレスから複数の団体のIDでログイン（${pending.length}件のIPアドレス）`,
           body: `この1時間までに、同じIPアドレスから24時間以内に複数の団体のIDでログインに成功した例が${pending.length}件ありました。\n\n${lines.join('\n')}\n\n` +
             `都道府県のセキュリティクラウドなど、複数の団体が共用する出口のIPアドレスであれば、${deps.link('/admin/security/shared-ranges')} に登録すると、以後は通知しません。\n`,
         }, at);
@@ -117,7 +117,7 @@ export function securityService(deps: {
       const target = `${targetLabels[change.target.type] ?? change.target.type} ${change.target.id}`;
       alert({
         kind: 'security.session-change',
-        subject: `【APPLIC マッチングポータル】登録外IPアドレスのセッションでの変更（${change.loginId}、${target}）`,
+        subject: `【ＡＰＰＬＩＣ マッチングポータル】登録外IPアドレスのセッションでの変更（${change.loginId}、${target}）`,
         body: `登録IPアドレス範囲の外からログインしたセッションで、次の変更がありました。\n\nログインID: ${change.loginId}\n操作: ${actionLabel(change.action)}\n対象: ${target}\n日時: ${change.at}\n\n差分:\n${lines.length > 0 ? lines.join('\n') : '（差分なし）'}\n`,
       }, change.at);
     },
