@@ -70,4 +70,19 @@ describe.skipIf(!browserAvailable)('the guidebook self-check in a real browser',
     });
     await context.close();
   }, 60_000);
+
+  it('printed, an item page leaves out the navigation and carries the source line (issue 23.4)', async () => {
+    const page = await env.browser.newPage();
+    await page.goto(`${env.base.url}/guidebook/items/3`);
+    await page.emulateMedia({ media: 'print' });
+    const shown = (selector: string) => page.locator(selector).first().isVisible();
+    for (const navigation of ['.global-nav', 'nav[aria-label="パンくずリスト"]', '.guidebook__pager', '.site-footer', '.skip-link']) {
+      expect(await shown(navigation), navigation).toBe(false);
+    }
+    expect(await shown('[data-guidebook-source]')).toBe(true);
+    expect(await page.locator('[data-guidebook-source]').textContent()).toContain('『ＩＣＴ地域イノベーション・ガイドブック Ver.2.0（案）』（平成28年3月15日）');
+    expect(await shown('#background-title')).toBe(true);
+    await page.close();
+  });
 });
+
