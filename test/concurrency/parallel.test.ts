@@ -35,7 +35,8 @@ describe('concurrency', () => {
     const vendor = createUser(portal.db, 'vendor');
     const entries = Array.from({ length: 5 }, () => createEntry(portal.db, vendor));
     const cities = Array.from({ length: 40 }, () => createUser(portal.db, 'municipality').organisationId);
-    const users = Array.from({ length: 200 }, (_, i) => createUser(portal.db, 'municipality', { organisationId: cities[i % 40] }));
+    // At the portal's bcrypt cost: the logins queue behind each other as they would at a city hall at nine.
+    const users = Array.from({ length: 200 }, (_, i) => createUser(portal.db, 'municipality', { organisationId: cities[i % 40], portalCost: true }));
     const agents = await Promise.all(users.map(async (u) => {
       const agent = await loggedInAgent(portal.app, u.loginId, PASSWORD);
       return { agent, token: csrfFrom((await agent.get('/')).text, '/logout') };
