@@ -80,6 +80,9 @@ import { searchRoutes } from './features/search/search.routes.js';
 import { searchService } from './features/search/search.service.js';
 import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
+import { oidcClient } from './features/oidc/oidc.client.js';
+import { oidcRepository } from './features/oidc/oidc.repository.js';
+import { oidcRoutes } from './features/oidc/oidc.routes.js';
 import { guidebookAdminRoutes } from './features/guidebook/guidebook-admin.routes.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { guidebookService } from './features/guidebook/guidebook.service.js';
@@ -118,7 +121,8 @@ import { tokyoDay } from './text.js';
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail' | 'publicUrl' | 'backup' | 'usageRetentionDays'>;
+  config: Pick<Config, 'nodeEnv' | 'trustProxy' | 'sessionIdleMinutes' | 'uploadDir' | 'adminEmail' | 'publicUrl' | 'backup' | 'usageRetentionDays'>
+    & Partial<Pick<Config, 'oidc'>>;
   /** Sends queued mail right after a change queues some; without it mail waits in the outbox. */
   mailer?: MailSender;
   sessionSecret: string;
@@ -322,16 +326,19 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     guidebook, adminEmail: config.adminEmail, usageRetentionDays: config.usageRetentionDays, sessionIdleMinutes: config.sessionIdleMinutes,
   }));
   app.use(entryLinksRoutes({ service: entryLinksService({ db, repository: links, audit, clock }) }));
-  app.use(
-    accountsRoutes({
-      accounts,
-      service: accountsService({
-        db, accounts, credentials, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
-        ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail,
-      }),
-      clock,
-    }),
-  );
+  const loginService = accountsService({
+    db, accounts, credentials, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
+    ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail,
+  });
+  // Sign-in through the association's issuer (issue 24), only where OIDC_* are set.
+  const oidc = config.oidc ? oidcClient(config.oidc, `${config.publicUrl.replace(/\/$/, '')}/login/oidc/callback`) : undefined;
+  app.use(accountsRoutes({
+    accounts, service: loginService, clock,
+    oidc: oidc && { endSessionUrl: (idToken) => oidc.endSessionUrl(idToken, `${config.publicUrl.replace(/\/$/, '')}/`) },
+  }));
+  if (oidc) {
+    app.use(oidcRoutes({ client: oidc, repository: oidcRepository(db), accounts, service: loginService, clock, logger, publicUrl: config.publicUrl }));
+  }
   app.use(accountLinksRoutes({ service: accountLinks }));
   app.use(myAccountRoutes({
     service: myAccountService({ db, repository: myAccountRepository(db), credentials, audit, outbox, clock, onMailQueued: kickMail }),

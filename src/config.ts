@@ -66,6 +66,10 @@ const envSchema = z
     BACKUP_KEEP_WEEKLY: count(0, 520).default(8),
     BACKUP_HOUR: count(0, 23).default(3),
     USAGE_RETENTION_DAYS: count(30, 3650).default(730),
+    // Sign-in through the association's OpenID Connect issuer (issue 24): all three, or none.
+    OIDC_ISSUER: z.string().regex(/^https?:\/\/[^\s?#]+$/, 'http:// または https:// で始まる発行者のURLを指定してください').optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'pino のログレベルを指定してください' })
       .default('info'),
@@ -73,6 +77,12 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'NODE_ENV=production では必須です' });
+    }
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some((v) => v !== undefined) && oidc.some((v) => v === undefined)) {
+      for (const [i, name] of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'].entries()) {
+        if (oidc[i] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'OIDC_ISSUER・OIDC_CLIENT_ID・OIDC_CLIENT_SECRET は3つそろえて指定してください' });
+      }
     }
   });
 
@@ -98,7 +108,11 @@ export type Config = {
   backup: { dir: string; keepDaily: number; keepWeekly: number; hour: number };
   /** How long usage rows (searches, views, downloads…) are kept before the hourly sweep deletes them. */
   usageRetentionDays: number;
+  /** The association's OpenID Connect issuer and this portal's client at it; undefined: the portal's own login only. */
+  oidc: OidcSettings | undefined;
 };
+
+export type OidcSettings = { issuer: string; clientId: string; clientSecret: string };
 
 export class ConfigError extends Error {}
 
@@ -132,5 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     webConcurrency: e.WEB_CONCURRENCY ?? os.availableParallelism(),
     backup: { dir: e.BACKUP_DIR, keepDaily: e.BACKUP_KEEP_DAILY, keepWeekly: e.BACKUP_KEEP_WEEKLY, hour: e.BACKUP_HOUR },
     usageRetentionDays: e.USAGE_RETENTION_DAYS,
+    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+      ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
+      : undefined,
   };
 }

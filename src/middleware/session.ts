@@ -16,6 +16,10 @@ declare module 'express-session' {
     totpSetupSecret: string;
     /** Said once on the next page (「回復コードでログインしました…」). */
     notice: string;
+    /** A login through the association's issuer, started and waiting for its return (oidc.client.ts). */
+    oidcPending: import('../features/oidc/oidc.client.js').OidcPending;
+    /** The issuer's ID token of this session's login, for logout's id_token_hint. */
+    oidcIdToken: string;
   }
 }
 

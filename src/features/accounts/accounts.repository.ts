@@ -24,6 +24,8 @@ export type LoginEvent = {
   reason: LoginEventReason;
   /** Recorded before the password check and settled after it (settleLoginEvent). */
   pending?: boolean;
+  /** How the login was made (migration 0034): the password form unless said. */
+  method?: 'password' | 'oidc';
 };
 
 export type NewUser = {
@@ -54,8 +56,8 @@ export function accountsRepository(db: Db) {
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.login_id = ?`,
     ),
     insertEvent: db.prepare(
-      `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, ip_key, user_agent, success, reason, pending)
-       VALUES (@at, @loginId, @userId, @organisationId, @ip, @ipKey, @userAgent, @success, @reason, @pending)`,
+      `INSERT INTO login_events (at, login_id, user_id, organisation_id, ip, ip_key, user_agent, success, reason, pending, method)
+       VALUES (@at, @loginId, @userId, @organisationId, @ip, @ipKey, @userAgent, @success, @reason, @pending, @method)`,
     ),
     settleEvent: db.prepare(
       `UPDATE login_events SET user_id = @userId, organisation_id = @organisationId, success = @success, reason = @reason,
@@ -94,6 +96,9 @@ export function accountsRepository(db: Db) {
        VALUES (@organisationId, @loginId, @passwordHash, @name, @department, @phone, @email, @active, @now, @now)`,
     ),
     loginIdTaken: db.prepare<[string], { id: number }>(`SELECT id FROM users WHERE login_id = ?`),
+    identity: db.prepare<[number], { loginId: string; active: number; organisationId: number; organisationName: string }>(
+      `SELECT u.login_id AS loginId, u.active, u.organisation_id AS organisationId, o.name AS organisationName
+         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = ?`),
   };
 
   return {
@@ -103,13 +108,19 @@ export function accountsRepository(db: Db) {
       return row && { ...row, twoFactor: row.twoFactor === 1 };
     },
 
+    /** Who an account is, active or not (a login through the issuer names the account, not a login ID). */
+    findIdentity(userId: number): { loginId: string; active: boolean; organisationId: number; organisationName: string } | undefined {
+      const row = statements.identity.get(userId);
+      return row && { ...row, active: row.active === 1 };
+    },
+
     findCredentials(loginId: string): Credentials | undefined {
       const row = statements.credentials.get(loginId);
       return row && { ...row, active: row.active === 1, twoFactor: row.twoFactor === 1 };
     },
 
     recordLoginEvent(event: LoginEvent): number {
-      const result = statements.insertEvent.run({ ...event, success: event.success ? 1 : 0, pending: event.pending ? 1 : 0 });
+      const result = statements.insertEvent.run({ ...event, success: event.success ? 1 : 0, pending: event.pending ? 1 : 0, method: event.method ?? 'password' });
       return Number(result.lastInsertRowid);
     },
 

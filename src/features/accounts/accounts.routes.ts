@@ -7,6 +7,7 @@ import { fieldErrors, type FieldErrors, formValue } from '../../validation.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import { loginSchema } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
+import { startSession } from './login-session.js';
 import { typedCode } from './two-factor.js';
 
 export const BAD_CREDENTIALS_MESSAGE = 'IDまたはパスワードが正しくありません。';
@@ -20,13 +21,17 @@ const EXPIRED_NOTICE = '一定時間操作がなかったため、自動的に�
 const EXPIRED_WITH_FORM_NOTICE =
   '一定時間操作がなかったため、自動的にログアウトしました。送信された入力内容（添付ファイルを含む）は保存してあります。もう一度ログインすると、入力画面に戻ります。';
 
-type Deps = { accounts: AccountsRepository; service: AccountsService; clock: Clock };
+type Deps = {
+  accounts: AccountsRepository; service: AccountsService; clock: Clock;
+  /** With the association's issuer configured (issue 24): the login page offers it, and logout ends its session too. */
+  oidc?: { endSessionUrl(idToken: string): Promise<string | undefined> };
+};
 
-export function accountsRoutes({ accounts, service, clock }: Deps): Router {
+export function accountsRoutes({ accounts, service, clock, oidc }: Deps): Router {
   const router = Router();
 
   const render = (res: Response, status: number, next: string | null, loginId: string, errors: FieldErrors, message?: string) =>
-    res.status(status).render('accounts/login', { next, values: { login_id: loginId }, errors, message });
+    res.status(status).render('accounts/login', { next, values: { login_id: loginId }, errors, message, oidc: oidc !== undefined });
 
   router.get('/login', (req, res) => {
     const next = safeNextPath(req.query.next);
@@ -64,14 +69,9 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
     await completeLogin(req, res, outcome.userId, outcome.outsideRange, next);
   });
 
-  /** Logged in: a new session id (one planted before login is worth nothing after it), then on to `next`. */
+  /** Logged in (login-session.ts), then on to `next`. */
   const completeLogin = async (req: Request, res: Response, userId: number, outsideRange: boolean, next: string | null, notice?: string) => {
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(new Error('session regenerate failed', { cause: err })) : resolve())));
-    req.session.userId = userId;
-    req.session.loginAt = clock.now().toISOString();
-    // Edits and deletions made in this session are mailed to the secretariat with their diff.
-    if (outsideRange) req.session.outsideRange = true;
-    if (notice) req.session.notice = notice;
+    await startSession(req, clock, userId, { outsideRange, notice });
     const user = accounts.findSessionUser(userId);
     res.redirect(302, next ?? homePathFor(user?.organisationKind ?? 'municipality'));
   };
@@ -123,10 +123,13 @@ export function accountsRoutes({ accounts, service, clock }: Deps): Router {
   });
 
   router.post('/logout', async (req, res) => {
+    const idToken = req.session.oidcIdToken;
     await new Promise<void>((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(new Error('session destroy failed', { cause: err })) : resolve())));
     res.clearCookie(SESSION_COOKIE);
     carryNotice(res, 'logged-out');
-    res.redirect(302, '/');
+    // Signed in through the issuer: its session ends too, where it says how (its end-session endpoint).
+    const endSession = idToken && oidc ? await oidc.endSessionUrl(idToken).catch(() => undefined) : undefined;
+    res.redirect(302, endSession ?? '/');
   });
 
   return router;

@@ -197,6 +197,37 @@ export function accountsService(deps: {
     },
 
     /**
+     * A login through the association's issuer (issue 24), for the account the subject is linked to:
+     * the rules of a password login after the password — an inactive account is refused, the
+     * outside-range policy and the shared-address check run — recorded as a login event of method
+     * `oidc`. The issuer has authenticated the person, so no second factor is asked here.
+     */
+    loginLinked(attempt: { userId: number; ip: string; userAgent: string }): { ok: true; outsideRange: boolean } | { ok: false } {
+      const user = accounts.findIdentity(attempt.userId);
+      if (!user) return { ok: false };
+      const at = clock.now().toISOString();
+      const base = {
+        loginId: user.loginId, ip: attempt.ip, ipKey: ipKey(attempt.ip), userAgent: attempt.userAgent, userId: attempt.userId,
+        organisationId: user.organisationId, at, method: 'oidc' as const,
+      };
+      if (!user.active) {
+        accounts.recordLoginEvent({ ...base, success: false, reason: 'inactive' });
+        return { ok: false };
+      }
+      const outsideRange = security.isOutsideRange(user.organisationId, attempt.ip);
+      if (outsideRange && security.policy() === 'deny') {
+        const eventId = accounts.recordLoginEvent({ ...base, success: false, reason: 'outside_range_denied' });
+        security.recordOutsideRange({ userId: attempt.userId, organisationId: user.organisationId, loginEventId: eventId, loginId: user.loginId, ip: attempt.ip, at, organisationName: user.organisationName, denied: true });
+        logger.warn({ loginId: user.loginId, ip: attempt.ip, denied: true, method: 'oidc' }, 'login from outside the organisation\'s IP ranges');
+        deps.onMailQueued?.();
+        return { ok: false };
+      }
+      const eventId = accounts.recordLoginEvent({ ...base, success: true, reason: 'ok' });
+      recordAnomalies({ userId: attempt.userId, organisationId: user.organisationId, organisationName: user.organisationName, loginEventId: eventId, loginId: user.loginId, ip: attempt.ip, at }, outsideRange);
+      return { ok: true, outsideRange };
+    },
+
+    /**
      * The code of a login whose password was right: a TOTP code of a step not used before, or one of
      * the account's unused recovery codes. A wrong code counts toward the ID's lock as a wrong
      * password does, so the code cannot be guessed by starting the login again and again.

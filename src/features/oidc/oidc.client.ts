@@ -1,0 +1,64 @@
+import * as client from 'openid-client';
+import type { OidcSettings } from '../../config.js';
+
+/** What a login through the issuer hands back: who the issuer says it is, and what logout needs. */
+export type OidcIdentity = { issuer: string; subject: string; idToken: string };
+
+/** What a started login keeps in the session until the issuer sends the browser back (state, nonce, PKCE). */
+export type OidcPending = { state: string; nonce: string; codeVerifier: string; next: string | null; startedAt: string };
+
+/**
+ * The portal as a relying party of the association's issuer, through openid-client: the authorization
+ * code flow with PKCE, `state` and `nonce` checked, the ID token validated against the issuer's keys
+ * (openid-client does all of that in authorizationCodeGrant). The issuer's metadata is fetched once,
+ * on first use, and again after a failure. Plain http is allowed only for an issuer on loopback (the
+ * tests' own issuer); anything else must be https.
+ */
+export function oidcClient(settings: OidcSettings, redirectUri: string) {
+  let discovered: Promise<client.Configuration> | undefined;
+  const issuerUrl = new URL(settings.issuer);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(issuerUrl.hostname);
+  const configuration = () => {
+    discovered ??= client.discovery(issuerUrl, settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), {
+      execute: loopback && issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+    }).catch((error: unknown) => {
+      discovered = undefined;
+      throw error;
+    });
+    return discovered;
+  };
+
+  return {
+    /** Where to send the browser to sign in, and what to keep for its return. */
+    async start(next: string | null, now: Date): Promise<{ url: string; pending: OidcPending }> {
+      const config = await configuration();
+      const pending: OidcPending = {
+        state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), next, startedAt: now.toISOString(),
+      };
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri, scope: 'openid', state: pending.state, nonce: pending.nonce,
+        code_challenge: await client.calculatePKCECodeChallenge(pending.codeVerifier), code_challenge_method: 'S256',
+      });
+      return { url: url.href, pending };
+    },
+
+    /** The issuer's answer at the callback, checked against what the start kept; throws when anything is off. */
+    async finish(callbackUrl: URL, pending: OidcPending): Promise<OidcIdentity> {
+      const config = await configuration();
+      const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+      });
+      const claims = tokens.claims()!;
+      return { issuer: claims.iss, subject: claims.sub, idToken: tokens.id_token! };
+    },
+
+    /** The issuer's end-session address, where it has one, returning to the portal's top page. */
+    async endSessionUrl(idToken: string, returnTo: string): Promise<string | undefined> {
+      const config = await configuration();
+      if (!config.serverMetadata().end_session_endpoint) return undefined;
+      return client.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: returnTo }).href;
+    },
+  };
+}
+
+export type OidcClient = ReturnType<typeof oidcClient>;

@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import type { Clock } from '../../clock.js';
+import { HttpError } from '../../http-error.js';
+import type { Logger } from '../../logger.js';
+import { homePathFor, safeNextPath } from '../../middleware/auth.js';
+import type { AccountsRepository } from '../accounts/accounts.repository.js';
+import type { AccountsService } from '../accounts/accounts.service.js';
+import { startSession } from '../accounts/login-session.js';
+import type { OidcClient } from './oidc.client.js';
+import type { OidcRepository } from './oidc.repository.js';
+
+/** How long a started login waits for the issuer to send the browser back. */
+const PENDING_MINUTES = 10;
+
+const RETRY_MESSAGE = 'ＡＰＰＬＩＣ会員IDでのログインを確認できませんでした。期限が切れたか、手続きが正しくありません。もう一度ログインしてください。';
+
+type Deps = {
+  client: OidcClient; repository: OidcRepository; accounts: AccountsRepository; service: AccountsService;
+  clock: Clock; logger: Logger; publicUrl: string;
+};
+
+/** GET /login/oidc and its callback: sign-in through the association's issuer (issue 24), onto a linked account. */
+export function oidcRoutes({ client, repository, accounts, service, clock, logger, publicUrl }: Deps): Router {
+  const router = Router();
+
+  router.get('/login/oidc', async (req, res) => {
+    const next = safeNextPath(req.query.next);
+    if (res.locals.currentUser) return res.redirect(302, next ?? homePathFor(res.locals.currentUser.organisationKind));
+    let started;
+    try {
+      started = await client.start(next, clock.now());
+    } catch (error) {
+      logger.error({ err: error }, 'the OpenID Connect issuer could not be reached');
+      throw new HttpError(503, 'ＡＰＰＬＩＣ会員IDのログインの窓口に接続できません。しばらくしてからお試しいただくか、ポータルのIDとパスワードでログインしてください。');
+    }
+    req.session.oidcPending = started.pending;
+    res.redirect(303, started.url);
+  });
+
+  router.get('/login/oidc/callback', async (req, res) => {
+    // Used once: a second arrival (a replayed code, a reloaded page) finds nothing to check against.
+    const pending = req.session.oidcPending;
+    delete req.session.oidcPending;
+    const refuse = (reason: string, error?: unknown) => {
+      logger.warn({ err: error, reason, ip: req.ip }, 'OpenID Connect login refused');
+      return res.status(400).render('oidc/refused', { title: 'ログインできませんでした', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'ログインできませんでした' }], message: RETRY_MESSAGE });
+    };
+    if (!pending) return refuse('no login was started in this session');
+    if (clock.now().getTime() - Date.parse(pending.startedAt) > PENDING_MINUTES * 60_000) return refuse('the started login expired');
+
+    let identity;
+    try {
+      identity = await client.finish(new URL(req.originalUrl, publicUrl), pending);
+    } catch (error) {
+      return refuse('the issuer\'s answer did not check out', error);
+    }
+    const userId = repository.userOf(identity.issuer, identity.subject);
+    if (userId === undefined) {
+      logger.warn({ issuer: identity.issuer, subject: identity.subject, ip: req.ip }, 'OpenID Connect subject not linked to any account');
+      return res.status(403).render('oidc/unlinked', { title: 'アカウントが結び付けられていません', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'アカウントが結び付けられていません' }] });
+    }
+    const outcome = service.loginLinked({ userId, ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' });
+    if (!outcome.ok) {
+      return res.status(401).render('oidc/refused', {
+        title: 'ログインできませんでした', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'ログインできませんでした' }],
+        message: 'このアカウントではログインできません。ご不明な点はＡＰＰＬＩＣ事務局にお問い合わせください。',
+      });
+    }
+    await startSession(req, clock, userId, { outsideRange: outcome.outsideRange, oidcIdToken: identity.idToken });
+    res.redirect(302, pending.next ?? homePathFor(accounts.findSessionUser(userId)?.organisationKind ?? 'municipality'));
+  });
+
+  return router;
+}

@@ -1,0 +1,135 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../helpers/factories.js';
+import { $, csrfFrom, type Agent } from '../helpers/http.js';
+import { OIDC_CLIENT, startIssuer } from '../helpers/oidc-issuer.js';
+import { createTestPortal, PUBLIC_URL } from '../helpers/portal.js';
+
+type Issuer = Awaited<ReturnType<typeof startIssuer>>;
+
+/** Issue 24 against a real OpenID Connect issuer on loopback (oidc-provider, test/helpers/oidc-issuer.ts). */
+describe('sign-in with the association\'s ID (OpenID Connect)', () => {
+  let issuer: Issuer;
+  beforeAll(async () => { issuer = await startIssuer(PUBLIC_URL); });
+  afterAll(async () => issuer?.close());
+
+  const portal = () => createTestPortal({ config: { oidc: { issuer: issuer.url, ...OIDC_CLIENT } } });
+  const linkUser = (db: ReturnType<typeof portal>['db'], userId: number, subject: string) =>
+    db.prepare(`INSERT INTO oidc_links (user_id, issuer, subject, linked_at) VALUES (?, ?, ?, '2026-11-01T00:00:00.000Z')`).run(userId, issuer.url, subject);
+  /** The portal's callback path and query the issuer sends the browser to. */
+  const callbackOf = (location: string) => location.replace(PUBLIC_URL, '');
+
+  /** The login page's 「ＡＰＰＬＩＣ会員IDでログイン」 followed to the issuer; returns where the issuer sends back. */
+  async function signIn(agent: Agent, subject: string, next?: string): Promise<string> {
+    const page = $((await agent.get(`/login${next ? `?next=${encodeURIComponent(next)}` : ''}`)).text);
+    const start = await agent.get(page('[data-oidc-login] a').attr('href')!);
+    expect(start.status).toBe(303);
+    expect(String(start.headers.location)).toMatch(new RegExp(`^${issuer.url}/auth\\?`));
+    const authorization = new URL(String(start.headers.location));
+    expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorization.searchParams.get('state')).toBeTruthy();
+    expect(authorization.searchParams.get('nonce')).toBeTruthy();
+    return issuer.signIn(String(start.headers.location), subject);
+  }
+
+  it('a linked user signs in and lands where `next` says, logged in, the login recorded with its method', async () => {
+    const { app, db } = portal();
+    const user = createUser(db, 'municipality');
+    linkUser(db, user.id, 'applic-member-0001');
+    const agent = request.agent(app);
+    const back = await agent.get(callbackOf(await signIn(agent, 'applic-member-0001', '/search')));
+    expect(back.status).toBe(302);
+    expect(back.headers.location).toBe('/search');
+    const organisation = db.prepare('SELECT name FROM organisations WHERE id = ?').pluck().get(user.organisationId) as string;
+    expect($((await agent.get('/')).text)('.account-state').text()).toContain(organisation);
+    expect((await agent.get('/my/searches')).status).toBe(200);
+    expect(db.prepare(`SELECT login_id, reason, method FROM login_events`).all()).toEqual([{ login_id: user.loginId, reason: 'ok', method: 'oidc' }]);
+  });
+
+  it('an unlinked subject is refused with a page saying whom to ask; nothing is created', async () => {
+    const { app, db } = portal();
+    const before = db.prepare('SELECT count(*) FROM users').pluck().get();
+    const agent = request.agent(app);
+    const back = await agent.get(callbackOf(await signIn(agent, 'someone-unknown')));
+    expect(back.status).toBe(403);
+    expect($(back.text)('h1').text()).toBe('アカウントが結び付けられていません');
+    expect($(back.text)('main').text()).toContain('ＡＰＰＬＩＣ事務局');
+    expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(before);
+    expect((await agent.get('/my/searches')).status).toBe(302);
+  });
+
+  it('a tampered state, a replayed code and a wrong nonce › 400, not logged in', async () => {
+    const { app, db } = portal();
+    const user = createUser(db, 'municipality');
+    linkUser(db, user.id, 'applic-member-0002');
+
+    const tampered = request.agent(app);
+    const answer = new URL(await signIn(tampered, 'applic-member-0002'));
+    answer.searchParams.set('state', 'not-the-state');
+    expect((await tampered.get(callbackOf(answer.href))).status).toBe(400);
+    expect((await tampered.get('/my/searches')).status).toBe(302);
+
+    const replayed = request.agent(app);
+    const callback = callbackOf(await signIn(replayed, 'applic-member-0002'));
+    expect((await replayed.get(callback)).status).toBe(302);
+    const other = request.agent(app);
+    await other.get('/login/oidc');
+    expect((await other.get(callback)).status).toBe(400);
+
+    // The nonce the session expects, changed: the ID token's nonce no longer matches.
+    const wrongNonce = request.agent(app);
+    const location = await signIn(wrongNonce, 'applic-member-0002');
+    const row = db.prepare(`SELECT sid, sess FROM sessions WHERE sess LIKE '%oidcPending%'`).get() as { sid: string; sess: string };
+    const sess = JSON.parse(row.sess) as { oidcPending: { nonce: string } };
+    sess.oidcPending.nonce = 'another-nonce';
+    db.prepare('UPDATE sessions SET sess = ? WHERE sid = ?').run(JSON.stringify(sess), row.sid);
+    expect((await wrongNonce.get(callbackOf(location))).status).toBe(400);
+    expect((await wrongNonce.get('/my/searches')).status).toBe(302);
+    expect(db.prepare(`SELECT count(*) FROM login_events WHERE reason = 'ok'`).pluck().get()).toBe(1);
+  });
+
+  it('active = 0 and the outside-range deny policy refuse it, as they refuse a password login', async () => {
+    const { app, db } = portal();
+    const inactive = createUser(db, 'vendor', { active: false });
+    linkUser(db, inactive.id, 'applic-member-0003');
+    const agent = request.agent(app);
+    expect((await agent.get(callbackOf(await signIn(agent, 'applic-member-0003')))).status).toBe(401);
+
+    const city = createUser(db, 'municipality');
+    linkUser(db, city.id, 'applic-member-0004');
+    db.prepare(`INSERT INTO organisation_ip_ranges (organisation_id, cidr) VALUES (?, '203.0.113.0/24')`).run(city.organisationId);
+    db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('outside_range_policy', 'deny', '2026-11-01T00:00:00.000Z')
+      ON CONFLICT (key) DO UPDATE SET value = 'deny'`).run();
+    const denied = request.agent(app);
+    expect((await denied.get(callbackOf(await signIn(denied, 'applic-member-0004')))).status).toBe(401);
+    expect((await denied.get('/my/searches')).status).toBe(302);
+    expect(db.prepare(`SELECT reason, method FROM login_events ORDER BY id`).all()).toEqual([
+      { reason: 'inactive', method: 'oidc' }, { reason: 'outside_range_denied', method: 'oidc' },
+    ]);
+  });
+
+  it('logout ends the portal session and sends the browser to the issuer\'s end-session endpoint', async () => {
+    const { app, db } = portal();
+    const user = createUser(db, 'municipality');
+    linkUser(db, user.id, 'applic-member-0005');
+    const agent = request.agent(app);
+    await agent.get(callbackOf(await signIn(agent, 'applic-member-0005')));
+    const token = csrfFrom((await agent.get('/')).text, '/logout');
+    const out = await agent.post('/logout').type('form').send({ _csrf: token });
+    expect(out.status).toBe(302);
+    const endSession = new URL(String(out.headers.location));
+    expect(endSession.origin).toBe(issuer.url);
+    expect(endSession.searchParams.get('id_token_hint')).toBeTruthy();
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${PUBLIC_URL}/`);
+    expect((await agent.get('/my/searches')).status).toBe(302);
+  });
+});
+
+describe('without OIDC_* set', () => {
+  it('the login page offers only the portal\'s own login, and /login/oidc does not exist', async () => {
+    const { app } = createTestPortal();
+    expect($((await request(app).get('/login')).text)('[data-oidc-login]').length).toBe(0);
+    expect((await request(app).get('/login/oidc')).status).toBe(404);
+    expect((await request(app).get('/login/oidc/callback?code=x&state=y')).status).toBe(404);
+  });
+});
