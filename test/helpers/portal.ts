@@ -67,7 +67,8 @@ export function portalOn(db: Db, options: PortalOptions = {}): ReturnType<typeof
     lockPolicy: options.lockPolicy,
     ipThrottle: options.ipThrottle,
     linkCheck: options.linkCheck,
-    pdfText: options.pdfText,
+    // Read at normal priority here (pdf-text.extractor.ts, `nice`): the tests share the cores.
+    pdfText: { nice: 0, ...options.pdfText },
     assetsDir: options.assetsDir,
   });
 }
