@@ -82,7 +82,9 @@ import { loadGuidebook } from './features/guidebook/guidebook.content.js';
 import { guidebookRepository } from './features/guidebook/guidebook.repository.js';
 import { oidcClient } from './features/oidc/oidc.client.js';
 import { oidcRepository } from './features/oidc/oidc.repository.js';
+import { oidcAdminRoutes } from './features/oidc/oidc-admin.routes.js';
 import { oidcRoutes } from './features/oidc/oidc.routes.js';
+import { oidcService } from './features/oidc/oidc.service.js';
 import { guidebookAdminRoutes } from './features/guidebook/guidebook-admin.routes.js';
 import { guidebookRoutes } from './features/guidebook/guidebook.routes.js';
 import { guidebookService } from './features/guidebook/guidebook.service.js';
@@ -336,8 +338,13 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     accounts, service: loginService, clock,
     oidc: oidc && { endSessionUrl: (idToken) => oidc.endSessionUrl(idToken, `${config.publicUrl.replace(/\/$/, '')}/`) },
   }));
-  if (oidc) {
-    app.use(oidcRoutes({ client: oidc, repository: oidcRepository(db), accounts, service: loginService, clock, logger, publicUrl: config.publicUrl }));
+  const oidcLinks = oidcRepository(db);
+  if (oidc && config.oidc) {
+    app.use(oidcRoutes({ client: oidc, repository: oidcLinks, accounts, service: loginService, clock, logger, publicUrl: config.publicUrl }));
+    app.use('/admin', requireKind('secretariat'), oidcAdminRoutes({
+      service: oidcService({ db, repository: oidcLinks, audit, clock, issuer: config.oidc.issuer }),
+      userExists: (id) => accounts.findIdentity(id) !== undefined,
+    }));
   }
   app.use(accountLinksRoutes({ service: accountLinks }));
   app.use(myAccountRoutes({
@@ -377,6 +384,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       issueProfileOf: (organisationId) => peerService.profileForSecretariat(organisationId),
       mergeReachOf: (genreId) => genreReview.mergeReach(genreId, 0),
       sharedRangeOf: security.sharedRangeOf,
+      oidcLinkOf: config.oidc ? (userId) => oidcLinks.linkOf(userId) : undefined,
     }),
   );
   const usageRows = usageRepository(db);

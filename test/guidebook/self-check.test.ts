@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import { migrationsDir } from '../../src/paths.js';
-import { createOrganisation } from '../helpers/factories.js';
 import { createUser, PASSWORD } from '../helpers/factories.js';
 import { $, loggedInAgent, type Agent } from '../helpers/http.js';
 import { createTestPortal, tempDir } from '../helpers/portal.js';
@@ -235,7 +234,9 @@ describe('the guidebook self-check (issue 23.3)', () => {
     for (const file of fs.readdirSync(migrationsDir).filter((f) => f < '0032')) fs.copyFileSync(path.join(migrationsDir, file), path.join(before, file));
     const db = openDatabase(path.join(tempDir(), 'portal.db'));
     migrate(db, before);
-    const org = createOrganisation(db, 'municipality');
+    // Written as that version wrote it: today's repositories write columns later migrations add.
+    const org = Number(db.prepare(`INSERT INTO organisations (name, kind, created_at, updated_at) VALUES ('以前からの市', 'municipality', ?, ?)`)
+      .run('2026-04-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z').lastInsertRowid);
     db.prepare(`INSERT INTO guidebook_self_checks (organisation_id, item_number, status, note, updated_at) VALUES (?, ?, ?, ?, ?)`)
       .run(org, 7, 'doing', 'オープンデータ公開済み', '2026-04-01T00:00:00.000Z');
     migrate(db, migrationsDir);

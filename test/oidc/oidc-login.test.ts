@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../helpers/factories.js';
-import { $, csrfFrom, type Agent } from '../helpers/http.js';
+import { createUser, PASSWORD } from '../helpers/factories.js';
+import { $, csrfFrom, loggedInAgent, type Agent } from '../helpers/http.js';
 import { OIDC_CLIENT, startIssuer } from '../helpers/oidc-issuer.js';
 import { createTestPortal, PUBLIC_URL } from '../helpers/portal.js';
 
@@ -125,9 +125,46 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
   });
 });
 
+describe('the secretariat links accounts to the association\'s IDs (issue 24.2)', () => {
+  let issuer: Issuer;
+  beforeAll(async () => { issuer = await startIssuer(PUBLIC_URL); });
+  afterAll(async () => issuer?.close());
+
+  it('on the account\'s page: linked, then the ID signs in there; one ID, one account; unlinked, it is refused again', async () => {
+    const { app, db } = createTestPortal({ config: { oidc: { issuer: issuer.url, ...OIDC_CLIENT } } });
+    const city = createUser(db, 'municipality');
+    const other = createUser(db, 'vendor');
+    const admin = await loggedInAgent(app, createUser(db, 'secretariat').loginId, PASSWORD);
+    const page = (await admin.get(`/admin/users/${city.id}`)).text;
+    expect($(page)('[data-oidc-link]').attr('data-oidc-link')).toBe('');
+    const token = csrfFrom(page, `/admin/users/${city.id}/oidc-link`);
+    expect((await admin.post(`/admin/users/${city.id}/oidc-link`).type('form').send({ subject: 'member-77' })).status).toBe(403);
+    const linked = await admin.post(`/admin/users/${city.id}/oidc-link`).type('form').send({ _csrf: token, subject: ' member-77 ' });
+    expect(linked.status).toBe(303);
+    expect($((await admin.get(`/admin/users/${city.id}`)).text)('[data-oidc-link]').attr('data-oidc-link')).toBe('member-77');
+    expect((await admin.post(`/admin/users/${other.id}/oidc-link`).type('form').send({ _csrf: token, subject: 'member-77' })).status).toBe(409);
+    expect((await admin.post(`/admin/users/${other.id}/oidc-link`).type('form').send({ _csrf: token, subject: 'has space' })).status).toBe(400);
+    expect(db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'user.oidc_link'`).pluck().get()).toBe(1);
+
+    const signInAs = async (subject: string) => {
+      const agent = request.agent(app);
+      const start = await agent.get('/login/oidc');
+      return agent.get((await issuer.signIn(String(start.headers.location), subject)).replace(PUBLIC_URL, ''));
+    };
+    expect((await signInAs('member-77')).status).toBe(302);
+    await admin.post(`/admin/users/${city.id}/oidc-link`).type('form').send({ _csrf: token, subject: '' });
+    expect((await signInAs('member-77')).status).toBe(403);
+  });
+});
+
 describe('without OIDC_* set', () => {
-  it('the login page offers only the portal\'s own login, and /login/oidc does not exist', async () => {
-    const { app } = createTestPortal();
+  it('the login page offers only the portal\'s own login, and /login/oidc and the account page\'s link do not exist', async () => {
+    const { app, db } = createTestPortal();
+    const admin = await loggedInAgent(app, createUser(db, 'secretariat').loginId, PASSWORD);
+    const city = createUser(db, 'municipality');
+    const page = (await admin.get(`/admin/users/${city.id}`)).text;
+    expect($(page)('[data-oidc-link]').length).toBe(0);
+    expect((await admin.post(`/admin/users/${city.id}/oidc-link`).type('form').send({ _csrf: csrfFrom(page, '/logout'), subject: 'x' })).status).toBe(404);
     expect($((await request(app).get('/login')).text)('[data-oidc-login]').length).toBe(0);
     expect((await request(app).get('/login/oidc')).status).toBe(404);
     expect((await request(app).get('/login/oidc/callback?code=x&state=y')).status).toBe(404);

@@ -9,7 +9,7 @@ import { latinPdf } from '../../src/demo/demo-pdf.js';
 import { migrationsDir } from '../../src/paths.js';
 import { browserAvailable, launchBrowser } from '../helpers/browser.js';
 import { hiddenFields, openForm, postEntryForm } from '../helpers/entry-form.js';
-import { attachPdf, createEntry, createGenre, createUser, PASSWORD } from '../helpers/factories.js';
+import { attachPdf, createEntry, createGenre, createUser, PASSWORD, passwordHashOf } from '../helpers/factories.js';
 import { $, hitCount, listedIds, loggedInAgent } from '../helpers/http.js';
 import { corruptPdf, encryptedPdf, japanesePdf } from '../helpers/pdf.js';
 import { createTestPortal, portalOn, tempDir } from '../helpers/portal.js';
@@ -219,8 +219,14 @@ describe.skipIf(!browserAvailable)('search inside the PDF (issue 20.3, http-cont
     const uploadDir = tempDir('uploads-');
     const db = openDatabase(path.join(dir, 'portal.db'));
     migrate(db, older);
-    const vendor = createUser(db, 'vendor');
-    // Written as that version wrote it: today's repositories read columns later migrations add.
+    // Written as that version wrote it: today's repositories read and write columns later migrations add.
+    const at = '2026-01-01T00:00:00.000Z';
+    const organisationId = Number(db.prepare(`INSERT INTO organisations (name, kind, created_at, updated_at) VALUES ('以前からの会社', 'vendor', ?, ?)`).run(at, at).lastInsertRowid);
+    const vendor = {
+      organisationId,
+      id: Number(db.prepare(`INSERT INTO users (organisation_id, login_id, password_hash, name, department, phone, email, active, created_at, updated_at)
+        VALUES (?, 'before-0023', ?, '以前からの担当', '', '', '', 1, ?, ?)`).run(organisationId, passwordHashOf(), at, at).lastInsertRowid),
+    };
     const id = Number(db.prepare(`
       INSERT INTO entries (type_id, title, summary, contact_company, contact_name, contact_phone, contact_email, organisation_id, user_id, created_at, updated_at)
       VALUES (1, '以前からの製品', '以前から掲載している製品です。', 'テスト株式会社', '担当 太郎', '03-0000-0000', 'contact@example.jp', ?, ?, ?, ?)`)

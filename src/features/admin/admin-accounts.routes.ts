@@ -18,6 +18,8 @@ type Deps = {
   service: AdminAccountsService;
   /** A municipality's issue profile (peers), shown on its page. */
   issueProfileOf: (organisationId: number) => IssueProfileView | undefined;
+  /** With the association's issuer configured (issue 24): the account's linked subject, shown and edited on its page. */
+  oidcLinkOf?: (userId: number) => { subject: string; linkedAt: string } | undefined;
 };
 
 const ORG_FIELDS = ['name', 'kind', 'ip_ranges', 'version'] as const;
@@ -29,7 +31,7 @@ const orgSortLabels = { name: '団体名順', kind: '種別順', newest: '追加
 const userSortLabels = { login_id: 'ログインID順', organisation: '団体名順', newest: '追加の新しい順', last_login: '最終ログインの新しい順' };
 
 /** Organisations with their IP ranges, and accounts (管理者側機能: 団体・アカウントの管理). */
-export function adminAccountsRoutes({ service, issueProfileOf }: Deps): Router {
+export function adminAccountsRoutes({ service, issueProfileOf, oidcLinkOf }: Deps): Router {
   const router = Router();
   /** 事務局管理 › the section › (the record being edited). */
   const crumbs = (section: { label: string; href: string }, current?: string) =>
@@ -107,6 +109,7 @@ export function adminAccountsRoutes({ service, issueProfileOf }: Deps): Router {
     return {
       title: `アカウント「${user.loginId}」`, breadcrumbs: crumbs(usersSection, user.loginId), user, organisations: service.organisationOptions(),
       invitation: service.invitationOf(id), twoFactor: service.twoFactorOf(id),
+      oidc: oidcLinkOf ? { link: oidcLinkOf(id) ?? null } : null,
       values: {
         login_id: user.loginId, password: '', org_id: String(user.organisationId), name: user.name, department: user.department,
         phone: user.phone, email: user.email, active: user.active ? '1' : '', version: String(user.version),

@@ -34,6 +34,8 @@ export const DONE_MESSAGES = {
   // The guidebook's self-check (guidebook.routes.ts), for municipality users.
   'self-check-saved': 'セルフチェックを保存しました。変更した項目に、今日の日付とあなたの名前を記録しました。',
   'self-check-unchanged': '変更した項目がなかったため、保存する内容はありませんでした。',
+  'oidc-linked': 'ＡＰＰＬＩＣ会員IDを結び付けました。次からそのIDでこのアカウントにログインできます。',
+  'oidc-unlinked': 'ＡＰＰＬＩＣ会員IDの結び付けを外しました。',
   'guidebook-links-saved': 'ガイドブックの項目と情報の対応を保存しました。項目の解説のページにすぐ表示されます。',
   'self-check-year-kept': '現在のセルフチェックを年度の記録として保存しました。',
   // The owner organisation is mailed in each of these (admin-entries.service.ts).

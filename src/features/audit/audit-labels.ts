@@ -14,7 +14,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'type.create': '情報種別の追加', 'type.update': '情報種別の変更', 'security.policy': '登録外IPアドレスの方針の変更',
   'freshness.settings': '鮮度の設定の変更', 'freshness.check': 'リンクの一斉確認', 'issue_profile.update': '課題の登録の変更',
   'saved_search.create': '検索条件の保存', 'saved_search.update': '保存した検索の変更', 'saved_search.delete': '保存した検索の削除',
-  'self_check.update': 'セルフチェックの記録', 'self_check.year': 'セルフチェックの年度の記録', 'guidebook.links': 'ガイドブックの項目と情報の対応の変更', 'message.relay': 'メッセージの送信',
+  'self_check.update': 'セルフチェックの記録', 'self_check.year': 'セルフチェックの年度の記録', 'guidebook.links': 'ガイドブックの項目と情報の対応の変更', 'user.oidc_link': 'ＡＰＰＬＩＣ会員IDの結び付け', 'message.relay': 'メッセージの送信',
   'shared_range.create': '共用の出口IPアドレスの登録', 'shared_range.update': '共用の出口IPアドレスの変更',
   'shared_range.delete': '共用の出口IPアドレスの削除',
   'account.profile': 'プロフィールの変更', 'account.mail': 'メールの設定の変更', 'account.password': 'パスワードの変更',
@@ -39,7 +39,7 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   child_genres: '下位のジャンル', moved_to: '移動先', genre_count: 'ジャンルの数', new_genre: '新しいジャンル', split_from: '分割元',
   fiscal_year: '年度', organisations: '送り先の団体数', since_snapshot: '基準とした年度版',
   questions: '設問の数', opens_on: '開始日', closes_on: '終了日',
-  guidebook_genres: '対応する行政課題のジャンル（番号）', guidebook_entries: '対応する情報（番号）',
+  oidc_subject: 'ＡＰＰＬＩＣ会員IDの識別子', guidebook_genres: '対応する行政課題のジャンル（番号）', guidebook_entries: '対応する情報（番号）',
 };
 
 /** Any recorded field's label (entry fields first), for mails and screens. */
