@@ -157,6 +157,16 @@ describe('the secretariat links accounts to the association\'s IDs (issue 24.2)'
   });
 });
 
+describe('the issuer out of reach', () => {
+  it('the start answers 503 with a page pointing to the portal\'s own login, which still works', async () => {
+    const { app } = createTestPortal({ config: { oidc: { issuer: 'http://127.0.0.1:9', ...OIDC_CLIENT } } });
+    const res = await request(app).get('/login/oidc');
+    expect(res.status).toBe(503);
+    expect($(res.text)('[role="alert"]').text()).toContain('ポータルのIDとパスワードでログインしてください');
+    expect($((await request(app).get('/login')).text)('form[action="/login"]').length).toBe(1);
+  });
+});
+
 describe('without OIDC_* set', () => {
   it('the login page offers only the portal\'s own login, and /login/oidc and the account page\'s link do not exist', async () => {
     const { app, db } = createTestPortal();

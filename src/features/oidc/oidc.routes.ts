@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Clock } from '../../clock.js';
-import { HttpError } from '../../http-error.js';
 import type { Logger } from '../../logger.js';
 import { homePathFor, safeNextPath } from '../../middleware/auth.js';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
@@ -31,7 +30,11 @@ export function oidcRoutes({ client, repository, accounts, service, clock, logge
       started = await client.start(next, clock.now());
     } catch (error) {
       logger.error({ err: error }, 'the OpenID Connect issuer could not be reached');
-      throw new HttpError(503, 'ＡＰＰＬＩＣ会員IDのログインの窓口に接続できません。しばらくしてからお試しいただくか、ポータルのIDとパスワードでログインしてください。');
+      // The way in when the issuer is down is the portal's own login: the page says so.
+      return res.status(503).render('oidc/refused', {
+        title: 'ＡＰＰＬＩＣ会員IDでログインできません', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'ＡＰＰＬＩＣ会員IDでログインできません' }],
+        message: 'ＡＰＰＬＩＣ会員IDのログインの窓口に接続できません。しばらくしてからお試しいただくか、ポータルのIDとパスワードでログインしてください。',
+      });
     }
     req.session.oidcPending = started.pending;
     res.redirect(303, started.url);
