@@ -73,14 +73,18 @@ export function portalOn(db: Db, options: PortalOptions = {}): ReturnType<typeof
   });
 }
 
-/** A migrated database in a fresh temporary file and the real app on it. */
-export function createTestPortal(options: PortalOptions = {}): TestPortal {
+/**
+ * A migrated database in a fresh temporary file and the real app on it. Its clock starts at a fixed
+ * instant, or at `startsAt` (a test whose times are judged by another party too: an OIDC issuer).
+ */
+export function createTestPortal(options: Omit<PortalOptions, 'clock'> & { startsAt?: string } = {}): TestPortal {
   const dbPath = path.join(tempDir(), 'portal.db');
   const db = openDatabase(dbPath);
   migrate(db, migrationsDir);
-  const clock = testClock();
+  const { startsAt, ...appOptions } = options;
+  const clock = testClock(startsAt);
   const uploadDir = options.uploadDir ?? tempDir('uploads-');
-  const build = (database: Db) => appOn(database, { ...options, clock, uploadDir });
+  const build = (database: Db) => appOn(database, { ...appOptions, clock, uploadDir });
   return { app: build(db), db, dbPath, clock, uploadDir, restart: () => build(openDatabase(dbPath)) };
 }
 

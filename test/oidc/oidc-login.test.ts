@@ -13,7 +13,8 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
   beforeAll(async () => { issuer = await startIssuer(PUBLIC_URL); });
   afterAll(async () => issuer?.close());
 
-  const portal = () => createTestPortal({ config: { oidc: { issuer: issuer.url, ...OIDC_CLIENT } } });
+  // The portal's clock starts at the real time here: it judges the ID token's times.
+  const portal = () => createTestPortal({ startsAt: new Date().toISOString(), config: { oidc: { issuer: issuer.url, ...OIDC_CLIENT } } });
   const linkUser = (db: ReturnType<typeof portal>['db'], userId: number, subject: string) =>
     db.prepare(`INSERT INTO oidc_links (user_id, issuer, subject, linked_at) VALUES (?, ?, ?, '2026-11-01T00:00:00.000Z')`).run(userId, issuer.url, subject);
   /** The portal's callback path and query the issuer sends the browser to. */
@@ -86,6 +87,21 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     expect((await wrongNonce.get(callbackOf(location))).status).toBe(400);
     expect((await wrongNonce.get('/my/searches')).status).toBe(302);
     expect(db.prepare(`SELECT count(*) FROM login_events WHERE reason = 'ok'`).pluck().get()).toBe(1);
+  });
+
+  it('an expired ID token (the portal\'s clock two hours on; the issuer\'s tokens last one) › 400, not logged in', async () => {
+    const { app, db, clock } = portal();
+    const user = createUser(db, 'municipality');
+    linkUser(db, user.id, 'applic-member-0006');
+    const agent = request.agent(app);
+    const location = await signIn(agent, 'applic-member-0006');
+    clock.advance(2 * 60 * 60_000 - 5 * 60_000);
+    // The started login itself is kept only ten minutes: this is the token's expiry, not the session's.
+    db.prepare(`UPDATE sessions SET sess = json_set(sess, '$.oidcPending.startedAt', ?) WHERE sess LIKE '%oidcPending%'`).run(clock.now().toISOString());
+    clock.advance(5 * 60_000);
+    expect((await agent.get(callbackOf(location))).status).toBe(400);
+    expect((await agent.get('/my/searches')).status).toBe(302);
+    expect(db.prepare(`SELECT count(*) FROM login_events`).pluck().get()).toBe(0);
   });
 
   it('active = 0 and the outside-range deny policy refuse it, as they refuse a password login', async () => {

@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import type { Clock } from '../../clock.js';
 import type { OidcSettings } from '../../config.js';
 
 /** What a login through the issuer hands back: who the issuer says it is, and what logout needs. */
@@ -14,13 +15,25 @@ export type OidcPending = { state: string; nonce: string; codeVerifier: string; 
  * on first use, and again after a failure. Plain http is allowed only for an issuer on loopback (the
  * tests' own issuer); anything else must be https.
  */
-export function oidcClient(settings: OidcSettings, redirectUri: string) {
+export function oidcClient(settings: OidcSettings, redirectUri: string, clock: Clock) {
   let discovered: Promise<client.Configuration> | undefined;
   const issuerUrl = new URL(settings.issuer);
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(issuerUrl.hostname);
+  const insecure = loopback && issuerUrl.protocol === 'http:';
+  /**
+   * The discovered issuer, with the portal's clock: the ID token's times (exp, iat) are judged by it,
+   * as every other time here is. Made for each use from the metadata fetched once (no request).
+   */
+  const configurationNow = async () => {
+    const config = new client.Configuration((await configuration()).serverMetadata(), settings.clientId, {
+      [client.clockSkew]: Math.round((clock.now().getTime() - Date.now()) / 1000),
+    }, client.ClientSecretBasic(settings.clientSecret));
+    if (insecure) client.allowInsecureRequests(config);
+    return config;
+  };
   const configuration = () => {
     discovered ??= client.discovery(issuerUrl, settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), {
-      execute: loopback && issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+      execute: insecure ? [client.allowInsecureRequests] : [],
     }).catch((error: unknown) => {
       discovered = undefined;
       throw error;
@@ -44,7 +57,7 @@ export function oidcClient(settings: OidcSettings, redirectUri: string) {
 
     /** The issuer's answer at the callback, checked against what the start kept; throws when anything is off. */
     async finish(callbackUrl: URL, pending: OidcPending): Promise<OidcIdentity> {
-      const config = await configuration();
+      const config = await configurationNow();
       const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
         pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
       });
