@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { NotFoundError } from '../../http-error.js';
 import { requireKind } from '../../middleware/auth.js';
 import { fieldErrors, formValue, type FieldErrors } from '../../validation.js';
 import { doneMessage } from '../admin/done-messages.js';
@@ -8,7 +7,7 @@ import { actorOf } from '../audit/actor.js';
 import { activeGenreTree, selectableGenreIds } from '../genres/genre-tree.js';
 import type { GenresRepository } from '../genres/genres.repository.js';
 import { idList } from '../search/search.schemas.js';
-import type { Guidebook } from './guidebook.content.js';
+import { guidebookItemOr404, type Guidebook } from './guidebook.content.js';
 import type { GuidebookRepository } from './guidebook.repository.js';
 import type { GuidebookService } from './guidebook.service.js';
 
@@ -36,12 +35,7 @@ export function guidebookAdminRoutes({ guidebook, repository, service, genres, p
   const router = Router();
   const secretariat = requireKind('secretariat');
 
-  const itemOr404 = (req: Request) => {
-    const raw = String(req.params.n ?? '');
-    const item = /^(10|[1-9])$/.test(raw) ? guidebook.items.find((i) => i.number === Number(raw)) : undefined;
-    if (!item) throw new NotFoundError('ガイドブックの項目は1から10までです。');
-    return item;
-  };
+  const itemOr404 = (req: Request) => guidebookItemOr404(guidebook, req.params.n);
 
   router.get('/admin/guidebook', secretariat, (req, res) => {
     res.locals.done = doneMessage(req.query.done);
@@ -52,7 +46,8 @@ export function guidebookAdminRoutes({ guidebook, repository, service, genres, p
       breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: 'ガイドブックの項目と情報の対応' }],
       items: guidebook.items.map((item) => {
         const l = links.get(item.number) ?? { genreIds: [], entryIds: [] };
-        return { ...item, genrePaths: l.genreIds.map((id) => paths.get(id) ?? ''), entries: publishedEntries(l.entryIds), hidden: l.entryIds.length - publishedEntries(l.entryIds).length };
+        const entries = publishedEntries(l.entryIds);
+        return { ...item, genrePaths: l.genreIds.map((id) => paths.get(id) ?? ''), entries, hidden: l.entryIds.length - entries.length };
       }),
     });
   });

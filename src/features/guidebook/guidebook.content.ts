@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { NotFoundError } from '../../http-error.js';
 import { projectRoot } from '../../paths.js';
 
 const paragraphs = z.array(z.string().min(1));
@@ -49,4 +50,12 @@ export const MYNUMBER_FILE = path.join(projectRoot, 'content', 'guidebook-mynumb
 export function loadGuidebook(): Guidebook {
   const read = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
   return { ...guidebookSchema.parse(read(GUIDEBOOK_FILE)), myNumber: myNumberSchema.parse(read(MYNUMBER_FILE)) };
+}
+
+/** The checklist item a path's :n names (1 … 10, written plainly), or a 404 for anything else. */
+export function guidebookItemOr404(guidebook: Guidebook, raw: unknown): GuidebookItem {
+  const text = typeof raw === 'string' ? raw : '';
+  const item = /^(10|[1-9])$/.test(text) ? guidebook.items.find((i) => i.number === Number(text)) : undefined;
+  if (!item) throw new NotFoundError('ガイドブックの項目は1から10までです。');
+  return item;
 }

@@ -12,7 +12,7 @@ import type { GenresRepository } from '../genres/genres.repository.js';
 import type { InfoTypesRepository } from '../info-types/info-types.repository.js';
 import { pageField } from '../search/search.schemas.js';
 import { checklistsOf, OLD_TO_NEW, oldItemsOf, type Checklist, type ChecklistItem } from './guidebook.checklists.js';
-import type { Guidebook } from './guidebook.content.js';
+import { guidebookItemOr404, type Guidebook } from './guidebook.content.js';
 import { selfCheckLabels, selfCheckStatuses, UNANSWERED_LABEL, type GuidebookRepository, type ItemCheck } from './guidebook.repository.js';
 import { NOTE_MAX, parseChecks, typedChanges, yearRecordSchema } from './guidebook.schemas.js';
 import type { GuidebookService } from './guidebook.service.js';
@@ -80,12 +80,7 @@ export function guidebookRoutes({ guidebook, repository, service, infoTypes, gen
     });
   };
 
-  const itemOr404 = (req: Request) => {
-    const raw = String(req.params.n ?? '');
-    const item = /^(10|[1-9])$/.test(raw) ? guidebook.items.find((i) => i.number === Number(raw)) : undefined;
-    if (!item) throw new NotFoundError('ガイドブックの項目は1から10までです。');
-    return item;
-  };
+  const itemOr404 = (req: Request) => guidebookItemOr404(guidebook, req.params.n);
 
   const itemPage = (req: Request, res: Response, status: number, refused?: Refused) => {
     const item = itemOr404(req);
