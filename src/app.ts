@@ -330,7 +330,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   app.use(entryLinksRoutes({ service: entryLinksService({ db, repository: links, audit, clock }) }));
   const loginService = accountsService({
     db, accounts, credentials, security, clock, logger, lockPolicy: deps.lockPolicy ?? defaultLockPolicy,
-    ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail,
+    ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail, oidcEnabled: config.oidc !== undefined,
   });
   // Sign-in through the association's issuer (issue 24), only where OIDC_* are set.
   const oidc = config.oidc ? oidcClient(config.oidc, `${config.publicUrl.replace(/\/$/, '')}/login/oidc/callback`, clock) : undefined;
@@ -385,6 +385,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
       mergeReachOf: (genreId) => genreReview.mergeReach(genreId, 0),
       sharedRangeOf: security.sharedRangeOf,
       oidcLinkOf: config.oidc ? (userId) => oidcLinks.linkOf(userId) : undefined,
+      oidcEnabled: config.oidc !== undefined,
     }),
   );
   const usageRows = usageRepository(db);

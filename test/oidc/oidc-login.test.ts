@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, PASSWORD } from '../helpers/factories.js';
-import { $, csrfFrom, loggedInAgent, type Agent } from '../helpers/http.js';
+import { $, csrfFrom, loggedInAgent, login, type Agent } from '../helpers/http.js';
 import { OIDC_CLIENT, startIssuer } from '../helpers/oidc-issuer.js';
 import { createTestPortal, PUBLIC_URL } from '../helpers/portal.js';
 
@@ -57,9 +57,12 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     expect($(back.text)('main').text()).toContain('ＡＰＰＬＩＣ事務局');
     expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(before);
     expect((await agent.get('/my/searches')).status).toBe(302);
+    // Logged with the subject, so the secretariat can see whom to link.
+    expect(db.prepare('SELECT login_id, user_id, success, reason, method FROM login_events').all())
+      .toEqual([{ login_id: 'someone-unknown', user_id: null, success: 0, reason: 'oidc_unlinked', method: 'oidc' }]);
   });
 
-  it('a tampered state, a replayed code and a wrong nonce › 400, not logged in', async () => {
+  it('a tampered state, a replayed code and a wrong nonce › 400, not logged in, each logged', async () => {
     const { app, db } = portal();
     const user = createUser(db, 'municipality');
     linkUser(db, user.id, 'applic-member-0002');
@@ -86,10 +89,12 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     db.prepare('UPDATE sessions SET sess = ? WHERE sid = ?').run(JSON.stringify(sess), row.sid);
     expect((await wrongNonce.get(callbackOf(location))).status).toBe(400);
     expect((await wrongNonce.get('/my/searches')).status).toBe(302);
-    expect(db.prepare(`SELECT count(*) FROM login_events WHERE reason = 'ok'`).pluck().get()).toBe(1);
+    expect(db.prepare(`SELECT reason, method FROM login_events ORDER BY id`).all()).toEqual([
+      { reason: 'oidc_refused', method: 'oidc' }, { reason: 'ok', method: 'oidc' }, { reason: 'oidc_refused', method: 'oidc' }, { reason: 'oidc_refused', method: 'oidc' },
+    ]);
   });
 
-  it('an expired ID token (the portal\'s clock two hours on; the issuer\'s tokens last one) › 400, not logged in', async () => {
+  it('an expired ID token (the portal\'s clock two hours on; the issuer\'s tokens last one) › 400, not logged in, logged', async () => {
     const { app, db, clock } = portal();
     const user = createUser(db, 'municipality');
     linkUser(db, user.id, 'applic-member-0006');
@@ -101,7 +106,7 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     clock.advance(5 * 60_000);
     expect((await agent.get(callbackOf(location))).status).toBe(400);
     expect((await agent.get('/my/searches')).status).toBe(302);
-    expect(db.prepare(`SELECT count(*) FROM login_events`).pluck().get()).toBe(0);
+    expect(db.prepare(`SELECT login_id, reason, method FROM login_events`).all()).toEqual([{ login_id: '', reason: 'oidc_refused', method: 'oidc' }]);
   });
 
   it('active = 0 and the outside-range deny policy refuse it, as they refuse a password login', async () => {
@@ -170,6 +175,60 @@ describe('the secretariat links accounts to the association\'s IDs (issue 24.2)'
     expect((await signInAs('member-77')).status).toBe(302);
     await admin.post(`/admin/users/${city.id}/oidc-link`).type('form').send({ _csrf: token, subject: '' });
     expect((await signInAs('member-77')).status).toBe(403);
+  });
+});
+
+describe('the secretariat requires the association\'s ID for municipality and vendor accounts (issue 24.3)', () => {
+  let issuer: Issuer;
+  beforeAll(async () => { issuer = await startIssuer(PUBLIC_URL); });
+  afterAll(async () => issuer?.close());
+
+  it('set on the login-security page: a member\'s right password is refused and pointed to the ID, the ID works, the secretariat keeps its password', async () => {
+    const { app, db } = createTestPortal({ startsAt: new Date().toISOString(), config: { oidc: { issuer: issuer.url, ...OIDC_CLIENT } } });
+    const secretariat = createUser(db, 'secretariat');
+    const vendor = createUser(db, 'vendor');
+    db.prepare(`INSERT INTO oidc_links (user_id, issuer, subject, linked_at) VALUES (?, ?, 'vendor-member-1', '2026-11-01T00:00:00.000Z')`).run(vendor.id, issuer.url);
+    const admin = await loggedInAgent(app, secretariat.loginId, PASSWORD);
+    const page = (await admin.get('/admin/security')).text;
+    expect($(page)('[data-oidc-requirement]').attr('data-oidc-requirement')).toBe('optional');
+    expect((await login(request.agent(app), vendor.loginId, PASSWORD)).status).toBe(302);
+
+    const set = await admin.post('/admin/security/oidc-required').type('form').send({ _csrf: csrfFrom(page, '/admin/security/oidc-required'), required: '1' });
+    expect(set.status).toBe(303);
+    expect($((await admin.get('/admin/security')).text)('[data-oidc-requirement]').attr('data-oidc-requirement')).toBe('required');
+    expect(db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'security.oidc_required'`).pluck().get()).toBe(1);
+
+    const refused = await login(request.agent(app), vendor.loginId, PASSWORD);
+    expect(refused.status).toBe(403);
+    expect($(refused.text)('[role="alert"]').text()).toContain('ＡＰＰＬＩＣ会員IDでログインしてください');
+    expect($(refused.text)('[data-oidc-login] a').attr('href')).toBe('/login/oidc');
+    // A wrong password learns nothing of the rule: the usual message.
+    const wrong = await login(request.agent(app), vendor.loginId, 'not-the-password');
+    expect(wrong.status).toBe(401);
+    expect($(wrong.text)('[role="alert"]').text()).not.toContain('ＡＰＰＬＩＣ会員ID');
+    expect((await login(request.agent(app), secretariat.loginId, PASSWORD)).status).toBe(302);
+
+    const agent = request.agent(app);
+    const start = await agent.get('/login/oidc');
+    expect((await agent.get((await issuer.signIn(String(start.headers.location), 'vendor-member-1')).replace(PUBLIC_URL, ''))).status).toBe(302);
+    expect((await agent.get('/my/entries')).status).toBe(200);
+
+    // The login log says how each was made.
+    const log = $((await admin.get(`/admin/security?login_id=${vendor.loginId}`)).text);
+    expect(log('[data-login-event]').map((_, row) => log(row).find('td').eq(4).text() + '／' + log(row).find('td').eq(5).text()).get()).toEqual([
+      'ＡＰＰＬＩＣ会員ID／成功', 'パスワード／失敗：IDまたはパスワードの誤り', 'パスワード／失敗：ＡＰＰＬＩＣ会員IDでのログインが必須のため拒否', 'パスワード／成功',
+    ]);
+  });
+
+  it('without the issuer configured the setting does not exist, and a stored one does not lock anyone out', async () => {
+    const { app, db } = createTestPortal();
+    db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('oidc_required_members', '1', '2026-11-01T00:00:00.000Z')`).run();
+    const vendor = createUser(db, 'vendor');
+    expect((await login(request.agent(app), vendor.loginId, PASSWORD)).status).toBe(302);
+    const admin = await loggedInAgent(app, createUser(db, 'secretariat').loginId, PASSWORD);
+    const page = (await admin.get('/admin/security')).text;
+    expect($(page)('[data-oidc-requirement]').length).toBe(0);
+    expect((await admin.post('/admin/security/oidc-required').type('form').send({ _csrf: csrfFrom(page, '/logout'), required: '1' })).status).toBe(404);
   });
 });
 

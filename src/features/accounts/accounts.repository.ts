@@ -7,6 +7,7 @@ export type Credentials = {
   active: boolean;
   organisationId: number;
   organisationName: string;
+  organisationKind: OrganisationKind;
   /** Two-factor login is on: a correct password is not yet a login. */
   twoFactor: boolean;
 };
@@ -50,8 +51,8 @@ export function accountsRepository(db: Db) {
      WHERE u.id = ? AND u.active = 1`;
   const statements = {
     sessionUser: db.prepare<[number], Omit<SessionUser, 'twoFactor'> & { twoFactor: number }>(sessionUserSql),
-    credentials: db.prepare<[string], { id: number; passwordHash: string; active: number; organisationId: number; organisationName: string; twoFactor: number }>(
-      `SELECT u.id, u.password_hash AS passwordHash, u.active, u.organisation_id AS organisationId, o.name AS organisationName,
+    credentials: db.prepare<[string], { id: number; passwordHash: string; active: number; organisationId: number; organisationName: string; organisationKind: OrganisationKind; twoFactor: number }>(
+      `SELECT u.id, u.password_hash AS passwordHash, u.active, u.organisation_id AS organisationId, o.name AS organisationName, o.kind AS organisationKind,
               u.totp_enabled_at IS NOT NULL AS twoFactor
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.login_id = ?`,
     ),

@@ -60,6 +60,10 @@ export function accountsRoutes({ accounts, service, clock, oidc }: Deps): Router
       return render(res, 429, next, loginId, {},
         `ログインの失敗が続いたため、このIDでのログインを一時的に停止しています。${Math.ceil(outcome.retryAfterSeconds / 60)}分ほどしてから再度お試しください。`);
     }
+    if (!outcome.ok && outcome.reason === 'oidc_required') {
+      return render(res, 403, next, loginId, {},
+        'このアカウントは、ＡＰＰＬＩＣ会員IDでログインしてください。ＡＰＰＬＩＣ事務局の定めにより、特別会員・一般会員のアカウントはポータルのパスワードではログインできません。');
+    }
     if (!outcome.ok) return render(res, 401, next, loginId, {}, BAD_CREDENTIALS_MESSAGE);
     if (outcome.secondFactor) {
       // Not logged in yet: the session only remembers whose code it waits for, for a few minutes.

@@ -47,6 +47,8 @@ export type LoginOutcome =
   /** `secondFactor`: the password was right and the account asks for a code (completeSecondFactor). */
   | { ok: true; userId: number; organisationId: number; outsideRange: boolean; secondFactor: boolean }
   | { ok: false; reason: 'bad_credentials' }
+  /** The password was right, but the account must sign in with the association's ID (issue 24.3). */
+  | { ok: false; reason: 'oidc_required' }
   | { ok: false; reason: 'ip_throttled' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
@@ -73,6 +75,8 @@ export type SecondFactorOutcome =
 export function accountsService(deps: {
   db: Db; accounts: AccountsRepository; credentials: CredentialsRepository; security: SecurityService; clock: Clock; logger: Logger;
   lockPolicy: LockPolicy; ipThrottle: IpThrottle; onMailQueued?: () => void;
+  /** The association's issuer is configured: only then can the secretariat's requirement of it apply. */
+  oidcEnabled?: boolean;
 }) {
   const { db, accounts, credentials, security, clock, logger, lockPolicy } = deps;
 
@@ -167,6 +171,11 @@ export function accountsService(deps: {
 
       if (user && passwordMatches && user.active) {
         const who = { userId: user.id, organisationId: user.organisationId };
+        // Told only to whoever knows the password: a wrong one gets the usual message.
+        if (deps.oidcEnabled && user.organisationKind !== 'secretariat' && security.oidcRequiredForMembers()) {
+          accounts.settleLoginEvent(eventId, { ...who, success: false, reason: 'password_not_allowed' });
+          return { ok: false, reason: 'oidc_required' };
+        }
         const outsideRange = security.isOutsideRange(user.organisationId, ip);
         if (outsideRange && security.policy() === 'deny') {
           accounts.settleLoginEvent(eventId, { ...who, success: false, reason: 'outside_range_denied' });
@@ -225,6 +234,19 @@ export function accountsService(deps: {
       const eventId = accounts.recordLoginEvent({ ...base, success: true, reason: 'ok' });
       recordAnomalies({ userId: attempt.userId, organisationId: user.organisationId, organisationName: user.organisationName, loginEventId: eventId, loginId: user.loginId, ip: attempt.ip, at }, outsideRange);
       return { ok: true, outsideRange };
+    },
+
+    /**
+     * A sign-in through the issuer that reached no account, kept in the login log as a refused
+     * password is: an answer that did not check out (no account known: login_id ''), or a subject
+     * linked to no account (login_id = the subject, which the secretariat may then link). Neither
+     * counts toward a lock: no password was tried.
+     */
+    recordRefusedOidc(attempt: { reason: 'oidc_refused' | 'oidc_unlinked'; subject?: string; ip: string; userAgent: string }): void {
+      accounts.recordLoginEvent({
+        loginId: attempt.subject ?? '', ip: attempt.ip, ipKey: ipKey(attempt.ip), userAgent: attempt.userAgent, userId: null, organisationId: null,
+        at: clock.now().toISOString(), success: false, reason: attempt.reason, method: 'oidc',
+      });
     },
 
     /**

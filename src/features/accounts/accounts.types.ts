@@ -33,4 +33,10 @@ export type LoginEventReason =
   /** The password was right; the login waits for the code of the second factor. */
   | 'second_factor'
   /** A wrong code of the second factor (counted toward the ID's lock like a wrong password). */
-  | 'bad_otp';
+  | 'bad_otp'
+  /** Sign-in through the association's issuer whose answer did not check out (migration 0035). */
+  | 'oidc_refused'
+  /** An issuer's subject linked to no account (login_id holds the subject). */
+  | 'oidc_unlinked'
+  /** A right password for a municipality or vendor account while the secretariat requires the association's ID. */
+  | 'password_not_allowed';

@@ -20,12 +20,13 @@ const logFilter = z.object({
 
 type Deps = {
   service: AdminSecurityService; security: SecurityRepository; sharedRangeOf: SecurityService['sharedRangeOf']; outbox: OutboxRepository;
+  oidcEnabled: boolean;
 };
 
 const RANGE_FIELDS = ['name', 'ip_ranges', 'note', 'version'] as const;
 
 /** The login log and anomalies with the outside-range policy and shared egress ranges (管理者側機能 5), and the mail outbox. */
-export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }: Deps): Router {
+export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox, oidcEnabled }: Deps): Router {
   const router = Router();
   const securitySection = { label: 'ログインの監視', href: '/admin/security' };
   const rangesSection = { label: '共用の出口IPアドレス', href: '/admin/security/shared-ranges' };
@@ -37,7 +38,8 @@ export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }
     const ranges = service.sharedRanges();
     res.render('admin/security', {
       title: securitySection.label, breadcrumbs: [{ label: '事務局管理', href: '/admin' }, { label: securitySection.label }],
-      policy: security.policy(), twoFactorRequired: security.twoFactorRequiredForSecretariat(), anomalies: security.recentAnomalies(100), sharedRanges: ranges,
+      policy: security.policy(), twoFactorRequired: security.twoFactorRequiredForSecretariat(),
+      oidc: oidcEnabled ? { required: security.oidcRequiredForMembers() } : undefined, anomalies: security.recentAnomalies(100), sharedRanges: ranges,
       log: security.loginLog({ loginId: filter.login_id, organisation: filter.organisation, ip: filter.ip, outcome: filter.outcome }, 300),
       filter: { ...filter, outcome: filter.outcome ?? '' },
       browserName, loginResultLabels: LOGIN_RESULT_LABELS, sharedRangeOf: (ip: string) => sharedRangeOf(ip, ranges),
@@ -55,6 +57,14 @@ export function adminSecurityRoutes({ service, security, sharedRangeOf, outbox }
     const required = (req.body as Record<string, unknown> | undefined)?.required === '1';
     service.saveTwoFactorRequirement(required, actorOf(req, res));
     res.redirect(303, `/admin/security?done=${required ? 'two-factor-required' : 'two-factor-optional'}`);
+  });
+
+  // Only where the issuer is configured: requiring it otherwise would leave members no way in.
+  router.post('/security/oidc-required', (req, res) => {
+    if (!oidcEnabled) throw new NotFoundError();
+    const required = (req.body as Record<string, unknown> | undefined)?.required === '1';
+    service.saveOidcRequirement(required, actorOf(req, res));
+    res.redirect(303, `/admin/security?done=${required ? 'oidc-required' : 'oidc-optional'}#oidc-required`);
   });
 
   const rangesPage = () => ({

@@ -38,6 +38,16 @@ export function adminSecurityService({ db, security, audit, clock }: Deps) {
       })();
     },
 
+    /** Requires municipality and vendor accounts to sign in with the association's ID (or stops requiring it). */
+    saveOidcRequirement(required: boolean, actor: Actor): void {
+      const at = clock.now().toISOString();
+      db.transaction(() => {
+        const before = security.oidcRequiredForMembers();
+        security.setOidcRequiredForMembers(required, at);
+        audit.record(actor, at, 'security.oidc_required', { type: 'setting', id: 0 }, { oidc_required_members: [before, required] });
+      })();
+    },
+
     /** Registers a shared egress range (`id` undefined) or saves one read at `version`. */
     saveSharedRange(id: number | undefined, version: number | null, form: SharedRangeForm, actor: Actor): SaveOutcome {
       if (security.sharedRangeNameTaken(form.name, id)) return { errors: { name: '同じ名称の登録が既にあります。' } };

@@ -32,6 +32,8 @@ type Deps = {
   mergeReachOf: (genreId: number) => MergeReach;
   /** An account's link to the association's issuer, where one is configured (issue 24). */
   oidcLinkOf?: (userId: number) => { subject: string; linkedAt: string } | undefined;
+  /** The association's issuer is configured: the login-security page offers requiring it. */
+  oidcEnabled: boolean;
 };
 
 /**
@@ -54,7 +56,7 @@ export function adminRoutes(deps: Deps): Router {
   router.use(adminReviewRoutes({ service: services.review }));
   router.use(adminTaxonomyRoutes({ service: services.taxonomy, genres: deps.genres, infoTypes: deps.infoTypes, mergeReachOf: deps.mergeReachOf }));
   router.use(adminAccountsRoutes({ service: services.accounts, issueProfileOf: deps.issueProfileOf, oidcLinkOf: deps.oidcLinkOf }));
-  router.use(adminSecurityRoutes({ service: services.security, security: deps.security, sharedRangeOf: deps.sharedRangeOf, outbox }));
+  router.use(adminSecurityRoutes({ service: services.security, security: deps.security, sharedRangeOf: deps.sharedRangeOf, outbox, oidcEnabled: deps.oidcEnabled }));
   router.use(adminImportRoutes({ service: deps.csvImports, clock: deps.clock, verifyCsrf: deps.verifyCsrf }));
   return router;
 }

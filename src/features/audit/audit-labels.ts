@@ -21,7 +21,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.password_reset': 'パスワードの再設定', 'account.invitation_accepted': '招待によるパスワードの設定',
   'account.two_factor_on': '二要素認証の設定', 'account.two_factor_off': '二要素認証の解除',
   'user.invite': '招待メールの送信', 'user.two_factor_reset': '事務局による二要素認証の解除',
-  'security.two_factor': '事務局アカウントの二要素認証の設定', 'synonyms.update': '同じ意味の言葉の変更',
+  'security.two_factor': '事務局アカウントの二要素認証の設定', 'security.oidc_required': 'ＡＰＰＬＩＣ会員IDでのログインの必須化の設定',
+  'oidc.import': 'ＡＰＰＬＩＣ会員IDの一括結び付け', 'synonyms.update': '同じ意味の言葉の変更',
   'entry_link.hide': '他団体からの関連付けの非表示', 'entry_link.show': '他団体からの関連付けの再表示',
   'genre.merge': 'ジャンルの統合', 'genre.move': 'ジャンルの移動（下位のジャンルごと）', 'genre.split': 'ジャンルの分割',
   'genre.snapshot': 'ジャンル体系の年度版の保存', 'genre.registration_request': '登録依頼メールの送信',
@@ -34,6 +35,7 @@ export const OTHER_FIELD_LABELS: Record<string, string> = {
   active: 'ログインできる', password: 'パスワード', kind: '種別', ip_ranges: 'IPアドレスの範囲', parent_id: '親ジャンル',
   sort_order: '並び順', retired: '非表示', outside_range_policy: '登録外IPアドレスの方針', subject: '件名', alert: 'お知らせメール',
   conditions: '検索条件', note: 'メモ', mail_freshness: '登録情報のお知らせメール', two_factor_required: '事務局アカウントの二要素認証を必須にする',
+  oidc_required_members: '特別会員・一般会員はＡＰＰＬＩＣ会員IDでのみログインする', oidc_links: '結び付けたアカウントの数',
   synonyms: '同じ意味の言葉', since_year: '導入した年', inquiry: 'お問い合わせの番号', visibility: '団体名の表示',
   merged_into: '統合先', entries: '情報の件数', saved_searches: '保存した検索の件数', issue_profiles: '課題の登録の件数',
   child_genres: '下位のジャンル', moved_to: '移動先', genre_count: 'ジャンルの数', new_genre: '新しいジャンル', split_from: '分割元',
@@ -85,6 +87,8 @@ export const LOGIN_RESULT_LABELS: Record<string, string> = {
   ok: '成功', bad_credentials: 'IDまたはパスワードの誤り', inactive: '無効なアカウント', locked: 'ロック中のため拒否',
   lock_started: '失敗が続いたためIDをロック', ip_throttled: '同じアドレスからの失敗が多いため制限', outside_range_denied: '登録外のIPアドレスのため拒否',
   second_factor: 'パスワード確認済み（確認コード待ち）', bad_otp: '確認コードの誤り',
+  oidc_refused: 'ＡＰＰＬＩＣ会員IDの応答を確認できないため拒否', oidc_unlinked: 'どのアカウントにも結び付いていないＡＰＰＬＩＣ会員ID',
+  password_not_allowed: 'ＡＰＰＬＩＣ会員IDでのログインが必須のため拒否',
 };
 
 /**

@@ -44,8 +44,10 @@ export function oidcRoutes({ client, repository, accounts, service, clock, logge
     // Used once: a second arrival (a replayed code, a reloaded page) finds nothing to check against.
     const pending = req.session.oidcPending;
     delete req.session.oidcPending;
+    const attempt = { ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' };
     const refuse = (reason: string, error?: unknown) => {
       logger.warn({ err: error, reason, ip: req.ip }, 'OpenID Connect login refused');
+      service.recordRefusedOidc({ ...attempt, reason: 'oidc_refused' });
       return res.status(400).render('oidc/refused', { title: 'ログインできませんでした', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'ログインできませんでした' }], message: RETRY_MESSAGE });
     };
     if (!pending) return refuse('no login was started in this session');
@@ -60,9 +62,10 @@ export function oidcRoutes({ client, repository, accounts, service, clock, logge
     const userId = repository.userOf(identity.issuer, identity.subject);
     if (userId === undefined) {
       logger.warn({ issuer: identity.issuer, subject: identity.subject, ip: req.ip }, 'OpenID Connect subject not linked to any account');
+      service.recordRefusedOidc({ ...attempt, reason: 'oidc_unlinked', subject: identity.subject.slice(0, 255) });
       return res.status(403).render('oidc/unlinked', { title: 'アカウントが結び付けられていません', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'アカウントが結び付けられていません' }] });
     }
-    const outcome = service.loginLinked({ userId, ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' });
+    const outcome = service.loginLinked({ userId, ...attempt });
     if (!outcome.ok) {
       return res.status(401).render('oidc/refused', {
         title: 'ログインできませんでした', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'ログインできませんでした' }],

@@ -11,6 +11,8 @@ export type Anomaly = {
 export type LoginLogRow = {
   id: number; at: string; loginId: string; organisationName: string | null; ip: string;
   userAgent: string; success: number; reason: string;
+  /** How the login was made: the portal's password, or the association's issuer (migration 0034). */
+  method: 'password' | 'oidc';
 };
 
 /** A registered shared egress range (自治体情報セキュリティクラウド etc.): its addresses raise no shared-address alert. */
@@ -20,6 +22,7 @@ export type SharedEgressRange = { id: number; name: string; note: string; cidrs:
 export type PendingSharedIp = { id: number; at: string; ip: string; logins: number; organisations: number; loginIds: string[] };
 
 const TWO_FACTOR_SETTING = 'two_factor_required_secretariat';
+const OIDC_REQUIRED_SETTING = 'oidc_required_members';
 
 /** Login anomalies (管理者側機能 5), the policy for logins from outside an organisation's ranges, and the log. */
 export function securityRepository(db: Db) {
@@ -86,6 +89,16 @@ export function securityRepository(db: Db) {
     setTwoFactorRequiredForSecretariat(required: boolean, at: string): void {
       statements.setSetting.run(TWO_FACTOR_SETTING, required ? '1' : '0', at);
     },
+    /**
+     * Issue 24.3: municipality and vendor accounts must sign in with the association's ID; the
+     * secretariat keeps the portal's own login, the way back in when the issuer is down.
+     */
+    oidcRequiredForMembers(): boolean {
+      return statements.setting.get(OIDC_REQUIRED_SETTING) === '1';
+    },
+    setOidcRequiredForMembers(required: boolean, at: string): void {
+      statements.setSetting.run(OIDC_REQUIRED_SETTING, required ? '1' : '0', at);
+    },
     /** `notifiedAt`: when the secretariat was mailed about it (null: it waits for the next digest). */
     recordAnomaly(anomaly: {
       kind: AnomalyKind; loginEventId: number; at: string; ip: string; userId: number | null; organisationId: number | null;
@@ -151,7 +164,7 @@ export function securityRepository(db: Db) {
     loginLog(filter: { loginId?: string; organisation?: string; ip?: string; outcome?: 'success' | 'failure' }, limit: number): LoginLogRow[] {
       return db.prepare<[Record<string, unknown>], LoginLogRow>(`
         SELECT ev.id, ev.at, ev.login_id AS loginId, o.name AS organisationName, ev.ip, ev.user_agent AS userAgent,
-               ev.success, ev.reason
+               ev.success, ev.reason, ev.method
           FROM login_events ev LEFT JOIN organisations o ON o.id = ev.organisation_id
          WHERE (@loginId IS NULL OR ev.login_id = @loginId)
            AND (@organisation IS NULL OR instr(o.name, @organisation) > 0)

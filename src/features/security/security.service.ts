@@ -40,6 +40,8 @@ export function securityService(deps: {
       return repository.policy();
     },
 
+    oidcRequiredForMembers: (): boolean => repository.oidcRequiredForMembers(),
+
     /** An organisation with no ranges registered accepts logins from anywhere. */
     isOutsideRange(organisationId: number, ip: string): boolean {
       const ranges = repository.rangesOf(organisationId);
