@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, PASSWORD } from '../helpers/factories.js';
@@ -143,6 +145,50 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     expect(endSession.searchParams.get('id_token_hint')).toBeTruthy();
     expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${PUBLIC_URL}/`);
     expect((await agent.get('/my/searches')).status).toBe(302);
+  });
+});
+
+describe('a token from another issuer', () => {
+  let other: Issuer;
+  let impostor: http.Server;
+  let impostorUrl: string;
+  beforeAll(async () => {
+    other = await startIssuer(PUBLIC_URL);
+    // An address that calls itself the issuer but hands every step to another, real issuer: its keys
+    // sign the tokens, so only the tokens' issuer (iss) tells them apart.
+    impostor = http.createServer(async (req, res) => {
+      if (req.url !== '/.well-known/openid-configuration') return res.writeHead(404).end();
+      const metadata = await (await fetch(`${other.url}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+      delete metadata.authorization_response_iss_parameter_supported;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...metadata, issuer: impostorUrl }));
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    impostorUrl = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await other?.close();
+    await new Promise((resolve) => impostor?.close(resolve));
+  });
+
+  it('is refused with 400 and logged, with or without the issuer named in the answer', async () => {
+    const { app, db } = createTestPortal({ startsAt: new Date().toISOString(), config: { oidc: { issuer: impostorUrl, ...OIDC_CLIENT } } });
+    const user = createUser(db, 'municipality');
+    db.prepare(`INSERT INTO oidc_links (user_id, issuer, subject, linked_at) VALUES (?, ?, 'member-x', '2026-11-01T00:00:00.000Z')`).run(user.id, impostorUrl);
+    db.prepare(`INSERT INTO oidc_links (user_id, issuer, subject, linked_at) VALUES (?, ?, 'member-x', '2026-11-01T00:00:00.000Z')`).run(createUser(db, 'municipality').id, other.url);
+    for (const stripIss of [false, true]) {
+      const agent = request.agent(app);
+      const start = await agent.get('/login/oidc');
+      expect(String(start.headers.location)).toMatch(new RegExp(`^${other.url}/auth\\?`));
+      const answer = new URL(await other.signIn(String(start.headers.location), 'member-x'));
+      expect(answer.searchParams.get('iss')).toBe(other.url);
+      // Without the answer's iss the code is exchanged, and the ID token's own iss is what refuses it.
+      if (stripIss) answer.searchParams.delete('iss');
+      const back = await agent.get(answer.href.replace(PUBLIC_URL, ''));
+      expect(back.status).toBe(400);
+      expect((await agent.get('/my/searches')).status).toBe(302);
+    }
+    expect(db.prepare(`SELECT reason, method FROM login_events ORDER BY id`).all())
+      .toEqual([{ reason: 'oidc_refused', method: 'oidc' }, { reason: 'oidc_refused', method: 'oidc' }]);
   });
 });
 
