@@ -188,7 +188,6 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const searchIndex = new SearchIndex(searchRepo);
   // Built now rather than on the first search, so start-up pays for it and says what it cost.
   logger.info(searchIndex.stats(), 'search index built');
-  // The routes that take multipart forms and check the CSRF token after their upload parser.
   const outbox = outboxRepository(db);
   const link = linkTo(config.publicUrl);
   /** Sends what a change has just queued, outside the request; the outbox keeps it if that fails. */
@@ -197,7 +196,8 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   const securityRepo = securityRepository(db);
   const credentials = credentialsRepository(db);
   const security = securityService({ db, repository: securityRepo, outbox, clock, adminEmail: config.adminEmail, link });
-  const csrf = csrfProtection(deps.sessionSecret, [/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/]);
+  // The routes that take multipart forms and check the CSRF token after their upload parser.
+  const csrf = csrfProtection(deps.sessionSecret, [/^\/my\/entries\/(\d+\/)?confirm$/, /^\/admin\/import$/, /^\/admin\/import\/oidc-links$/]);
 
   const app = express();
   app.set('views', viewsDir);
@@ -343,7 +343,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     app.use(oidcRoutes({ client: oidc, repository: oidcLinks, accounts, service: loginService, clock, logger, publicUrl: config.publicUrl }));
     app.use('/admin', requireKind('secretariat'), oidcAdminRoutes({
       service: oidcService({ db, repository: oidcLinks, audit, clock, issuer: config.oidc.issuer }),
-      userExists: (id) => accounts.findIdentity(id) !== undefined,
+      userExists: (id) => accounts.findIdentity(id) !== undefined, clock, verifyCsrf: csrf.verify,
     }));
   }
   app.use(accountLinksRoutes({ service: accountLinks }));

@@ -156,10 +156,10 @@ describe('a token from another issuer', () => {
     other = await startIssuer(PUBLIC_URL);
     // An address that calls itself the issuer but hands every step to another, real issuer: its keys
     // sign the tokens, so only the tokens' issuer (iss) tells them apart.
-    impostor = http.createServer(async (req, res) => {
+    const metadata = await (await fetch(`${other.url}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    delete metadata.authorization_response_iss_parameter_supported;
+    impostor = http.createServer((req, res) => {
       if (req.url !== '/.well-known/openid-configuration') return res.writeHead(404).end();
-      const metadata = await (await fetch(`${other.url}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
-      delete metadata.authorization_response_iss_parameter_supported;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...metadata, issuer: impostorUrl }));
     });
     await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));

@@ -51,7 +51,7 @@ export type CsvColumn = (typeof EXPORT_COLUMNS)[number];
  * One thing wrong with an import file, where it is: the row as Excel numbers it (1 = the header) and
  * the column, with the cell's Excel address (K501) when both are known. The message is Japanese.
  */
-export type ImportProblem = { row: number | null; column: CsvColumn | null; cell: string | null; message: string };
+export type ImportProblem<Column extends string = CsvColumn> = { row: number | null; column: Column | null; cell: string | null; message: string };
 
 /** The Excel column letters of the n-th column (0 → A, 25 → Z, 26 → AA). */
 function columnLetters(index: number): string {
@@ -65,13 +65,13 @@ function columnLetters(index: number): string {
 }
 
 /** A problem at a row (and a column of the file's header, if the problem is in one cell). */
-export function problemAt(columns: readonly string[], row: number | null, column: CsvColumn | null, message: string): ImportProblem {
+export function problemAt<Column extends string = CsvColumn>(columns: readonly string[], row: number | null, column: Column | null, message: string): ImportProblem<Column> {
   const index = column === null ? -1 : columns.indexOf(column);
   return { row, column, cell: row !== null && index >= 0 ? `${columnLetters(index)}${row}` : null, message };
 }
 
 /** The summary line of each row with problems, in the order found: 「501行目：…、…」. */
-export function problemLines(problems: ImportProblem[]): string[] {
+export function problemLines(problems: ImportProblem<string>[]): string[] {
   const byRow = new Map<number | null, string[]>();
   for (const p of problems) byRow.set(p.row, [...(byRow.get(p.row) ?? []), p.message]);
   return [...byRow].map(([row, messages]) => (row === null ? messages.join('、') : `${row}行目：${messages.join('、')}`));
@@ -82,7 +82,7 @@ export function problemLines(problems: ImportProblem[]): string[] {
  * Returns either all rows or every problem found, never a mix.
  */
 export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[]; columns: readonly CsvColumn[] } | { errors: ImportProblem[] } {
-  const fileProblem = (message: string) => ({ errors: [problemAt([], null, null, message)] });
+  const fileProblem = (message: string) => ({ errors: [problemAt<CsvColumn>([], null, null, message)] });
   let records: string[][];
   try {
     records = parse(bytes.toString('utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true });
@@ -100,7 +100,7 @@ export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[]; columns: readon
   data.forEach((record, i) => {
     const rowNumber = i + 2;
     if (record.length !== columns.length) {
-      errors.push(problemAt(columns, rowNumber, null, `列の数が${record.length}です（${columns.length}列必要です）`));
+      errors.push(problemAt<CsvColumn>(columns, rowNumber, null, `列の数が${record.length}です（${columns.length}列必要です）`));
       return;
     }
     // The export made formula-like cells safe with one leading "'"; take exactly that one off again.

@@ -20,7 +20,7 @@ export function adminImportRepository(db: Db) {
       WHERE e.deleted_at IS NULL AND e.id IN (SELECT value FROM json_each(?))`),
     keep: db.prepare(`INSERT INTO csv_imports (key, user_id, create_orgs, content, created_at) VALUES (?, ?, ?, ?, ?)`),
     find: db.prepare<[string, number], { content: Buffer; createOrgs: number; createdAt: string }>(`
-      SELECT content, create_orgs AS createOrgs, created_at AS createdAt FROM csv_imports WHERE key = ? AND user_id = ?`),
+      SELECT content, create_orgs AS createOrgs, created_at AS createdAt FROM csv_imports WHERE key = ? AND user_id = ? AND kind = 'entries'`),
     remove: db.prepare('DELETE FROM csv_imports WHERE key = ?'),
     removeOlder: db.prepare('DELETE FROM csv_imports WHERE created_at < ?'),
   };

@@ -7,14 +7,14 @@ import { CSV_COLUMN_GUIDE, problemLines, type ImportProblem } from './admin-csv.
 import type { AdminImportService, ImportPlan } from './admin-import.service.js';
 import { formValue } from '../../validation.js';
 
-type Deps = { service: AdminImportService; clock: Clock; verifyCsrf: RequestHandler };
+type Deps = { service: AdminImportService; clock: Clock; verifyCsrf: RequestHandler; oidcEnabled: boolean };
 
 type PageLocals = {
   errors?: ImportProblem[]; createOrgs?: boolean; plan?: ImportPlan; previewKey?: string; result?: { created: number; updated: number };
 };
 
 /** CSV export of all entries that are not deleted, and the import: upload → preview → commit. */
-export function adminImportRoutes({ service, clock, verifyCsrf }: Deps): Router {
+export function adminImportRoutes({ service, clock, verifyCsrf, oidcEnabled }: Deps): Router {
   const router = Router();
   const crumbs = [{ label: '事務局管理', href: '/admin' }, { label: 'CSVの取り込み' }];
 
@@ -22,7 +22,7 @@ export function adminImportRoutes({ service, clock, verifyCsrf }: Deps): Router 
   const render = (res: Response, status: number, locals: PageLocals) => {
     const problems = locals.errors ?? [];
     res.status(status).render('admin/import', {
-      title: 'CSVの取り込み', breadcrumbs: crumbs, fieldLabel, createOrgs: false, plan: undefined, previewKey: undefined, result: undefined, ...locals,
+      title: 'CSVの取り込み', breadcrumbs: crumbs, fieldLabel, oidcEnabled, createOrgs: false, plan: undefined, previewKey: undefined, result: undefined, ...locals,
       errors: problemLines(problems), problems: problems.filter((p) => p.row !== null), columnGuide: CSV_COLUMN_GUIDE,
     });
   };

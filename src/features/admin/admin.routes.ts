@@ -57,6 +57,6 @@ export function adminRoutes(deps: Deps): Router {
   router.use(adminTaxonomyRoutes({ service: services.taxonomy, genres: deps.genres, infoTypes: deps.infoTypes, mergeReachOf: deps.mergeReachOf }));
   router.use(adminAccountsRoutes({ service: services.accounts, issueProfileOf: deps.issueProfileOf, oidcLinkOf: deps.oidcLinkOf }));
   router.use(adminSecurityRoutes({ service: services.security, security: deps.security, sharedRangeOf: deps.sharedRangeOf, outbox, oidcEnabled: deps.oidcEnabled }));
-  router.use(adminImportRoutes({ service: deps.csvImports, clock: deps.clock, verifyCsrf: deps.verifyCsrf }));
+  router.use(adminImportRoutes({ service: deps.csvImports, clock: deps.clock, verifyCsrf: deps.verifyCsrf, oidcEnabled: deps.oidcEnabled }));
   return router;
 }
