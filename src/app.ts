@@ -340,13 +340,16 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   }));
   const oidcLinks = oidcRepository(db);
   if (oidc && config.oidc) {
-    app.use(oidcRoutes({ client: oidc, repository: oidcLinks, accounts, service: loginService, clock, logger, publicUrl: config.publicUrl }));
+    const linking = oidcService({ db, repository: oidcLinks, audit, clock, issuer: config.oidc.issuer });
+    app.use(oidcRoutes({
+      client: oidc, repository: oidcLinks, accounts, service: loginService, invitations: accountLinks, links: linking, clock, logger, publicUrl: config.publicUrl,
+    }));
     app.use('/admin', requireKind('secretariat'), oidcAdminRoutes({
-      service: oidcService({ db, repository: oidcLinks, audit, clock, issuer: config.oidc.issuer }),
+      service: linking,
       userExists: (id) => accounts.findIdentity(id) !== undefined, clock, verifyCsrf: csrf.verify,
     }));
   }
-  app.use(accountLinksRoutes({ service: accountLinks }));
+  app.use(accountLinksRoutes({ service: accountLinks, oidcEnabled: config.oidc !== undefined }));
   app.use(myAccountRoutes({
     service: myAccountService({ db, repository: myAccountRepository(db), credentials, audit, outbox, clock, onMailQueued: kickMail }),
     savedSearches: savedSearchesRepository(db), twoFactorRequired, questionsOf: (userId) => qa.ofAsker(userId, 20),

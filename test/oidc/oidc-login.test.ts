@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import { tokenHash } from '../../src/features/account-links/account-links.service.js';
+import { credentialsRepository } from '../../src/features/accounts/credentials.repository.js';
 import { createUser, PASSWORD } from '../helpers/factories.js';
 import { $, csrfFrom, loggedInAgent, login, type Agent } from '../helpers/http.js';
 import { OIDC_CLIENT, startIssuer } from '../helpers/oidc-issuer.js';
@@ -275,6 +278,65 @@ describe('the secretariat requires the association\'s ID for municipality and ve
     const page = (await admin.get('/admin/security')).text;
     expect($(page)('[data-oidc-requirement]').length).toBe(0);
     expect((await admin.post('/admin/security/oidc-required').type('form').send({ _csrf: csrfFrom(page, '/logout'), required: '1' })).status).toBe(404);
+  });
+});
+
+describe('an invitation accepted by signing in with the association\'s ID (issue 24.2)', () => {
+  let issuer: Issuer;
+  beforeAll(async () => { issuer = await startIssuer(PUBLIC_URL); });
+  afterAll(async () => issuer?.close());
+
+  /** The invitation link as the secretariat's mail carries it. */
+  const invite = (db: ReturnType<typeof createTestPortal>['db'], userId: number) => {
+    const token = crypto.randomBytes(32).toString('base64url');
+    credentialsRepository(db).issueToken(userId, 'invite', tokenHash(token), new Date().toISOString(), new Date(Date.now() + 7 * 86_400_000).toISOString());
+    return `/invite/${token}`;
+  };
+
+  it('links the subject that accepts it, uses the invitation, and logs in; the link works once', async () => {
+    const { app, db } = createTestPortal({ startsAt: new Date().toISOString(), config: { oidc: { issuer: issuer.url, ...OIDC_CLIENT } } });
+    const invited = createUser(db, 'vendor');
+    const path = invite(db, invited.id);
+    const agent = request.agent(app);
+    const page = $((await agent.get(path)).text);
+    expect(page('[data-oidc-accept] a').attr('href')).toBe(`${path}/oidc`);
+    const start = await agent.get(`${path}/oidc`);
+    expect(start.status).toBe(303);
+    const back = await agent.get((await issuer.signIn(String(start.headers.location), 'new-member-42')).replace(PUBLIC_URL, ''));
+    expect(back.status).toBe(302);
+    expect(back.headers.location).toBe('/');
+    expect((await agent.get('/my/entries')).status).toBe(200);
+    expect(db.prepare('SELECT subject FROM oidc_links WHERE user_id = ?').pluck().get(invited.id)).toBe('new-member-42');
+    expect(db.prepare(`SELECT action FROM audit_log WHERE target_id = ? ORDER BY id`).pluck().all(invited.id)).toEqual(['user.oidc_link', 'account.invitation_accepted']);
+    // Used: neither the page nor its sign-in works again.
+    expect((await request(app).get(path)).status).toBe(410);
+    expect((await request(app).get(`${path}/oidc`)).status).toBe(410);
+    // From now on the ID signs in to the account.
+    const later = request.agent(app);
+    const again = await later.get('/login/oidc');
+    expect((await later.get((await issuer.signIn(String(again.headers.location), 'new-member-42')).replace(PUBLIC_URL, ''))).status).toBe(302);
+  });
+
+  it('an ID already linked to another account cannot take the invitation: 409, the invitation still open, nothing linked', async () => {
+    const { app, db } = createTestPortal({ startsAt: new Date().toISOString(), config: { oidc: { issuer: issuer.url, ...OIDC_CLIENT } } });
+    const holder = createUser(db, 'municipality');
+    db.prepare(`INSERT INTO oidc_links (user_id, issuer, subject, linked_at) VALUES (?, ?, 'member-held', '2026-11-01T00:00:00.000Z')`).run(holder.id, issuer.url);
+    const invited = createUser(db, 'vendor');
+    const path = invite(db, invited.id);
+    const agent = request.agent(app);
+    const start = await agent.get(`${path}/oidc`);
+    const back = await agent.get((await issuer.signIn(String(start.headers.location), 'member-held')).replace(PUBLIC_URL, ''));
+    expect(back.status).toBe(409);
+    expect((await agent.get('/my/entries')).status).toBe(302);
+    expect(db.prepare('SELECT count(*) FROM oidc_links WHERE user_id = ?').pluck().get(invited.id)).toBe(0);
+    expect((await request(app).get(path)).status).toBe(200);
+  });
+
+  it('without the issuer configured the invitation page offers only the password', async () => {
+    const { app, db } = createTestPortal();
+    const path = invite(db, createUser(db, 'vendor').id);
+    expect($((await request(app).get(path)).text)('[data-oidc-accept]').length).toBe(0);
+    expect((await request(app).get(`${path}/oidc`)).status).toBe(404);
   });
 });
 

@@ -23,7 +23,7 @@ const pages: Record<TokenPurpose, { path: string; title: string; lead: string; f
 };
 
 /** 「パスワードを忘れた方」 and the links the portal mails (password reset, invitation). Anyone may reach them. */
-export function accountLinksRoutes({ service }: { service: AccountLinksService }): Router {
+export function accountLinksRoutes({ service, oidcEnabled = false }: { service: AccountLinksService; oidcEnabled?: boolean }): Router {
   const router = Router();
 
   router.get('/password-reset', (_req, res) => res.render('account-links/request', { errors: {}, values: { login_id: '' }, requested: false }));
@@ -39,6 +39,8 @@ export function accountLinksRoutes({ service }: { service: AccountLinksService }
 
   const linkPage = (purpose: TokenPurpose, token: string, loginId: string) => ({
     ...pages[purpose], action: `${pages[purpose].path}/${token}`, loginId, passwordHint: PASSWORD_HINT,
+    // An invitation may instead be accepted by signing in with the association's ID (oidc.routes.ts).
+    oidcAcceptPath: purpose === 'invite' && oidcEnabled ? `${pages[purpose].path}/${token}/oidc` : undefined,
   });
 
   /** A link that does not work gets one answer, whether it never existed, was used, voided or expired. */

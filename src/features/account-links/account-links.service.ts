@@ -122,6 +122,32 @@ export function accountLinksService({ db, accounts, credentials, audit, outbox, 
       return done;
     },
 
+    /**
+     * Accepts an invitation by signing in through the association's issuer instead of setting a
+     * password (issue 24.2): the link is used, and `attach` links the signed-in subject to the
+     * account, in one transaction; if `attach` refuses (the subject is another account's) nothing
+     * changes. The account, or undefined when the link no longer works or `attach` refused.
+     */
+    acceptInvitationBy(token: string, ip: string, attach: (actor: Actor) => boolean) {
+      const found = openLink(token, 'invite');
+      if (!found) return undefined;
+      const at = clock.now().toISOString();
+      const actor = selfActor(found.user, ip);
+      // Thrown to roll the used link back; never leaves this method.
+      const refused = new Error('the subject is linked to another account');
+      try {
+        return db.transaction(() => {
+          if (!credentials.useToken(found.token.id, at)) return undefined;
+          if (!attach(actor)) throw refused;
+          audit.record(actor, at, 'account.invitation_accepted', { type: 'user', id: found.user.id }, {});
+          return found.user;
+        }).immediate();
+      } catch (error) {
+        if (error === refused) return undefined;
+        throw error;
+      }
+    },
+
     latestInvitation: (userId: number) => credentials.latestInvitation(userId),
   };
 }

@@ -6,7 +6,11 @@ import type { OidcSettings } from '../../config.js';
 export type OidcIdentity = { issuer: string; subject: string; idToken: string };
 
 /** What a started login keeps in the session until the issuer sends the browser back (state, nonce, PKCE). */
-export type OidcPending = { state: string; nonce: string; codeVerifier: string; next: string | null; startedAt: string };
+export type OidcPending = {
+  state: string; nonce: string; codeVerifier: string; next: string | null; startedAt: string;
+  /** The invitation link this sign-in accepts (its token), when it started from one. */
+  invitation?: string;
+};
 
 /**
  * The portal as a relying party of the association's issuer, through openid-client: the authorization
@@ -43,10 +47,11 @@ export function oidcClient(settings: OidcSettings, redirectUri: string, clock: C
 
   return {
     /** Where to send the browser to sign in, and what to keep for its return. */
-    async start(next: string | null, now: Date): Promise<{ url: string; pending: OidcPending }> {
+    async start(next: string | null, now: Date, invitation?: string): Promise<{ url: string; pending: OidcPending }> {
       const config = await configuration();
       const pending: OidcPending = {
         state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), next, startedAt: now.toISOString(),
+        ...(invitation === undefined ? {} : { invitation }),
       };
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri, scope: 'openid', state: pending.state, nonce: pending.nonce,
