@@ -333,7 +333,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     ipThrottle: deps.ipThrottle ?? defaultIpThrottle, onMailQueued: kickMail, oidcEnabled: config.oidc !== undefined,
   });
   // Sign-in through the association's issuer (issue 24), only where OIDC_* are set.
-  const oidc = config.oidc ? oidcClient(config.oidc, `${config.publicUrl.replace(/\/$/, '')}/login/oidc/callback`, clock) : undefined;
+  const oidc = config.oidc ? oidcClient(config.oidc, `${config.publicUrl.replace(/\/$/, '')}/auth/oidc/callback`, clock) : undefined;
   app.use(accountsRoutes({
     accounts, service: loginService, clock,
     oidc: oidc && { endSessionUrl: (idToken) => oidc.endSessionUrl(idToken, `${config.publicUrl.replace(/\/$/, '')}/`) },

@@ -18,7 +18,7 @@ export async function startIssuer(portalUrl: string): Promise<{ url: string; clo
   const provider = new Provider(url, {
     clients: [{
       client_id: OIDC_CLIENT.clientId, client_secret: OIDC_CLIENT.clientSecret,
-      redirect_uris: [`${portalUrl}/login/oidc/callback`], post_logout_redirect_uris: [`${portalUrl}/`],
+      redirect_uris: [`${portalUrl}/auth/oidc/callback`], post_logout_redirect_uris: [`${portalUrl}/`],
       grant_types: ['authorization_code'], response_types: ['code'],
     }],
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),

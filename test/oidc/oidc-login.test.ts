@@ -82,7 +82,7 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     const callback = callbackOf(await signIn(replayed, 'applic-member-0002'));
     expect((await replayed.get(callback)).status).toBe(302);
     const other = request.agent(app);
-    await other.get('/login/oidc');
+    await other.get('/auth/oidc');
     expect((await other.get(callback)).status).toBe(400);
 
     // The nonce the session expects, changed: the ID token's nonce no longer matches.
@@ -180,7 +180,7 @@ describe('a token from another issuer', () => {
     db.prepare(`INSERT INTO oidc_links (user_id, issuer, subject, linked_at) VALUES (?, ?, 'member-x', '2026-11-01T00:00:00.000Z')`).run(createUser(db, 'municipality').id, other.url);
     for (const stripIss of [false, true]) {
       const agent = request.agent(app);
-      const start = await agent.get('/login/oidc');
+      const start = await agent.get('/auth/oidc');
       expect(String(start.headers.location)).toMatch(new RegExp(`^${other.url}/auth\\?`));
       const answer = new URL(await other.signIn(String(start.headers.location), 'member-x'));
       expect(answer.searchParams.get('iss')).toBe(other.url);
@@ -218,7 +218,7 @@ describe('the secretariat links accounts to the association\'s IDs (issue 24.2)'
 
     const signInAs = async (subject: string) => {
       const agent = request.agent(app);
-      const start = await agent.get('/login/oidc');
+      const start = await agent.get('/auth/oidc');
       return agent.get((await issuer.signIn(String(start.headers.location), subject)).replace(PUBLIC_URL, ''));
     };
     expect((await signInAs('member-77')).status).toBe(302);
@@ -250,7 +250,7 @@ describe('the secretariat requires the association\'s ID for municipality and ve
     const refused = await login(request.agent(app), vendor.loginId, PASSWORD);
     expect(refused.status).toBe(403);
     expect($(refused.text)('[role="alert"]').text()).toContain('ＡＰＰＬＩＣ会員IDでログインしてください');
-    expect($(refused.text)('[data-oidc-login] a').attr('href')).toBe('/login/oidc');
+    expect($(refused.text)('[data-oidc-login] a').attr('href')).toBe('/auth/oidc');
     // A wrong password learns nothing of the rule: the usual message.
     const wrong = await login(request.agent(app), vendor.loginId, 'not-the-password');
     expect(wrong.status).toBe(401);
@@ -258,7 +258,7 @@ describe('the secretariat requires the association\'s ID for municipality and ve
     expect((await login(request.agent(app), secretariat.loginId, PASSWORD)).status).toBe(302);
 
     const agent = request.agent(app);
-    const start = await agent.get('/login/oidc');
+    const start = await agent.get('/auth/oidc');
     expect((await agent.get((await issuer.signIn(String(start.headers.location), 'vendor-member-1')).replace(PUBLIC_URL, ''))).status).toBe(302);
     expect((await agent.get('/my/entries')).status).toBe(200);
 
@@ -313,7 +313,7 @@ describe('an invitation accepted by signing in with the association\'s ID (issue
     expect((await request(app).get(`${path}/oidc`)).status).toBe(410);
     // From now on the ID signs in to the account.
     const later = request.agent(app);
-    const again = await later.get('/login/oidc');
+    const again = await later.get('/auth/oidc');
     expect((await later.get((await issuer.signIn(String(again.headers.location), 'new-member-42')).replace(PUBLIC_URL, ''))).status).toBe(302);
   });
 
@@ -343,7 +343,7 @@ describe('an invitation accepted by signing in with the association\'s ID (issue
 describe('the issuer out of reach', () => {
   it('the start answers 503 with a page pointing to the portal\'s own login, which still works', async () => {
     const { app } = createTestPortal({ config: { oidc: { issuer: 'http://127.0.0.1:9', ...OIDC_CLIENT } } });
-    const res = await request(app).get('/login/oidc');
+    const res = await request(app).get('/auth/oidc');
     expect(res.status).toBe(503);
     expect($(res.text)('[role="alert"]').text()).toContain('ポータルのIDとパスワードでログインしてください');
     expect($((await request(app).get('/login')).text)('form[action="/login"]').length).toBe(1);
@@ -351,7 +351,7 @@ describe('the issuer out of reach', () => {
 });
 
 describe('without OIDC_* set', () => {
-  it('the login page offers only the portal\'s own login, and /login/oidc and the account page\'s link do not exist', async () => {
+  it('the login page offers only the portal\'s own login, and /auth/oidc and the account page\'s link do not exist', async () => {
     const { app, db } = createTestPortal();
     const admin = await loggedInAgent(app, createUser(db, 'secretariat').loginId, PASSWORD);
     const city = createUser(db, 'municipality');
@@ -359,7 +359,7 @@ describe('without OIDC_* set', () => {
     expect($(page)('[data-oidc-link]').length).toBe(0);
     expect((await admin.post(`/admin/users/${city.id}/oidc-link`).type('form').send({ _csrf: csrfFrom(page, '/logout'), subject: 'x' })).status).toBe(404);
     expect($((await request(app).get('/login')).text)('[data-oidc-login]').length).toBe(0);
-    expect((await request(app).get('/login/oidc')).status).toBe(404);
-    expect((await request(app).get('/login/oidc/callback?code=x&state=y')).status).toBe(404);
+    expect((await request(app).get('/auth/oidc')).status).toBe(404);
+    expect((await request(app).get('/auth/oidc/callback?code=x&state=y')).status).toBe(404);
   });
 });

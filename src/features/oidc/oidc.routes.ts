@@ -25,7 +25,7 @@ type Deps = {
 };
 
 /**
- * GET /login/oidc and its callback: sign-in through the association's issuer (issue 24), onto a
+ * GET /auth/oidc and its callback: sign-in through the association's issuer (issue 24), onto a
  * linked account; and GET /invite/:token/oidc, an invitation accepted by signing in there, which
  * links the subject to the invited account instead of setting a password.
  */
@@ -35,7 +35,7 @@ export function oidcRoutes({ client, repository, accounts, service, invitations,
     title: 'パスワードの設定（アカウントのご案内）', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'アカウントのご案内' }], message: INVITATION_FAILED_MESSAGE,
   });
 
-  router.get('/login/oidc', (req, res) => {
+  router.get('/auth/oidc', (req, res) => {
     const next = safeNextPath(req.query.next);
     if (res.locals.currentUser) return res.redirect(302, next ?? homePathFor(res.locals.currentUser.organisationKind));
     return startAt(req, res, next);
@@ -64,7 +64,7 @@ export function oidcRoutes({ client, repository, accounts, service, invitations,
     res.redirect(303, started.url);
   }
 
-  router.get('/login/oidc/callback', async (req, res) => {
+  router.get('/auth/oidc/callback', async (req, res) => {
     // Used once: a second arrival (a replayed code, a reloaded page) finds nothing to check against.
     const pending = req.session.oidcPending;
     delete req.session.oidcPending;
