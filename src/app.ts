@@ -209,7 +209,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
   setTemplateDefaults(app);
 
   app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ formTargets: config.oidc ? [new URL(config.oidc.issuer).origin] : [] }));
   app.use(onlyFormMethods);
   const assets = loadAssetManifest(deps.assetsDir);
   app.locals.asset = (plain: string): string => assets?.[plain] ?? plain;

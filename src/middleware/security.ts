@@ -4,8 +4,9 @@ import helmet from 'helmet';
  * Security headers. The CSP allows scripts and styles from the portal itself only: no inline script,
  * no CDN (municipalities reach the portal from closed networks, LGWAN, where nothing else loads anyway).
  * upgrade-insecure-requests is left out because intranet installations may serve plain HTTP.
+ * `formTargets`: other origins a form may end at (the OpenID Connect issuer, issue 24).
  */
-export function securityHeaders() {
+export function securityHeaders(options: { formTargets?: string[] } = {}) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -16,7 +17,9 @@ export function securityHeaders() {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // Chromium applies form-action to a form's redirects too: logout's POST ends at the
+        // association's issuer (its end-session endpoint) where one is configured.
+        formAction: ["'self'", ...(options.formTargets ?? [])],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],

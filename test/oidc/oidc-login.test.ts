@@ -140,7 +140,10 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     linkUser(db, user.id, 'applic-member-0005');
     const agent = request.agent(app);
     await agent.get(callbackOf(await signIn(agent, 'applic-member-0005')));
-    const token = csrfFrom((await agent.get('/')).text, '/logout');
+    const home = await agent.get('/');
+    // The logout form ends at the issuer: the page's CSP lets a form go there (Chromium checks its redirects).
+    expect(String(home.headers['content-security-policy'])).toContain(`form-action 'self' ${issuer.url}`);
+    const token = csrfFrom(home.text, '/logout');
     const out = await agent.post('/logout').type('form').send({ _csrf: token });
     expect(out.status).toBe(302);
     const endSession = new URL(String(out.headers.location));
@@ -358,7 +361,9 @@ describe('without OIDC_* set', () => {
     const page = (await admin.get(`/admin/users/${city.id}`)).text;
     expect($(page)('[data-oidc-link]').length).toBe(0);
     expect((await admin.post(`/admin/users/${city.id}/oidc-link`).type('form').send({ _csrf: csrfFrom(page, '/logout'), subject: 'x' })).status).toBe(404);
-    expect($((await request(app).get('/login')).text)('[data-oidc-login]').length).toBe(0);
+    const loginPage = await request(app).get('/login');
+    expect($(loginPage.text)('[data-oidc-login]').length).toBe(0);
+    expect(String(loginPage.headers['content-security-policy'])).toContain(`form-action 'self';`);
     expect((await request(app).get('/auth/oidc')).status).toBe(404);
     expect((await request(app).get('/auth/oidc/callback?code=x&state=y')).status).toBe(404);
   });
