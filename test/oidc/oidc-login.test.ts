@@ -60,6 +60,8 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     expect(back.status).toBe(403);
     expect($(back.text)('h1').text()).toBe('アカウントが結び付けられていません');
     expect($(back.text)('main').text()).toContain('ＡＰＰＬＩＣ事務局');
+    // What the secretariat needs to link it.
+    expect($(back.text)('[data-oidc-subject]').text()).toBe('someone-unknown');
     expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(before);
     expect((await agent.get('/my/searches')).status).toBe(302);
     // Logged with the subject, so the secretariat can see whom to link.

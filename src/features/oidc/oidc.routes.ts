@@ -101,7 +101,7 @@ export function oidcRoutes({ client, repository, accounts, service, invitations,
     if (userId === undefined) {
       logger.warn({ issuer: identity.issuer, subject: identity.subject, ip: req.ip }, 'OpenID Connect subject not linked to any account');
       service.recordRefusedOidc({ ...attempt, reason: 'oidc_unlinked', subject: identity.subject.slice(0, 255) });
-      return res.status(403).render('oidc/unlinked', { title: 'アカウントが結び付けられていません', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'アカウントが結び付けられていません' }] });
+      return res.status(403).render('oidc/unlinked', { subject: identity.subject, title: 'アカウントが結び付けられていません', breadcrumbs: [{ label: 'ログイン', href: '/login' }, { label: 'アカウントが結び付けられていません' }] });
     }
     const outcome = service.loginLinked({ userId, ...attempt });
     if (!outcome.ok) {
