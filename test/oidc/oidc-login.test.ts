@@ -38,14 +38,19 @@ describe('sign-in with the association\'s ID (OpenID Connect)', () => {
     return issuer.signIn(String(start.headers.location), subject);
   }
 
-  it('a linked user signs in and lands where `next` says, logged in, the login recorded with its method', async () => {
+  it('a linked user signs in and lands where `next` says, logged in in a new session, the login recorded with its method', async () => {
     const { app, db } = portal();
     const user = createUser(db, 'municipality');
     linkUser(db, user.id, 'applic-member-0001');
     const agent = request.agent(app);
-    const back = await agent.get(callbackOf(await signIn(agent, 'applic-member-0001', '/search')));
+    const answer = callbackOf(await signIn(agent, 'applic-member-0001', '/search'));
+    // The session that started the login (it holds state, nonce and verifier) is not the one logged in.
+    const started = db.prepare(`SELECT sid FROM sessions WHERE sess LIKE '%oidcPending%'`).pluck().get() as string;
+    const back = await agent.get(answer);
     expect(back.status).toBe(302);
     expect(back.headers.location).toBe('/search');
+    expect(db.prepare('SELECT count(*) FROM sessions WHERE sid = ?').pluck().get(started)).toBe(0);
+    expect(String(back.headers['set-cookie'])).toMatch(/portal\.sid=/);
     const organisation = db.prepare('SELECT name FROM organisations WHERE id = ?').pluck().get(user.organisationId) as string;
     expect($((await agent.get('/')).text)('.account-state').text()).toContain(organisation);
     expect((await agent.get('/my/searches')).status).toBe(200);
