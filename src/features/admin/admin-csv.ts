@@ -78,18 +78,26 @@ export function problemLines(problems: ImportProblem<string>[]): string[] {
 }
 
 /**
+ * An uploaded file's records as every import of the portal reads them (UTF-8, a BOM allowed, empty
+ * lines skipped, rows of any length), or the message of why it is not CSV.
+ */
+export function csvRecords(bytes: Buffer): { records: string[][] } | { unreadable: string } {
+  try {
+    return { records: parse(bytes.toString('utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true }) };
+  } catch (error) {
+    return { unreadable: `CSVとして読み取れません：${(error as Error).message.slice(0, 200)}` };
+  }
+}
+
+/**
  * Parses the file: header check, then every row (row 1 is the header, so the first data row is 2).
  * Returns either all rows or every problem found, never a mix.
  */
 export function parseCsv(bytes: Buffer): { rows: ParsedCsvRow[]; columns: readonly CsvColumn[] } | { errors: ImportProblem[] } {
   const fileProblem = (message: string) => ({ errors: [problemAt<CsvColumn>([], null, null, message)] });
-  let records: string[][];
-  try {
-    records = parse(bytes.toString('utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true });
-  } catch (error) {
-    return fileProblem(`CSVとして読み取れません：${(error as Error).message.slice(0, 200)}`);
-  }
-  const [header, ...data] = records;
+  const read = csvRecords(bytes);
+  if ('unreadable' in read) return fileProblem(read.unreadable);
+  const [header, ...data] = read.records;
   const names = (header ?? []).map((h) => h.trim()).join(',');
   const columns: readonly CsvColumn[] | undefined = names === CSV_COLUMNS.join(',') ? CSV_COLUMNS : names === EXPORT_COLUMNS.join(',') ? EXPORT_COLUMNS : undefined;
   if (!columns) return fileProblem(`1行目（見出し）は ${CSV_COLUMNS.join(',')} にしてください（先頭に id 列があっても構いません）。`);

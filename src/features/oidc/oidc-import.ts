@@ -1,6 +1,5 @@
-import { parse } from 'csv-parse/sync';
 import { fromFormulaSafe, stringifyCsv } from '../../csv.js';
-import { problemAt, type ImportProblem } from '../admin/admin-csv.js';
+import { csvRecords, problemAt, type ImportProblem } from '../admin/admin-csv.js';
 import { OIDC_SUBJECT } from './oidc.schemas.js';
 
 /** The bulk link's columns: the account's login ID and its subject at the issuer ('' removes its link). */
@@ -22,13 +21,9 @@ const MAX_ROWS = 20_000;
  */
 export function parseLinkCsv(bytes: Buffer): { rows: LinkRow[]; errors: LinkProblem[] } {
   const fileProblem = (message: string) => ({ rows: [], errors: [problemAt<LinkColumn>([], null, null, message)] });
-  let records: string[][];
-  try {
-    records = parse(bytes.toString('utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true });
-  } catch (error) {
-    return fileProblem(`CSVとして読み取れません：${(error as Error).message.slice(0, 200)}`);
-  }
-  const [header, ...data] = records;
+  const read = csvRecords(bytes);
+  if ('unreadable' in read) return fileProblem(read.unreadable);
+  const [header, ...data] = read.records;
   const columns = (header ?? []).map((h) => h.trim());
   if (columns[0] !== 'login_id' || columns[1] !== 'subject') return fileProblem('1行目（見出し）は login_id,subject で始めてください。');
   if (data.length === 0) return fileProblem('取り込む行がありません。');
