@@ -174,7 +174,11 @@ export type PortalJobs = {
 };
 
 /** The app and its background jobs, which share the app's search index (one copy in memory). */
-export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; backup: BackupService; usage: UsageRecorder } {
+export function createPortal(deps: AppDeps): {
+  app: Express; jobs: PortalJobs; backup: BackupService; usage: UsageRecorder;
+  /** The search index, for keepSearchWarm (search.warmer.ts), which reads its common keyword terms. */
+  searchIndex: SearchIndex;
+} {
   const { db, config, clock, logger } = deps;
   const accounts = accountsRepository(db);
   const entries = entriesRepository(db);
@@ -415,6 +419,7 @@ export function createPortal(deps: AppDeps): { app: Express; jobs: PortalJobs; b
     app,
     backup,
     usage,
+    searchIndex,
     jobs: {
       savedSearchDigests: savedSearchDigests({ db, repository: savedSearches, search, outbox, clock, link, onMailQueued: kickMail }),
       linkChecks,

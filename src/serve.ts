@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { outboxRepository } from './mail/outbox.repository.js';
 import { mailSender } from './mail/sender.js';
+import { keepSearchWarm } from './features/search/search.warmer.js';
 import { settingsRepository } from './features/settings/settings.repository.js';
 import { jobRunsRepository } from './features/system/job-runs.repository.js';
 import { startScheduler } from './features/system/scheduler.js';
@@ -26,7 +27,9 @@ export function serve(config: Config, logger: Logger, role: Role, opened?: Db): 
     : undefined;
   // The static files `npm run build` hashed and compressed (npm start always builds first).
   const assetsDir = path.join(projectRoot, 'dist', 'public');
-  const { app, jobs, backup, usage } = createPortal({ db, config, sessionSecret, clock: systemClock, logger, mailer, assetsDir });
+  const { app, jobs, backup, usage, searchIndex } = createPortal({ db, config, sessionSecret, clock: systemClock, logger, mailer, assetsDir });
+  // Each worker's index has its common keyword terms read in the background (a worker thread).
+  const stopWarming = keepSearchWarm(searchIndex, db.name, logger);
   const scheduler = role === 'background'
     ? startScheduler({ jobs: backgroundJobs({ jobs, mailer, backup, logger }), jobRuns: jobRunsRepository(db), clock: systemClock, logger })
     : undefined;
@@ -45,6 +48,7 @@ export function serve(config: Config, logger: Logger, role: Role, opened?: Db): 
     if (closing) return;
     closing = true;
     scheduler?.stop();
+    stopWarming();
     setTimeout(() => process.exit(1), 25_000).unref();
     server.close(() => {
       try {

@@ -49,6 +49,23 @@ const MAX_CACHED_COUNTS = 256;
 const MAX_TESTED_ROWS = 5000;
 
 /**
+ * Common keyword terms kept as bitsets (issue 19: a keyword at a million entries). Reading a term's
+ * matches from SQLite costs about 60 ns a match (the FTS5 doclist, then its JSON): nothing for a rare
+ * term, but 26 ms for one in 43 % of a million entries, searched for the first time. So the two- and
+ * three-character terms in at least `share` of the entries (and at least `minMatches` of them), as a
+ * random `sample` of the texts estimates, are read once by a worker thread (denseWork, installDenseTerm,
+ * search.warmer.ts), and kept exact across writes as the term cache is; the most common first, within
+ * `budgetBytes` and `maxTerms`. A term not (yet) among them is read from SQLite as before: the answer is the same.
+ */
+export type DenseTermOptions = { share: number; minMatches: number; sample: number; budgetBytes: number; maxTerms: number };
+/**
+ * 256 terms at most: 3 MB at 100,000 entries, 32 MB at a million. The bench's text is the demo's
+ * entries over and over, so thousands of its terms pass the share; real text has far fewer.
+ */
+const DENSE_DEFAULTS: DenseTermOptions = { share: 0.02, minMatches: 2000, sample: 4000, budgetBytes: 48 * 1024 * 1024, maxTerms: 256 };
+const DENSE_CHAR = /^[\p{L}\p{N}]$/u;
+
+/**
  * The in-memory search index. SQLite stays the source of truth; this is derived from it and follows it.
  *
  * Every bitset has one bit per entry id (ids are dense rowids): one per genre subtree (the entries
@@ -101,8 +118,19 @@ export class SearchIndex {
   /** Moves with every change applied, so counts can be kept between requests until the next write. */
   private generation = 0;
   private countCache: { generation: number; genres: Map<string, Map<number, number>> } = { generation: -1, genres: new Map() };
+  /** Moves with every rebuild: the dense terms are planned (and read) for one build. */
+  private builds = 0;
+  /** Dense term → every entry whose title or summary holds it (published or not; ANDed at use). */
+  private dense = new Map<string, Bitset>();
+  private densePlannedFor = -1;
+  private densePlan: string[] = [];
+  /** The plan being made: the sampled ids left to read, the texts read, and the texts holding each term. */
+  private denseSampling: { ids: number[]; texts: number; documents: Map<string, number> } | null = null;
+  private readonly denseOptions: DenseTermOptions;
 
-  constructor(private readonly repository: SearchRepository) {}
+  constructor(private readonly repository: SearchRepository, denseOptions: Partial<DenseTermOptions> = {}) {
+    this.denseOptions = { ...DENSE_DEFAULTS, ...denseOptions };
+  }
 
   /** Brings the index up to date with the database: replays the change feed or rebuilds. */
   refresh(): void {
@@ -154,6 +182,10 @@ export class SearchIndex {
     this.subtreeOverflow = new Map();
     this.termMasks = new Map();
     this.titleMasks = new Map();
+    // Sized to the old capacity, and possibly behind (a rebuild may follow missed changes): read again.
+    this.builds++;
+    this.dense = new Map();
+    this.denseSampling = null;
     this.typeBits = new Map(this.repository.typeIds().map((id) => [id, createBitset(this.capacity)]));
     this.ancestorsOf = ancestorLists(parents);
     this.genreSubtree = new Map(parents.map(([id]) => [id, createBitset(this.capacity)]));
@@ -245,6 +277,8 @@ export class SearchIndex {
 
   /** Re-reads one entry and puts it where it now belongs: out of every set, then back in if published. */
   private applyEntry(id: number): void {
+    const denseSets = [...this.dense];
+    for (const [, bits] of denseSets) clearBit(bits, id);
     if (hasBit(this.published, id)) {
       const at = this.orderIndex(id);
       if (at < this.orderLength && this.order[at] === id) this.order.copyWithin(at, at + 1, this.orderLength--);
@@ -266,8 +300,9 @@ export class SearchIndex {
     const typeBits = this.typeBits.get(state.typeId);
     if (typeBits) setBit(typeBits, id);
     for (const genreId of this.repository.genresOfEntry(id)) this.tagWithGenre(id, genreId);
+    const text = denseSets.length > 0 || this.termMasks.size > 0 ? this.repository.text(id) : '';
+    for (const [term, bits] of denseSets) if (text.includes(term)) setBit(bits, id);
     if (this.termMasks.size > 0) {
-      const text = this.repository.text(id);
       const attachment = this.repository.attachmentText(id);
       for (const [term, match] of this.termMasks) {
         if (text.includes(term)) setBit(match.text, id);
@@ -585,17 +620,117 @@ export class SearchIndex {
       return mask;
     };
     const inAttachments = this.repository.containing('attachment', term);
-    const match = { text: published(this.repository.containing('entry', term)), attachment: inAttachments.length > 0 ? published(inAttachments) : null };
+    const dense = this.dense.get(term);
+    const text = dense ? Uint32Array.from(dense) : published(this.repository.containing('entry', term));
+    if (dense) andInto(text, this.published);
+    const match = { text, attachment: inAttachments.length > 0 ? published(inAttachments) : null };
     if (this.termMasks.size >= MAX_CACHED_TERMS) this.termMasks.delete(this.termMasks.keys().next().value!);
     this.termMasks.set(term, match);
     return match;
   }
 
   /** For the logs and the bench: size and cost of the index. */
-  stats(): { entries: number; genres: number; lastBuildMs: number; bitsetBytes: number } {
+  stats(): { entries: number; genres: number; lastBuildMs: number; bitsetBytes: number; denseTerms: number; denseBytes: number } {
     this.refresh();
     const bitsetBytes = [...this.genreSubtree.values(), ...this.typeBits.values(), this.published].reduce((n, b) => n + b.byteLength, 0);
-    return { entries: this.orderLength, genres: this.genreSubtree.size, lastBuildMs: Math.round(this.lastBuildMs), bitsetBytes };
+    const denseBytes = [...this.dense.values()].reduce((n, b) => n + b.byteLength, 0);
+    return { entries: this.orderLength, genres: this.genreSubtree.size, lastBuildMs: Math.round(this.lastBuildMs), bitsetBytes, denseTerms: this.dense.size, denseBytes };
+  }
+
+  /**
+   * The next piece of dense-term work (DenseTermOptions), for search.warmer.ts: after a rebuild (or at
+   * first) a plan is made from a sample of the texts, for about `sliceMs` a call ('planning'); then
+   * the plan's terms are handed out once, with the build they are for, to be read off the main thread
+   * and installed; null when there is nothing to do.
+   */
+  denseWork(sliceMs = 4): 'planning' | { build: number; capacity: number; terms: string[] } | null {
+    this.refresh();
+    if (this.densePlannedFor !== this.builds) this.startDensePlan();
+    if (this.denseSampling) {
+      const deadline = performance.now() + sliceMs;
+      while (this.denseSampling.ids.length > 0 && performance.now() < deadline) this.countSample(this.denseSampling.ids.splice(0, 25));
+      if (this.denseSampling.ids.length === 0) this.finishDensePlan();
+      return 'planning';
+    }
+    if (this.densePlan.length === 0) return null;
+    const terms = this.densePlan;
+    this.densePlan = [];
+    return { build: this.builds, capacity: this.capacity, terms };
+  }
+
+  /**
+   * Installs a dense term read at change `head` for `build`. The changes the index has applied since
+   * that read are applied to it too (a change it has not applied yet will be, to every set); a read
+   * for an earlier build, or one the feed no longer reaches back to, is dropped (false).
+   */
+  installDenseTerm(build: number, term: string, bits: Bitset, head: number): boolean {
+    if (build !== this.builds || bits.length !== Math.ceil(this.capacity / 32)) return false;
+    if (head < this.lastSeq) {
+      const changes = this.repository.changesSince(head).filter(([seq]) => seq <= this.lastSeq);
+      if (changes.length === 0 || changes[0]![0] !== head + 1 || changes.some(([, id]) => id === null)) return false;
+      for (const id of new Set(changes.map(([, entryId]) => entryId!))) {
+        if (id >= this.capacity) continue;
+        if (this.repository.text(id).includes(term)) setBit(bits, id);
+        else clearBit(bits, id);
+      }
+    }
+    this.dense.set(term, bits);
+    return true;
+  }
+
+  /** The dense terms read here, on the main thread: where no worker thread can read them (tests, a database in memory). */
+  warmDenseTerms(): void {
+    for (let work = this.denseWork(Infinity); work !== null; work = this.denseWork(Infinity)) {
+      if (work === 'planning') continue;
+      for (const term of work.terms) {
+        const bits = createBitset(work.capacity);
+        for (const id of this.repository.containing('entry', term)) if (id < work.capacity) setBit(bits, id);
+        this.installDenseTerm(work.build, term, bits, this.lastSeq);
+      }
+    }
+  }
+
+  /** Starts this build's plan: random ids to sample (none when there are too few entries for any term to be dense). */
+  private startDensePlan(): void {
+    this.densePlannedFor = this.builds;
+    this.densePlan = [];
+    this.denseSampling = null;
+    const { minMatches, sample } = this.denseOptions;
+    if (this.orderLength < minMatches) return;
+    const maxId = this.capacity - HEADROOM;
+    const ids = [...new Set(Array.from({ length: sample }, () => 1 + Math.floor(Math.random() * maxId)))];
+    this.denseSampling = { ids, texts: 0, documents: new Map() };
+  }
+
+  /** Counts, for each two- and three-character term, the sampled texts holding it. */
+  private countSample(ids: number[]): void {
+    const sampling = this.denseSampling!;
+    for (const text of this.repository.texts(ids).values()) {
+      sampling.texts++;
+      const seen = new Set<string>();
+      for (const line of text.split('\n')) {
+        const chars = [...line];
+        // Only terms the indexes answer alike: a pair the pair index holds, and letters or digits.
+        for (let i = 0; i + 1 < chars.length; i++) {
+          const pair = chars[i]! + chars[i + 1]!;
+          if (!isBigramTerm(pair)) continue;
+          seen.add(pair);
+          if (i + 2 < chars.length && DENSE_CHAR.test(chars[i + 2]!)) seen.add(pair + chars[i + 2]!);
+        }
+      }
+      for (const term of seen) sampling.documents.set(term, (sampling.documents.get(term) ?? 0) + 1);
+    }
+  }
+
+  /** The terms in enough of the sample, commonest first, as many as the budget holds. */
+  private finishDensePlan(): void {
+    const { share, minMatches, budgetBytes, maxTerms } = this.denseOptions;
+    const { texts, documents } = this.denseSampling!;
+    this.denseSampling = null;
+    // A share of the sample, and as many entries as minMatches once scaled to all of them.
+    const needed = Math.max(share, minMatches / this.orderLength) * texts;
+    const fits = Math.min(maxTerms, Math.floor(budgetBytes / (4 * Math.ceil(this.capacity / 32))));
+    this.densePlan = texts === 0 ? [] : [...documents].filter(([, n]) => n >= needed).sort((a, b) => b[1] - a[1]).slice(0, fits).map(([term]) => term);
   }
 }
 
