@@ -57,18 +57,21 @@ export function keepSearchWarm(index: Warmable, file: string, logger: Logger, on
     const reader = worker ??= startReader(file);
     reader.unref();
     const terms = [...work.terms];
+    const started = performance.now();
+    let installed = 0;
     const next = () => {
       const term = terms.shift();
       if (term === undefined || stopped) {
         reader.off('message', answer);
         reader.off('error', failed);
+        logger.info({ terms: work.terms.length, installed, ms: Math.round(performance.now() - started) }, 'common keyword terms read into the search index');
         return step();
       }
       reader.postMessage({ term, capacity: work.capacity } satisfies DenseRequest);
     };
     const answer = (reply: DenseReply) => {
       if ('error' in reply) logger.warn({ term: reply.term, error: reply.error }, 'a common keyword term could not be read; it is read from SQLite when searched');
-      else index.installDenseTerm(work.build, reply.term, reply.bits, reply.head);
+      else if (index.installDenseTerm(work.build, reply.term, reply.bits, reply.head)) installed++;
       next();
     };
     const failed = (error: unknown) => {
